@@ -1,0 +1,239 @@
+//! HTTP surface of accounts: `/auth/*`, `/me`, and the admin's user routes.
+
+use poem::{web::Data, Request};
+use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenApi};
+
+use super::{
+    model::{
+        AdminUser, AdminUserList, AdminUserUpdate, CustomerType, LoginRequest, Profile,
+        RegisterRequest, Role, TokenResponse, UserStatus,
+    },
+    repo, service,
+};
+use crate::{
+    app::App,
+    error::{ApiError, ApiResult},
+    http::{
+        auth::{AdminAuth, BearerAuth},
+        pagination::PageRequest,
+        ClientIp,
+    },
+    openapi_tags::ApiTags,
+};
+
+fn client(req: &Request) -> (String, Option<String>) {
+    let ip = req
+        .data::<ClientIp>()
+        .map(|c| c.0.clone())
+        .unwrap_or_else(|| "unknown".into());
+    let ua = req
+        .headers()
+        .get(poem::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(255).collect());
+    (ip, ua)
+}
+
+#[derive(ApiResponse)]
+pub enum Registered {
+    /// The account was created; the token logs it in.
+    #[oai(status = 201)]
+    Created(Json<TokenResponse>),
+}
+
+#[derive(ApiResponse)]
+pub enum NoContent {
+    #[oai(status = 204)]
+    Done,
+}
+
+pub struct AuthApi;
+
+#[OpenApi(prefix_path = "/auth", tag = "ApiTags::Auth")]
+impl AuthApi {
+    /// Register a retail customer account.
+    ///
+    /// A guest who bought before with the same e-mail keeps its orders: the guest
+    /// record becomes the account.
+    #[oai(path = "/register", method = "post")]
+    async fn register(
+        &self,
+        app: Data<&App>,
+        req: &Request,
+        body: Json<RegisterRequest>,
+    ) -> ApiResult<Registered> {
+        let (ip, ua) = client(req);
+        Ok(Registered::Created(Json(
+            service::register(&app, body.0, &ip, ua).await?,
+        )))
+    }
+
+    /// Log in with e-mail or phone and password.
+    ///
+    /// Limited per client IP and per identifier (429 with Retry-After).
+    #[oai(path = "/login", method = "post")]
+    async fn login(
+        &self,
+        app: Data<&App>,
+        req: &Request,
+        body: Json<LoginRequest>,
+    ) -> ApiResult<Json<TokenResponse>> {
+        let (ip, ua) = client(req);
+        Ok(Json(service::login(&app, body.0, &ip, ua).await?))
+    }
+
+    /// Log out: the token used for this call stops working.
+    #[oai(path = "/logout", method = "post")]
+    async fn logout(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<NoContent> {
+        service::logout(&app, auth.0.token_id).await?;
+        Ok(NoContent::Done)
+    }
+}
+
+pub struct MeApi;
+
+#[OpenApi(tag = "ApiTags::Account")]
+impl MeApi {
+    /// The caller's profile, with role, customer type and wallet balance.
+    #[oai(path = "/me", method = "get")]
+    async fn me(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<Json<Profile>> {
+        Ok(Json(service::profile(&app, auth.0.id).await?))
+    }
+}
+
+pub struct AdminUsersApi;
+
+#[OpenApi(prefix_path = "/admin/users", tag = "ApiTags::AdminUsers")]
+impl AdminUsersApi {
+    /// List users (guests and deleted accounts on request).
+    #[allow(clippy::too_many_arguments)]
+    #[oai(path = "/", method = "get")]
+    async fn list(
+        &self,
+        app: Data<&App>,
+        _auth: AdminAuth,
+        /// Matches name, e-mail or phone.
+        search: Query<Option<String>>,
+        role: Query<Option<Role>>,
+        customer_type: Query<Option<CustomerType>>,
+        status: Query<Option<UserStatus>>,
+        include_guests: Query<Option<bool>>,
+        include_deleted: Query<Option<bool>>,
+        page: Query<Option<u32>>,
+        per_page: Query<Option<u32>>,
+    ) -> ApiResult<Json<AdminUserList>> {
+        let pr = PageRequest::new(page.0, per_page.0);
+        let filter = repo::UserFilter {
+            search: search.0,
+            role: role.0,
+            customer_type: customer_type.0,
+            status: status.0,
+            include_guests: include_guests.0.unwrap_or(false),
+            include_deleted: include_deleted.0.unwrap_or(false),
+        };
+        let (rows, total) = app
+            .db
+            .run(move |c| -> ApiResult<_> {
+                Ok(repo::list_users(c, &filter, pr.limit(), pr.offset())?)
+            })
+            .await?;
+        let data = rows
+            .into_iter()
+            .map(|(u, balance)| AdminUser {
+                referred_by: u.referred_by,
+                last_login_at: u.last_login_at.clone(),
+                deleted_at: u.deleted_at.clone(),
+                profile: Profile::of(u, balance),
+            })
+            .collect();
+        Ok(Json(AdminUserList {
+            data,
+            meta: pr.meta(total),
+        }))
+    }
+
+    /// One user.
+    #[oai(path = "/:id", method = "get")]
+    async fn get(
+        &self,
+        app: Data<&App>,
+        _auth: AdminAuth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<AdminUser>> {
+        let id = id.0;
+        let user = app
+            .db
+            .run(move |c| -> ApiResult<_> {
+                let u = repo::find_by_id(c, id)?.ok_or_else(|| ApiError::not_found("user"))?;
+                let balance = repo::balance_of(c, id)?;
+                Ok(AdminUser {
+                    referred_by: u.referred_by,
+                    last_login_at: u.last_login_at.clone(),
+                    deleted_at: u.deleted_at.clone(),
+                    profile: Profile::of(u, balance),
+                })
+            })
+            .await?;
+        Ok(Json(user))
+    }
+
+    /// Change a user's role, customer type (retail/reseller), status or name.
+    ///
+    /// Suspending or deactivating takes effect at once: the user's tokens stop working.
+    #[oai(path = "/:id", method = "patch")]
+    async fn update(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        req: &Request,
+        id: Path<i64>,
+        body: Json<AdminUserUpdate>,
+    ) -> ApiResult<Json<AdminUser>> {
+        let id = id.0;
+        let admin_id = auth.0.id;
+        let (ip, _) = client(req);
+        let b = body.0;
+        if id == admin_id
+            && (b.role == Some(Role::Customer) || b.status.is_some_and(|s| s != UserStatus::Active))
+        {
+            return Err(ApiError::conflict(
+                "self_lockout",
+                "an admin cannot demote or suspend itself",
+            ));
+        }
+        let name = b.name.as_ref().map(|n| n.trim().to_string());
+        if name.as_deref() == Some("") {
+            return Err(ApiError::validation("name", "name must not be blank"));
+        }
+        let meta = serde_json::json!({
+            "role": b.role.map(|r| r.as_str()),
+            "customer_type": b.customer_type.map(|t| t.as_str()),
+            "status": b.status.map(|s| s.as_str()),
+            "name": name,
+        });
+        app.db
+            .write(move |tx| -> ApiResult<_> {
+                let n =
+                    repo::update_user(tx, id, b.role, b.customer_type, b.status, name.as_deref())?;
+                if n == 0 {
+                    return Err(ApiError::not_found("user"));
+                }
+                if b.status.is_some_and(|s| s != UserStatus::Active) {
+                    repo::revoke_all_tokens(tx, id)?;
+                }
+                repo::log_activity(
+                    tx,
+                    Some(admin_id),
+                    "user.update",
+                    Some("user"),
+                    Some(id),
+                    "admin updated a user",
+                    Some(&ip),
+                    Some(&meta),
+                )?;
+                Ok(())
+            })
+            .await?;
+        self.get(app, auth, Path(id)).await
+    }
+}

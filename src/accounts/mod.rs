@@ -1,0 +1,6 @@
+//! Accounts: users, passwords, tokens, roles and tiers.
+
+pub mod api;
+pub mod model;
+pub mod repo;
+pub mod service;

@@ -1,0 +1,199 @@
+//! Accounts: users (admins, customers, resellers, guests) and their login tokens.
+
+use poem_openapi::{Enum, Object};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize)]
+#[oai(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Customer,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize)]
+#[oai(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum CustomerType {
+    Retail,
+    Reseller,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Enum, serde::Serialize, serde::Deserialize)]
+#[oai(rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum UserStatus {
+    Active,
+    Inactive,
+    Suspended,
+}
+
+macro_rules! text_enum {
+    ($t:ty { $($v:ident => $s:literal),+ $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some(Self::$v),)+ _ => None }
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                Self::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(
+                    format!("unexpected {} value {s:?}", stringify!($t)).into()))
+            }
+        }
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
+text_enum!(Role { Admin => "admin", Customer => "customer" });
+text_enum!(CustomerType { Retail => "retail", Reseller => "reseller" });
+text_enum!(UserStatus { Active => "active", Inactive => "inactive", Suspended => "suspended" });
+
+/// The caller behind a valid token.
+#[derive(Clone, Debug)]
+pub struct AuthUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub customer_type: CustomerType,
+    pub token_id: i64,
+}
+
+impl AuthUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+    pub fn is_reseller(&self) -> bool {
+        self.customer_type == CustomerType::Reseller
+    }
+}
+
+/// A `users` row as the code sees it (the password hash stays in the repo).
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub customer_type: CustomerType,
+    pub is_guest: bool,
+    pub status: UserStatus,
+    pub avatar: Option<String>,
+    pub referral_code: Option<String>,
+    pub referred_by: Option<i64>,
+    pub last_login_at: Option<String>,
+    pub created_at: String,
+    pub deleted_at: Option<String>,
+}
+
+// --- API shapes -----------------------------------------------------------------------
+
+/// Self-registration; always a retail customer.
+#[derive(Debug, Object)]
+pub struct RegisterRequest {
+    #[oai(validator(min_length = 1, max_length = 255))]
+    pub name: String,
+    #[oai(validator(max_length = 255))]
+    pub email: String,
+    /// Indonesian mobile number: 08..., 628... or +628...
+    #[oai(validator(max_length = 20))]
+    pub phone: String,
+    #[oai(validator(min_length = 8, max_length = 128))]
+    pub password: String,
+    /// Another user's referral code.
+    #[oai(validator(max_length = 20))]
+    pub referral_code: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct LoginRequest {
+    /// E-mail address or phone number.
+    #[oai(validator(min_length = 1, max_length = 255))]
+    pub identifier: String,
+    #[oai(validator(min_length = 1, max_length = 128))]
+    pub password: String,
+}
+
+#[derive(Debug, Object)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub token_type: String,
+    pub expires_at: String,
+    pub user: Profile,
+}
+
+/// A user as the user itself (and an admin) sees it.
+#[derive(Debug, Clone, Object)]
+pub struct Profile {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+    pub role: Role,
+    pub customer_type: CustomerType,
+    pub status: UserStatus,
+    pub is_guest: bool,
+    pub avatar: Option<String>,
+    pub referral_code: Option<String>,
+    /// Wallet balance in rupiah.
+    pub balance: i64,
+    pub created_at: String,
+}
+
+impl Profile {
+    pub fn of(u: User, balance: i64) -> Self {
+        Profile {
+            id: u.id,
+            name: u.name,
+            email: u.email,
+            phone: u.phone,
+            role: u.role,
+            customer_type: u.customer_type,
+            status: u.status,
+            is_guest: u.is_guest,
+            avatar: u.avatar,
+            referral_code: u.referral_code,
+            balance,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// A user in the admin's lists.
+#[derive(Debug, Clone, Object)]
+pub struct AdminUser {
+    #[oai(flatten)]
+    pub profile: Profile,
+    pub referred_by: Option<i64>,
+    pub last_login_at: Option<String>,
+    pub deleted_at: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct AdminUserList {
+    pub data: Vec<AdminUser>,
+    pub meta: crate::http::pagination::PageMeta,
+}
+
+/// What an admin may change on a user. Balances are not here: they change only
+/// through the ledger.
+#[derive(Debug, Object)]
+pub struct AdminUserUpdate {
+    pub role: Option<Role>,
+    pub customer_type: Option<CustomerType>,
+    pub status: Option<UserStatus>,
+    #[oai(validator(min_length = 1, max_length = 255))]
+    pub name: Option<String>,
+}

@@ -1,0 +1,447 @@
+//! Account rules: registration, login (argon2id, rate-limited), opaque tokens stored
+//! hashed, authentication that re-checks the user's status on every request.
+
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Argon2,
+};
+use chrono::{Duration, Utc};
+use rand::{distributions::Alphanumeric, Rng};
+use sha2::{Digest, Sha256};
+
+use super::{
+    model::{AuthUser, CustomerType, LoginRequest, Profile, RegisterRequest, Role, TokenResponse},
+    repo,
+};
+use crate::{
+    app::{App, Limits},
+    db::{ts, Db, DbError},
+    error::{ApiError, ApiResult},
+};
+
+const TOKEN_PREFIX: &str = "lpk_";
+
+/// A new random token (256 bits) and the hash that is stored.
+fn new_token() -> (String, String) {
+    let raw: String = rand::rngs::OsRng
+        .sample_iter(&Alphanumeric)
+        .take(43)
+        .map(char::from)
+        .collect();
+    let token = format!("{TOKEN_PREFIX}{raw}");
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+fn token_hash(token: &str) -> String {
+    // Tokens carry 256 bits of randomness, so a plain SHA-256 is enough to make a
+    // leaked table useless; a slow hash would only slow every request.
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub async fn hash_password(password: String) -> ApiResult<String> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| ApiError::internal(format!("argon2: {e}")))
+    })
+    .await
+    .map_err(|e| ApiError::internal(e))?
+}
+
+pub async fn verify_password(password: String, hash: Option<String>) -> bool {
+    tokio::task::spawn_blocking(move || {
+        // Without a hash (unknown user, guest) still do the work, so timing does not
+        // tell which identifiers exist.
+        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2pM2ov9bUVYXwJ4F1tLZWsbdxwW5Vtn4Z8KkHUoFwWc";
+        let stored = hash.as_deref().unwrap_or(DUMMY);
+        let ok = match PasswordHash::new(stored) {
+            Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+            Err(_) => false,
+        };
+        ok && hash.is_some()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// Lower-cased and trimmed; a light check (a mailbox, an @, a dotted domain).
+pub fn normalize_email(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let ok = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && email.matches('@').count() == 1
+        && email.len() <= 255;
+    ok.then_some(email)
+}
+
+/// An Indonesian mobile number in the local `08...` form (10 to 15 digits).
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    let digits: String = raw
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+        .collect();
+    let local = if let Some(rest) = digits.strip_prefix("+62") {
+        format!("0{rest}")
+    } else if let Some(rest) = digits.strip_prefix("62") {
+        format!("0{rest}")
+    } else {
+        digits
+    };
+    let ok = local.starts_with("08")
+        && (10..=15).contains(&local.len())
+        && local.chars().all(|c| c.is_ascii_digit());
+    ok.then_some(local)
+}
+
+fn new_referral_code() -> String {
+    const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rngs::OsRng;
+    (0..8)
+        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
+        .collect()
+}
+
+fn unique_referral_code(c: &rusqlite::Connection) -> Result<String, DbError> {
+    for _ in 0..20 {
+        let code = new_referral_code();
+        if !repo::referral_code_taken(c, &code)? {
+            return Ok(code);
+        }
+    }
+    Err(DbError::Other("could not find a free referral code".into()))
+}
+
+fn issue_token(
+    c: &rusqlite::Connection,
+    user_id: i64,
+    ttl_hours: u64,
+    ip: &str,
+    ua: Option<&str>,
+) -> Result<(String, String), DbError> {
+    let (token, hash) = new_token();
+    let expires_at = ts(Utc::now() + Duration::hours(ttl_hours as i64));
+    repo::insert_token(c, user_id, &hash, &expires_at, ip, ua)?;
+    Ok((token, expires_at))
+}
+
+pub async fn register(
+    app: &App,
+    req: RegisterRequest,
+    ip: &str,
+    ua: Option<String>,
+) -> ApiResult<TokenResponse> {
+    Limits::check(&app.limits.register, format!("ip:{ip}")).map_err(ApiError::too_many)?;
+    let name = req.name.trim().to_string();
+    if name.is_empty() {
+        return Err(ApiError::validation("name", "name must not be blank"));
+    }
+    let email = normalize_email(&req.email)
+        .ok_or_else(|| ApiError::validation("email", "email is not a valid e-mail address"))?;
+    let phone = normalize_phone(&req.phone).ok_or_else(|| {
+        ApiError::validation(
+            "phone",
+            "phone must be an Indonesian mobile number such as 081234567890",
+        )
+    })?;
+    let referral = req
+        .referral_code
+        .map(|c| c.trim().to_uppercase())
+        .filter(|c| !c.is_empty());
+    let hash = hash_password(req.password).await?;
+    let ttl = app.config.auth.token_ttl_hours;
+    let ip = ip.to_string();
+
+    let (user_id, token, expires_at) = app
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            let referred_by = match &referral {
+                Some(code) => Some(repo::id_by_referral_code(tx, code)?.ok_or_else(|| {
+                    ApiError::validation("referral_code", "no user has this referral code")
+                })?),
+                None => None,
+            };
+            let existing_email = repo::find_live_by_email(tx, &email)?;
+            let existing_phone = repo::find_live_by_phone(tx, &phone)?;
+            if let Some((p, _)) = &existing_phone {
+                let same_guest = existing_email
+                    .as_ref()
+                    .is_some_and(|(e, _)| e.id == p.id && e.is_guest);
+                if !same_guest {
+                    return Err(ApiError::conflict(
+                        "phone_taken",
+                        "this phone number is already registered",
+                    )
+                    .with_field("phone"));
+                }
+            }
+            let code = unique_referral_code(tx)?;
+            let id = match existing_email {
+                // A guest who bought before registers: the guest row becomes the account,
+                // so its order history follows.
+                Some((u, _)) if u.is_guest => {
+                    repo::claim_guest(tx, u.id, &name, &phone, &hash, &code, referred_by)?;
+                    u.id
+                }
+                Some(_) => {
+                    return Err(ApiError::conflict(
+                        "email_taken",
+                        "this e-mail address is already registered",
+                    )
+                    .with_field("email"))
+                }
+                None => repo::insert_user(
+                    tx,
+                    &repo::NewUser {
+                        name: &name,
+                        email: &email,
+                        phone: Some(&phone),
+                        password_hash: Some(&hash),
+                        role: Role::Customer,
+                        customer_type: CustomerType::Retail,
+                        is_guest: false,
+                        referral_code: Some(&code),
+                        referred_by,
+                    },
+                )?,
+            };
+            let (token, expires_at) = issue_token(tx, id, ttl, &ip, ua.as_deref())?;
+            repo::log_activity(
+                tx,
+                Some(id),
+                "register",
+                Some("user"),
+                Some(id),
+                "account registered",
+                Some(&ip),
+                None,
+            )?;
+            Ok((id, token, expires_at))
+        })
+        .await?;
+    let user = profile(app, user_id).await?;
+    Ok(TokenResponse {
+        token,
+        token_type: "Bearer".into(),
+        expires_at,
+        user,
+    })
+}
+
+pub async fn login(
+    app: &App,
+    req: LoginRequest,
+    ip: &str,
+    ua: Option<String>,
+) -> ApiResult<TokenResponse> {
+    let identifier = req.identifier.trim().to_lowercase();
+    // Both the address and the identifier are limited: one stops a single client trying
+    // many accounts, the other many clients trying one account.
+    Limits::check(&app.limits.login, format!("ip:{ip}")).map_err(ApiError::too_many)?;
+    Limits::check(&app.limits.login, format!("id:{identifier}")).map_err(ApiError::too_many)?;
+
+    let lookup = identifier.clone();
+    let found = app
+        .db
+        .run(move |c| -> ApiResult<_> {
+            let by_email = if lookup.contains('@') {
+                repo::find_live_by_email(c, &lookup)?
+            } else {
+                None
+            };
+            Ok(match by_email {
+                Some(u) => Some(u),
+                None => match normalize_phone(&lookup) {
+                    Some(p) => repo::find_live_by_phone(c, &p)?,
+                    None => None,
+                },
+            })
+        })
+        .await?;
+    let (user, hash) = match found {
+        Some((u, h)) if !u.is_guest => (Some(u), h),
+        _ => (None, None),
+    };
+    if !verify_password(req.password, hash).await {
+        return Err(ApiError::new(
+            poem::http::StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "wrong identifier or password",
+        ));
+    }
+    let user = user.ok_or_else(|| ApiError::internal("verified without a user"))?;
+    if user.status != super::model::UserStatus::Active {
+        return Err(
+            ApiError::forbidden(format!("this account is {}", user.status.as_str()))
+                .with_details(serde_json::json!({"status": user.status.as_str()})),
+        );
+    }
+    let ttl = app.config.auth.token_ttl_hours;
+    let ip = ip.to_string();
+    let uid = user.id;
+    let (token, expires_at) = app
+        .db
+        .write(move |tx| -> ApiResult<_> {
+            repo::record_login(tx, uid, &ip)?;
+            Ok(issue_token(tx, uid, ttl, &ip, ua.as_deref())?)
+        })
+        .await?;
+    let user = profile(app, uid).await?;
+    Ok(TokenResponse {
+        token,
+        token_type: "Bearer".into(),
+        expires_at,
+        user,
+    })
+}
+
+/// The user behind a bearer token, or 401.
+pub async fn authenticate(app: &App, token: &str) -> ApiResult<AuthUser> {
+    if !token.starts_with(TOKEN_PREFIX) || token.len() > 100 {
+        return Err(ApiError::unauthorized(
+            "the bearer token is invalid or expired",
+        ));
+    }
+    let hash = token_hash(token);
+    app.db
+        .run(move |c| -> ApiResult<_> {
+            let now = Utc::now();
+            let now_s = ts(now);
+            let (user, last_used) = repo::find_token_user(c, &hash, &now_s)?
+                .ok_or_else(|| ApiError::unauthorized("the bearer token is invalid or expired"))?;
+            // Record use at most every five minutes, not on every request.
+            let stale = last_used.is_none_or(|t| t < ts(now - Duration::minutes(5)));
+            if stale {
+                repo::touch_token(c, user.token_id, &now_s)?;
+            }
+            Ok(user)
+        })
+        .await
+}
+
+pub async fn logout(app: &App, token_id: i64) -> ApiResult<()> {
+    app.db
+        .run(move |c| -> ApiResult<_> { Ok(repo::revoke_token(c, token_id)?) })
+        .await
+}
+
+pub async fn profile(app: &App, user_id: i64) -> ApiResult<Profile> {
+    app.db
+        .run(move |c| -> ApiResult<_> {
+            let user = repo::find_by_id(c, user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
+            let balance = repo::balance_of(c, user_id)?;
+            Ok(Profile::of(user, balance))
+        })
+        .await
+}
+
+/// `lapak create-admin`: creates the admin, or makes an existing account an admin with
+/// the new password. Returns (user id, created?).
+pub fn create_admin(
+    db: &Db,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+) -> Result<(i64, bool), DbError> {
+    let mut conn = db.conn()?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let out = match repo::find_live_by_email(&tx, email)? {
+        Some((u, _)) => {
+            repo::set_password_and_admin(&tx, u.id, password_hash, name)?;
+            repo::revoke_all_tokens(&tx, u.id)?;
+            (u.id, false)
+        }
+        None => {
+            let code = unique_referral_code(&tx)?;
+            let id = repo::insert_user(
+                &tx,
+                &repo::NewUser {
+                    name,
+                    email,
+                    phone: None,
+                    password_hash: Some(password_hash),
+                    role: Role::Admin,
+                    customer_type: CustomerType::Retail,
+                    is_guest: false,
+                    referral_code: Some(&code),
+                    referred_by: None,
+                },
+            )?;
+            (id, true)
+        }
+    };
+    repo::log_activity(
+        &tx,
+        Some(out.0),
+        "create_admin",
+        Some("user"),
+        Some(out.0),
+        "admin set by the command line",
+        None,
+        None,
+    )?;
+    tx.commit()?;
+    Ok(out)
+}
+
+/// Synchronous argon2 for the CLI.
+pub fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_normalise_to_local_form() {
+        assert_eq!(
+            normalize_phone("+62 812-3456-7890").as_deref(),
+            Some("081234567890")
+        );
+        assert_eq!(
+            normalize_phone("6281234567890").as_deref(),
+            Some("081234567890")
+        );
+        assert_eq!(
+            normalize_phone("081234567890").as_deref(),
+            Some("081234567890")
+        );
+        assert_eq!(normalize_phone("021555123"), None);
+        assert_eq!(normalize_phone("08abc"), None);
+    }
+
+    #[test]
+    fn emails_are_checked_and_lowercased() {
+        assert_eq!(
+            normalize_email(" Budi@Example.COM ").as_deref(),
+            Some("budi@example.com")
+        );
+        assert_eq!(normalize_email("no-at-sign"), None);
+        assert_eq!(normalize_email("a@b"), None);
+        assert_eq!(normalize_email("a@@b.com"), None);
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let (a, ha) = new_token();
+        let (b, hb) = new_token();
+        assert_ne!(a, b);
+        assert_ne!(ha, hb);
+        assert!(a.starts_with(TOKEN_PREFIX) && a.len() == TOKEN_PREFIX.len() + 43);
+        assert_eq!(token_hash(&a), ha);
+    }
+}

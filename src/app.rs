@@ -1,0 +1,75 @@
+//! The one application value: configuration, database, limiters, metrics. Built once by
+//! `App::build` and handed to every part (handlers get it as request data); there are no
+//! globals, so tests can start as many apps as they like in one process.
+
+use std::{num::NonZeroU32, sync::Arc};
+
+use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::{
+    config::Config,
+    db::{migrate, Db},
+    http::metrics::Metrics,
+};
+
+pub type App = Arc<AppState>;
+
+pub struct AppState {
+    pub config: Config,
+    pub db: Db,
+    pub limits: Limits,
+    pub metrics: Metrics,
+}
+
+/// Keyed rate limiters (governor). Keys are prefixed by what they count.
+pub struct Limits {
+    pub login: DefaultKeyedRateLimiter<String>,
+    pub register: DefaultKeyedRateLimiter<String>,
+}
+
+impl Limits {
+    fn new(config: &Config) -> Self {
+        let per_minute =
+            |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero"));
+        Self {
+            login: RateLimiter::keyed(per_minute(config.auth.login_attempts_per_minute)),
+            register: RateLimiter::keyed(per_minute(config.auth.registrations_per_minute)),
+        }
+    }
+
+    /// Ok, or the seconds to wait.
+    pub fn check(limiter: &DefaultKeyedRateLimiter<String>, key: String) -> Result<(), u64> {
+        limiter.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+            wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+        })
+    }
+
+    /// Forgets idle keys so the maps do not grow without bound.
+    pub fn prune(&self) {
+        self.login.retain_recent();
+        self.register.retain_recent();
+    }
+}
+
+impl AppState {
+    /// Opens the database, applies migrations, and builds the limiters and metrics.
+    pub fn build(config: Config) -> anyhow::Result<App> {
+        let db = Db::open(&config.database).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open database {}: {e}",
+                config.database.path.display()
+            )
+        })?;
+        {
+            let mut conn = db.conn()?;
+            migrate::run(&mut conn)?;
+        }
+        Ok(Arc::new(AppState {
+            limits: Limits::new(&config),
+            metrics: Metrics::new(),
+            config,
+            db,
+        }))
+    }
+}

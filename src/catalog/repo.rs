@@ -1,0 +1,550 @@
+//! All SQL for categories, products and items.
+
+use rusqlite::{params, types::Value, Connection, OptionalExtension, Row};
+
+use super::model::{InputField, PaymentType, ProductSort, SortDir, StockStatus};
+use crate::{
+    accounts::model::CustomerType,
+    db::{like_pattern, numbered_where},
+};
+
+/// An item is orderable (cut-off aside, which depends on the clock) when all three hold.
+pub const ORDERABLE: &str =
+    "i.is_active = 1 AND i.stock_status = 'available' AND i.supplier_available = 1";
+
+pub fn tier_price_col(tier: CustomerType) -> &'static str {
+    match tier {
+        CustomerType::Reseller => "i.reseller_price",
+        CustomerType::Retail => "i.retail_price",
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CategoryRow {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub description: Option<String>,
+    pub icon: Option<String>,
+    pub image: Option<String>,
+    pub is_active: bool,
+    pub sort_order: i64,
+    pub product_count: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const CATEGORY_COLS: &str =
+    "c.id, c.name, c.slug, c.description, c.icon, c.image, c.is_active, c.sort_order, \
+     (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id), c.created_at, c.updated_at";
+
+fn category_from(r: &Row<'_>) -> rusqlite::Result<CategoryRow> {
+    Ok(CategoryRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        slug: r.get(2)?,
+        description: r.get(3)?,
+        icon: r.get(4)?,
+        image: r.get(5)?,
+        is_active: r.get(6)?,
+        sort_order: r.get(7)?,
+        product_count: r.get(8)?,
+        created_at: r.get(9)?,
+        updated_at: r.get(10)?,
+    })
+}
+
+pub fn list_categories(c: &Connection, active_only: bool) -> rusqlite::Result<Vec<CategoryRow>> {
+    let sql = format!(
+        "SELECT {CATEGORY_COLS} FROM product_categories c {} ORDER BY c.sort_order, c.name",
+        if active_only {
+            "WHERE c.is_active = 1"
+        } else {
+            ""
+        }
+    );
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt.query_map([], category_from)?.collect();
+    rows
+}
+
+pub fn find_category(c: &Connection, id: i64) -> rusqlite::Result<Option<CategoryRow>> {
+    c.query_row(
+        &format!("SELECT {CATEGORY_COLS} FROM product_categories c WHERE c.id = ?1"),
+        [id],
+        category_from,
+    )
+    .optional()
+}
+
+pub struct CategoryFields<'a> {
+    pub name: Option<&'a str>,
+    pub slug: Option<&'a str>,
+    pub description: Option<Option<&'a str>>,
+    pub icon: Option<Option<&'a str>>,
+    pub image: Option<Option<&'a str>>,
+    pub is_active: Option<bool>,
+    pub sort_order: Option<i64>,
+}
+
+pub fn insert_category(
+    c: &Connection,
+    name: &str,
+    slug: &str,
+    f: &CategoryFields<'_>,
+) -> rusqlite::Result<i64> {
+    c.execute(
+        "INSERT INTO product_categories (name, slug, description, icon, image, is_active, sort_order)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![name, slug, f.description.flatten(), f.icon.flatten(), f.image.flatten(),
+                f.is_active.unwrap_or(true), f.sort_order.unwrap_or(0)],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn update_category(c: &Connection, id: i64, f: &CategoryFields<'_>) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE product_categories SET
+            name = COALESCE(?2, name), slug = COALESCE(?3, slug),
+            description = CASE WHEN ?4 THEN ?5 ELSE description END,
+            icon = CASE WHEN ?6 THEN ?7 ELSE icon END,
+            image = CASE WHEN ?8 THEN ?9 ELSE image END,
+            is_active = COALESCE(?10, is_active), sort_order = COALESCE(?11, sort_order),
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+        params![
+            id,
+            f.name,
+            f.slug,
+            f.description.is_some(),
+            f.description.flatten(),
+            f.icon.is_some(),
+            f.icon.flatten(),
+            f.image.is_some(),
+            f.image.flatten(),
+            f.is_active,
+            f.sort_order
+        ],
+    )
+}
+
+pub fn slug_taken(
+    c: &Connection,
+    table: &str,
+    slug: &str,
+    except_id: Option<i64>,
+) -> rusqlite::Result<bool> {
+    // `table` is one of two literals chosen by the caller, never user input.
+    debug_assert!(table == "products" || table == "product_categories");
+    c.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE slug = ?1 AND id IS NOT ?2)"),
+        params![slug, except_id],
+        |r| r.get(0),
+    )
+}
+
+// --- products ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct ProductRow {
+    pub id: i64,
+    pub category_id: i64,
+    pub category_name: String,
+    pub category_slug: String,
+    pub name: String,
+    pub slug: String,
+    pub brand: String,
+    pub publisher: Option<String>,
+    pub provider: Option<String>,
+    pub kind: String,
+    pub payment_type: PaymentType,
+    pub input_fields: Vec<InputField>,
+    pub customer_no_format: String,
+    pub description: Option<String>,
+    pub image: Option<String>,
+    pub icon: Option<String>,
+    pub is_active: bool,
+    pub is_featured: bool,
+    pub sort_order: i64,
+    pub created_at: String,
+    pub updated_at: String,
+    pub item_count: i64,
+    /// (min, max) over orderable items at the requested tier.
+    pub price_range: Option<(i64, i64)>,
+}
+
+fn product_cols(tier: CustomerType) -> String {
+    let price = tier_price_col(tier);
+    format!(
+        "p.id, p.category_id, c.name, c.slug, p.name, p.slug, p.brand, p.publisher, p.provider, p.type,
+         p.payment_type, p.input_fields, p.customer_no_format, p.description, p.image, p.icon, p.is_active,
+         p.is_featured, p.sort_order, p.created_at, p.updated_at,
+         (SELECT COUNT(*) FROM product_items i WHERE i.product_id = p.id),
+         (SELECT MIN({price}) FROM product_items i WHERE i.product_id = p.id AND {ORDERABLE}),
+         (SELECT MAX({price}) FROM product_items i WHERE i.product_id = p.id AND {ORDERABLE})"
+    )
+}
+
+fn product_from(r: &Row<'_>) -> rusqlite::Result<ProductRow> {
+    let fields: String = r.get(11)?;
+    let min: Option<i64> = r.get(22)?;
+    let max: Option<i64> = r.get(23)?;
+    Ok(ProductRow {
+        id: r.get(0)?,
+        category_id: r.get(1)?,
+        category_name: r.get(2)?,
+        category_slug: r.get(3)?,
+        name: r.get(4)?,
+        slug: r.get(5)?,
+        brand: r.get(6)?,
+        publisher: r.get(7)?,
+        provider: r.get(8)?,
+        kind: r.get(9)?,
+        payment_type: r.get(10)?,
+        input_fields: serde_json::from_str(&fields).unwrap_or_default(),
+        customer_no_format: r.get(12)?,
+        description: r.get(13)?,
+        image: r.get(14)?,
+        icon: r.get(15)?,
+        is_active: r.get(16)?,
+        is_featured: r.get(17)?,
+        sort_order: r.get(18)?,
+        created_at: r.get(19)?,
+        updated_at: r.get(20)?,
+        item_count: r.get(21)?,
+        price_range: min.zip(max),
+    })
+}
+
+/// Whitelisted filters; nothing else reaches SQL.
+#[derive(Debug, Default, Clone)]
+pub struct ProductFilter {
+    pub category_slug: Option<String>,
+    pub category_id: Option<i64>,
+    pub brand: Option<String>,
+    pub kind: Option<String>,
+    pub featured: Option<bool>,
+    pub search: Option<String>,
+    /// Public lists: only active products in active categories.
+    pub public: bool,
+    pub is_active: Option<bool>,
+}
+
+pub fn list_products(
+    c: &Connection,
+    f: &ProductFilter,
+    tier: CustomerType,
+    sort: ProductSort,
+    dir: SortDir,
+    limit: i64,
+    offset: i64,
+) -> rusqlite::Result<(Vec<ProductRow>, i64)> {
+    let mut clauses: Vec<&str> = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    if f.public {
+        clauses.push("p.is_active = 1 AND c.is_active = 1");
+    }
+    if let Some(a) = f.is_active {
+        clauses.push("p.is_active = ?{n}");
+        args.push(Value::Integer(a as i64));
+    }
+    if let Some(s) = &f.category_slug {
+        clauses.push("c.slug = ?{n}");
+        args.push(Value::Text(s.clone()));
+    }
+    if let Some(id) = f.category_id {
+        clauses.push("p.category_id = ?{n}");
+        args.push(Value::Integer(id));
+    }
+    if let Some(b) = &f.brand {
+        clauses.push("p.brand = ?{n} COLLATE NOCASE");
+        args.push(Value::Text(b.clone()));
+    }
+    if let Some(k) = &f.kind {
+        clauses.push("p.type = ?{n} COLLATE NOCASE");
+        args.push(Value::Text(k.clone()));
+    }
+    if let Some(feat) = f.featured {
+        clauses.push("p.is_featured = ?{n}");
+        args.push(Value::Integer(feat as i64));
+    }
+    if let Some(s) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
+        clauses.push(
+            "(p.name LIKE ?{n} ESCAPE '\\' OR p.brand LIKE ?{n} ESCAPE '\\' OR c.name LIKE ?{n} ESCAPE '\\'
+              OR EXISTS (SELECT 1 FROM product_items si WHERE si.product_id = p.id AND si.is_active = 1
+                         AND (si.name LIKE ?{n} ESCAPE '\\' OR si.digiflazz_code LIKE ?{n} ESCAPE '\\')))",
+        );
+        args.push(Value::Text(like_pattern(s)));
+    }
+    let where_sql = numbered_where(&clauses);
+    let from = "FROM products p JOIN product_categories c ON c.id = p.category_id";
+    let total: i64 = c.query_row(
+        &format!("SELECT COUNT(*) {from} {where_sql}"),
+        rusqlite::params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let d = match dir {
+        SortDir::Asc => "ASC",
+        SortDir::Desc => "DESC",
+    };
+    let order = match sort {
+        ProductSort::SortOrder => format!("p.sort_order {d}, p.name ASC"),
+        ProductSort::Name => format!("p.name {d}"),
+        ProductSort::Newest => format!("p.id {}", if dir == SortDir::Asc { "DESC" } else { "ASC" }),
+        // Products with nothing orderable go last either way.
+        ProductSort::Price => format!("(MIN_PRICE IS NULL), MIN_PRICE {d}, p.name ASC"),
+    };
+    let n = args.len();
+    let sql = format!(
+        "SELECT {cols} {from} {where_sql} ORDER BY {order}, p.id LIMIT ?{l} OFFSET ?{o}",
+        cols = product_cols(tier),
+        order = order.replace(
+            "MIN_PRICE",
+            &format!(
+                "(SELECT MIN({}) FROM product_items i WHERE i.product_id = p.id AND {ORDERABLE})",
+                tier_price_col(tier)
+            )
+        ),
+        l = n + 1,
+        o = n + 2
+    );
+    args.push(Value::Integer(limit));
+    args.push(Value::Integer(offset));
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), product_from)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((rows, total))
+}
+
+pub enum ProductKey<'a> {
+    Id(i64),
+    Slug(&'a str),
+}
+
+pub fn find_product(
+    c: &Connection,
+    key: ProductKey<'_>,
+    tier: CustomerType,
+) -> rusqlite::Result<Option<ProductRow>> {
+    let (cond, arg): (&str, Value) = match key {
+        ProductKey::Id(id) => ("p.id = ?1", Value::Integer(id)),
+        ProductKey::Slug(s) => ("p.slug = ?1", Value::Text(s.to_string())),
+    };
+    c.query_row(
+        &format!(
+            "SELECT {} FROM products p JOIN product_categories c ON c.id = p.category_id WHERE {cond}",
+            product_cols(tier)
+        ),
+        [arg],
+        product_from,
+    )
+    .optional()
+}
+
+pub struct ProductFields<'a> {
+    pub category_id: Option<i64>,
+    pub name: Option<&'a str>,
+    pub slug: Option<&'a str>,
+    pub brand: Option<&'a str>,
+    pub publisher: Option<Option<&'a str>>,
+    pub provider: Option<Option<&'a str>>,
+    pub kind: Option<&'a str>,
+    pub payment_type: Option<PaymentType>,
+    pub input_fields: Option<String>,
+    pub customer_no_format: Option<&'a str>,
+    pub description: Option<Option<&'a str>>,
+    pub image: Option<Option<&'a str>>,
+    pub icon: Option<Option<&'a str>>,
+    pub is_active: Option<bool>,
+    pub is_featured: Option<bool>,
+    pub sort_order: Option<i64>,
+}
+
+pub fn insert_product(c: &Connection, f: &ProductFields<'_>) -> rusqlite::Result<i64> {
+    c.execute(
+        "INSERT INTO products (category_id, name, slug, brand, publisher, provider, type, payment_type, input_fields,
+                               customer_no_format, description, image, icon, is_active, is_featured, sort_order)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        params![
+            f.category_id, f.name, f.slug, f.brand, f.publisher.flatten(), f.provider.flatten(), f.kind,
+            f.payment_type.unwrap_or(PaymentType::Prepaid), f.input_fields.as_deref().unwrap_or("[]"),
+            f.customer_no_format.unwrap_or(""), f.description.flatten(), f.image.flatten(), f.icon.flatten(),
+            f.is_active.unwrap_or(true), f.is_featured.unwrap_or(false), f.sort_order.unwrap_or(0)
+        ],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+pub fn update_product(c: &Connection, id: i64, f: &ProductFields<'_>) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE products SET
+            category_id = COALESCE(?2, category_id), name = COALESCE(?3, name), slug = COALESCE(?4, slug),
+            brand = COALESCE(?5, brand),
+            publisher = CASE WHEN ?6 THEN ?7 ELSE publisher END,
+            type = COALESCE(?8, type), payment_type = COALESCE(?9, payment_type),
+            input_fields = COALESCE(?10, input_fields), customer_no_format = COALESCE(?11, customer_no_format),
+            description = CASE WHEN ?12 THEN ?13 ELSE description END,
+            image = CASE WHEN ?14 THEN ?15 ELSE image END,
+            icon = CASE WHEN ?16 THEN ?17 ELSE icon END,
+            is_active = COALESCE(?18, is_active), is_featured = COALESCE(?19, is_featured),
+            sort_order = COALESCE(?20, sort_order),
+            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+        params![
+            id, f.category_id, f.name, f.slug, f.brand, f.publisher.is_some(), f.publisher.flatten(), f.kind,
+            f.payment_type, f.input_fields, f.customer_no_format, f.description.is_some(), f.description.flatten(),
+            f.image.is_some(), f.image.flatten(), f.icon.is_some(), f.icon.flatten(), f.is_active, f.is_featured,
+            f.sort_order
+        ],
+    )
+}
+
+// --- items ----------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+pub struct ItemRow {
+    pub id: i64,
+    pub product_id: i64,
+    pub sku: String,
+    pub name: String,
+    pub group: Option<String>,
+    pub description: Option<String>,
+    pub base_price: i64,
+    pub retail_price: i64,
+    pub reseller_price: i64,
+    pub retail_profit: i64,
+    pub reseller_profit: i64,
+    pub retail_price_override: Option<i64>,
+    pub reseller_price_override: Option<i64>,
+    pub admin_fee: i64,
+    pub stock_status: StockStatus,
+    pub is_active: bool,
+    pub supplier_available: bool,
+    pub cut_off_start: Option<String>,
+    pub cut_off_end: Option<String>,
+    pub total_sold: i64,
+    pub sort_order: i64,
+    pub last_synced_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl ItemRow {
+    pub fn price_for(&self, tier: CustomerType) -> i64 {
+        match tier {
+            CustomerType::Reseller => self.reseller_price,
+            CustomerType::Retail => self.retail_price,
+        }
+    }
+}
+
+const ITEM_COLS: &str = "i.id, i.product_id, i.digiflazz_code, i.name, i.\"group\", i.description, i.base_price, \
+     i.retail_price, i.reseller_price, i.retail_profit, i.reseller_profit, i.retail_price_override, \
+     i.reseller_price_override, i.admin_fee, i.stock_status, i.is_active, i.supplier_available, i.cut_off_start, \
+     i.cut_off_end, i.total_sold, i.sort_order, i.last_synced_at, i.created_at, i.updated_at";
+
+fn item_from(r: &Row<'_>) -> rusqlite::Result<ItemRow> {
+    Ok(ItemRow {
+        id: r.get(0)?,
+        product_id: r.get(1)?,
+        sku: r.get(2)?,
+        name: r.get(3)?,
+        group: r.get(4)?,
+        description: r.get(5)?,
+        base_price: r.get(6)?,
+        retail_price: r.get(7)?,
+        reseller_price: r.get(8)?,
+        retail_profit: r.get(9)?,
+        reseller_profit: r.get(10)?,
+        retail_price_override: r.get(11)?,
+        reseller_price_override: r.get(12)?,
+        admin_fee: r.get(13)?,
+        stock_status: r.get(14)?,
+        is_active: r.get(15)?,
+        supplier_available: r.get(16)?,
+        cut_off_start: r.get(17)?,
+        cut_off_end: r.get(18)?,
+        total_sold: r.get(19)?,
+        sort_order: r.get(20)?,
+        last_synced_at: r.get(21)?,
+        created_at: r.get(22)?,
+        updated_at: r.get(23)?,
+    })
+}
+
+/// Items of a product; `shown_only` keeps what a customer may see (active, in stock,
+/// offered by the supplier), cut-off windows included.
+pub fn items_of(
+    c: &Connection,
+    product_id: i64,
+    shown_only: bool,
+) -> rusqlite::Result<Vec<ItemRow>> {
+    let sql = format!(
+        "SELECT {ITEM_COLS} FROM product_items i WHERE i.product_id = ?1 {} ORDER BY i.sort_order, i.retail_price, i.id",
+        if shown_only { format!("AND {ORDERABLE}") } else { String::new() }
+    );
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt.query_map([product_id], item_from)?.collect();
+    rows
+}
+
+pub fn find_item(c: &Connection, id: i64) -> rusqlite::Result<Option<ItemRow>> {
+    c.query_row(
+        &format!("SELECT {ITEM_COLS} FROM product_items i WHERE i.id = ?1"),
+        [id],
+        item_from,
+    )
+    .optional()
+}
+
+pub fn sku_taken(c: &Connection, sku: &str) -> rusqlite::Result<bool> {
+    c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM product_items WHERE digiflazz_code = ?1)",
+        [sku],
+        |r| r.get(0),
+    )
+}
+
+pub struct NewItem<'a> {
+    pub product_id: i64,
+    pub sku: &'a str,
+    pub name: &'a str,
+    pub group: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub base_price: i64,
+    pub retail_price: i64,
+    pub reseller_price: i64,
+    pub retail_override: Option<i64>,
+    pub reseller_override: Option<i64>,
+    pub admin_fee: i64,
+    pub stock_status: StockStatus,
+    pub is_active: bool,
+    pub sort_order: i64,
+}
+
+pub fn insert_item(c: &Connection, i: &NewItem<'_>) -> rusqlite::Result<i64> {
+    c.execute(
+        "INSERT INTO product_items (product_id, digiflazz_code, name, \"group\", description, base_price, retail_price,
+             reseller_price, retail_profit, reseller_profit, retail_price_override, reseller_price_override, admin_fee,
+             stock_status, is_active, sort_order)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7 - ?6, ?8 - ?6, ?9, ?10, ?11, ?12, ?13, ?14)",
+        params![i.product_id, i.sku, i.name, i.group, i.description, i.base_price, i.retail_price, i.reseller_price,
+                i.retail_override, i.reseller_override, i.admin_fee, i.stock_status, i.is_active, i.sort_order],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+/// Writes every editable column of an item (the service merges the change first).
+pub fn save_item(c: &Connection, i: &ItemRow) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE product_items SET name = ?2, \"group\" = ?3, description = ?4, base_price = ?5, retail_price = ?6,
+             reseller_price = ?7, retail_profit = ?6 - ?5, reseller_profit = ?7 - ?5, retail_price_override = ?8,
+             reseller_price_override = ?9, admin_fee = ?10, stock_status = ?11, is_active = ?12, sort_order = ?13,
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1",
+        params![i.id, i.name, i.group, i.description, i.base_price, i.retail_price, i.reseller_price,
+                i.retail_price_override, i.reseller_price_override, i.admin_fee, i.stock_status, i.is_active,
+                i.sort_order],
+    )
+}

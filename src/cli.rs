@@ -1,0 +1,185 @@
+//! The command line (clap). Each command loads the configuration, so a bad value stops
+//! every command with the same one-line error.
+
+use std::{io::Read, path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    accounts::service as accounts,
+    app::AppState,
+    config::Config,
+    db::{migrate, Db},
+    http, telemetry,
+};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "lapak",
+    version,
+    about = "A top-up store backend for digital-goods resellers, in one binary."
+)]
+pub struct Cli {
+    /// Configuration file (default: ./config.toml when present). Env: LAPAK_CONFIG.
+    #[arg(long, global = true, env = "LAPAK_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server (the default when no command is given).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Create an admin account, or make an existing account admin with a new password.
+    CreateAdmin {
+        /// The admin's e-mail address (used to log in).
+        #[arg(long)]
+        email: String,
+        /// Display name.
+        #[arg(long, default_value = "Admin")]
+        name: String,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Write a consistent copy of the live database to PATH (safe while serving).
+    Backup {
+        /// The new file to write; it must not exist.
+        path: PathBuf,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("lapak: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config.log);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config),
+        Command::Migrate => run_migrate(&config),
+        Command::CreateAdmin {
+            email,
+            name,
+            password_stdin,
+        } => create_admin(&config, &email, &name, password_stdin),
+        Command::Backup { path } => backup(&config, &path),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("lapak: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let addr = config.listen_addr();
+        tracing::info!(
+            version = env!("CARGO_PKG_VERSION"),
+            database = %config.database.path.display(),
+            digiflazz = ?config.digiflazz,
+            tripay = ?config.tripay,
+            "starting lapak"
+        );
+        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
+        let acceptor = http::bind(&addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        tracing::info!(%addr, "listening; API docs at /docs, spec at /openapi.json");
+        http::serve(app, acceptor, http::shutdown_signal()).await?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+fn run_migrate(config: &Config) -> anyhow::Result<()> {
+    let db = Db::open(&config.database)?;
+    let mut conn = db.conn()?;
+    let report = migrate::run(&mut conn)?;
+    if report.applied.is_empty() {
+        println!(
+            "database {} is up to date ({} migrations)",
+            config.database.path.display(),
+            report.already
+        );
+    } else {
+        for v in &report.applied {
+            println!("applied {v}");
+        }
+        println!(
+            "database {} migrated ({} applied, {} already)",
+            config.database.path.display(),
+            report.applied.len(),
+            report.already
+        );
+    }
+    Ok(())
+}
+
+fn create_admin(
+    config: &Config,
+    email: &str,
+    name: &str,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let email = accounts::normalize_email(email)
+        .ok_or_else(|| anyhow::anyhow!("{email:?} is not a valid e-mail address"))?;
+    let password = if password_stdin {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        s.trim_end_matches(['\r', '\n']).to_string()
+    } else {
+        let first = rpassword::prompt_password("Password (min 8 characters): ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            anyhow::bail!("the passwords differ");
+        }
+        first
+    };
+    if password.chars().count() < 8 {
+        anyhow::bail!("the password must have at least 8 characters");
+    }
+    let name = name.trim();
+    if name.is_empty() {
+        anyhow::bail!("--name must not be blank");
+    }
+    let hash = accounts::hash_password_blocking(&password)?;
+    let db = Db::open(&config.database)?;
+    migrate::run(&mut *db.conn()?)?;
+    let (id, created) = accounts::create_admin(&db, &email, name, &hash)?;
+    if created {
+        println!("created admin {email} (user {id})");
+    } else {
+        println!("user {email} (user {id}) is now an admin with the new password; its old sessions were ended");
+    }
+    Ok(())
+}
+
+fn backup(config: &Config, path: &std::path::Path) -> anyhow::Result<()> {
+    let db = Db::open(&config.database)?;
+    db.backup_to(path)?;
+    println!(
+        "backup of {} written to {}",
+        config.database.path.display(),
+        path.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,409 @@
+//! Configuration: `config.toml` (or `--config PATH`) overlaid by `LAPAK_<SECTION>__<KEY>`
+//! environment variables. One value, built once and passed to everything; no globals.
+
+use std::{fmt, path::PathBuf};
+
+use figment::{
+    providers::{Env, Format, Serialized, Toml},
+    Figment,
+};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The whole configuration. Every field has a default, so an empty file is valid.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub auth: AuthConfig,
+    pub log: LogConfig,
+    pub digiflazz: DigiflazzConfig,
+    pub tripay: TripayConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    pub host: String,
+    pub port: u16,
+    /// The address the outside world reaches lapak at; callback URLs are built from it.
+    pub public_url: String,
+    /// Origins allowed by CORS (front ends on another host). Empty = same origin only.
+    pub cors_origins: Vec<String>,
+    /// Use the first X-Forwarded-For address as the client IP (behind a reverse proxy).
+    pub trust_proxy_headers: bool,
+    /// Seconds to wait for in-flight requests on shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            host: "0.0.0.0".into(),
+            port: 8000,
+            public_url: "http://localhost:8000".into(),
+            cors_origins: Vec::new(),
+            trust_proxy_headers: false,
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// The SQLite file; its folder is created when missing.
+    pub path: PathBuf,
+    pub pool_size: u32,
+    /// Milliseconds a connection waits on a lock before giving up.
+    pub busy_timeout_ms: u64,
+    /// `full` (default) or `normal`. See `db::pool` for why a money database wants full.
+    pub synchronous: Synchronous,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            path: PathBuf::from("data/lapak.db"),
+            pool_size: 16,
+            busy_timeout_ms: 5_000,
+            synchronous: Synchronous::Full,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Synchronous {
+    Full,
+    Normal,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// How long a login token lives, in hours.
+    pub token_ttl_hours: u64,
+    /// Failed-or-not login attempts allowed per minute, per client IP and per identifier.
+    pub login_attempts_per_minute: u32,
+    /// Registrations allowed per minute per client IP.
+    pub registrations_per_minute: u32,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            token_ttl_hours: 24 * 30,
+            login_attempts_per_minute: 5,
+            registrations_per_minute: 10,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter: `info`, `lapak=debug,info`, ...
+    pub level: String,
+    /// `text` or `json`.
+    pub format: LogFormat,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        Self {
+            level: "info".into(),
+            format: LogFormat::Text,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DigiflazzConfig {
+    #[serde(deserialize_with = "lenient_string")]
+    pub username: String,
+    #[serde(deserialize_with = "lenient_string")]
+    pub api_key: String,
+    #[serde(deserialize_with = "lenient_string")]
+    pub webhook_secret: String,
+    pub base_url: String,
+    /// Send `"testing": true` (Digiflazz development mode). Off by default: the source
+    /// defaulted it on and so sent test transactions from production.
+    pub testing: bool,
+    pub timeout_secs: u64,
+}
+
+impl Default for DigiflazzConfig {
+    fn default() -> Self {
+        Self {
+            username: String::new(),
+            api_key: String::new(),
+            webhook_secret: String::new(),
+            base_url: "https://api.digiflazz.com/v1".into(),
+            testing: false,
+            timeout_secs: 30,
+        }
+    }
+}
+
+impl DigiflazzConfig {
+    pub fn has_credentials(&self) -> bool {
+        !self.username.is_empty() && !self.api_key.is_empty()
+    }
+}
+
+impl fmt::Debug for DigiflazzConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DigiflazzConfig")
+            .field("username", &self.username)
+            .field("api_key", &mask(&self.api_key))
+            .field("webhook_secret", &mask(&self.webhook_secret))
+            .field("base_url", &self.base_url)
+            .field("testing", &self.testing)
+            .field("timeout_secs", &self.timeout_secs)
+            .finish()
+    }
+}
+
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TripayConfig {
+    #[serde(deserialize_with = "lenient_string")]
+    pub api_key: String,
+    #[serde(deserialize_with = "lenient_string")]
+    pub private_key: String,
+    #[serde(deserialize_with = "lenient_string")]
+    pub merchant_code: String,
+    /// Production `https://tripay.co.id/api`, sandbox `https://tripay.co.id/api-sandbox`.
+    pub base_url: String,
+    /// Where Tripay posts payment callbacks; empty = `<public_url>/api/v1/callbacks/tripay`.
+    pub callback_url: String,
+    /// Where the customer's browser returns after paying (your front end's order page).
+    pub return_url: String,
+    pub timeout_secs: u64,
+}
+
+impl Default for TripayConfig {
+    fn default() -> Self {
+        Self {
+            api_key: String::new(),
+            private_key: String::new(),
+            merchant_code: String::new(),
+            base_url: "https://tripay.co.id/api".into(),
+            callback_url: String::new(),
+            return_url: String::new(),
+            timeout_secs: 30,
+        }
+    }
+}
+
+impl TripayConfig {
+    pub fn has_credentials(&self) -> bool {
+        !self.api_key.is_empty() && !self.private_key.is_empty() && !self.merchant_code.is_empty()
+    }
+}
+
+impl fmt::Debug for TripayConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TripayConfig")
+            .field("api_key", &mask(&self.api_key))
+            .field("private_key", &mask(&self.private_key))
+            .field("merchant_code", &self.merchant_code)
+            .field("base_url", &self.base_url)
+            .field("callback_url", &self.callback_url)
+            .field("return_url", &self.return_url)
+            .field("timeout_secs", &self.timeout_secs)
+            .finish()
+    }
+}
+
+/// Shows that a secret is set without showing it.
+pub fn mask(secret: &str) -> &'static str {
+    if secret.is_empty() {
+        ""
+    } else {
+        "********"
+    }
+}
+
+/// Environment values that look like numbers ("12345") arrive as numbers; a key or a
+/// username is still a string.
+fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        S(String),
+        I(i64),
+        U(u64),
+        F(f64),
+        B(bool),
+    }
+    Ok(match Raw::deserialize(d)? {
+        Raw::S(s) => s,
+        Raw::I(i) => i.to_string(),
+        Raw::U(u) => u.to_string(),
+        Raw::F(f) => f.to_string(),
+        Raw::B(b) => b.to_string(),
+    })
+}
+
+/// A configuration problem, printed as one line naming the key.
+#[derive(Debug, thiserror::Error)]
+#[error("config error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Loads the file (when it exists; a missing *explicit* file is an error), then the
+    /// environment, then validates.
+    pub fn load(path: Option<&std::path::Path>) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        match path {
+            Some(p) => {
+                if !p.exists() {
+                    return Err(ConfigError(format!(
+                        "config file {} does not exist",
+                        p.display()
+                    )));
+                }
+                figment = figment.merge(Toml::file(p));
+            }
+            None => figment = figment.merge(Toml::file("config.toml")),
+        }
+        // LAPAK_CONFIG names the file (see the CLI), it is not a key.
+        figment = figment.merge(Env::prefixed("LAPAK_").split("__").ignore(&["config"]));
+        Self::from_figment(figment)
+    }
+
+    /// Builds from a figment (tests layer their own values on the defaults this way).
+    pub fn from_figment(figment: Figment) -> Result<Config, ConfigError> {
+        let config: Config = figment.extract().map_err(|e| ConfigError(describe(e)))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, why: String| Err(ConfigError(format!("{key}: {why}")));
+        if self.server.host.trim().is_empty() {
+            return bad("server.host", "must not be empty".into());
+        }
+        check_url("server.public_url", &self.server.public_url)?;
+        for origin in &self.server.cors_origins {
+            check_url("server.cors_origins", origin)?;
+        }
+        if self.database.path.as_os_str().is_empty() {
+            return bad("database.path", "must not be empty".into());
+        }
+        if self.database.pool_size == 0 || self.database.pool_size > 256 {
+            return bad(
+                "database.pool_size",
+                format!("{} is out of range 1..=256", self.database.pool_size),
+            );
+        }
+        if self.auth.token_ttl_hours == 0 {
+            return bad("auth.token_ttl_hours", "must be at least 1".into());
+        }
+        if self.auth.login_attempts_per_minute == 0 {
+            return bad(
+                "auth.login_attempts_per_minute",
+                "must be at least 1".into(),
+            );
+        }
+        if self.auth.registrations_per_minute == 0 {
+            return bad("auth.registrations_per_minute", "must be at least 1".into());
+        }
+        if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
+            return bad(
+                "log.level",
+                format!("{:?} is not a valid filter ({e})", self.log.level),
+            );
+        }
+        check_url("digiflazz.base_url", &self.digiflazz.base_url)?;
+        if self.digiflazz.username.is_empty() != self.digiflazz.api_key.is_empty() {
+            return bad(
+                "digiflazz.api_key",
+                "set both digiflazz.username and digiflazz.api_key, or neither (demo mode)".into(),
+            );
+        }
+        if self.digiflazz.timeout_secs == 0 {
+            return bad("digiflazz.timeout_secs", "must be at least 1".into());
+        }
+        check_url("tripay.base_url", &self.tripay.base_url)?;
+        if !self.tripay.callback_url.is_empty() {
+            check_url("tripay.callback_url", &self.tripay.callback_url)?;
+        }
+        if !self.tripay.return_url.is_empty() {
+            check_url("tripay.return_url", &self.tripay.return_url)?;
+        }
+        let tripay_set = [
+            &self.tripay.api_key,
+            &self.tripay.private_key,
+            &self.tripay.merchant_code,
+        ]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .count();
+        if tripay_set != 0 && tripay_set != 3 {
+            return bad(
+                "tripay.api_key",
+                "set all of tripay.api_key, tripay.private_key and tripay.merchant_code, or none (demo mode)"
+                    .into(),
+            );
+        }
+        if self.tripay.timeout_secs == 0 {
+            return bad("tripay.timeout_secs", "must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The address to listen on.
+    pub fn listen_addr(&self) -> String {
+        if self.server.host.contains(':') {
+            format!("[{}]:{}", self.server.host, self.server.port)
+        } else {
+            format!("{}:{}", self.server.host, self.server.port)
+        }
+    }
+}
+
+fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
+    match url::Url::parse(value) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Ok(()),
+        Ok(u) => Err(ConfigError(format!(
+            "{key}: {value:?} must be an http(s) URL, not {}",
+            u.scheme()
+        ))),
+        Err(e) => Err(ConfigError(format!(
+            "{key}: {value:?} is not a valid URL ({e})"
+        ))),
+    }
+}
+
+/// Turns figment's error into one line: the key, what is wrong, and where it came from.
+fn describe(error: figment::Error) -> String {
+    let mut lines = Vec::new();
+    for e in error {
+        let key = if e.path.is_empty() {
+            "(top level)".to_string()
+        } else {
+            e.path.join(".")
+        };
+        let source = e
+            .metadata
+            .as_ref()
+            .map(|m| match &m.source {
+                Some(src) => format!(" (from {} {})", m.name, src),
+                None => format!(" (from {})", m.name),
+            })
+            .unwrap_or_default();
+        lines.push(format!("{key}: {}{source}", e.kind));
+    }
+    lines.join("; ")
+}

@@ -1,0 +1,176 @@
+//! Names the field at fault when a JSON body does not fit its operation's schema.
+//!
+//! poem-openapi reports a missing or wrongly typed field without its name ("Expected
+//! input type string, found null"). The edge keeps a copy of small JSON bodies; on such
+//! an error this compares the body with the request schema in lapak's own OpenAPI
+//! document and returns the first required field that is absent, or the first field
+//! whose JSON type is wrong.
+
+use serde_json::{Map, Value};
+
+/// The OpenAPI document, parsed once, for lookups by route pattern and method.
+pub struct SpecIndex {
+    spec: Value,
+}
+
+impl SpecIndex {
+    pub fn new(spec_json: &str) -> Self {
+        Self {
+            spec: serde_json::from_str(spec_json).unwrap_or(Value::Null),
+        }
+    }
+
+    /// `pattern` is poem's matched pattern (`/api/v1/products/:id`).
+    pub fn field_at_fault(&self, method: &str, pattern: &str, body: &Value) -> Option<String> {
+        let path = openapi_path(pattern);
+        let op = self
+            .spec
+            .get("paths")?
+            .get(&path)?
+            .get(method.to_ascii_lowercase())?;
+        let schema = op
+            .get("requestBody")?
+            .get("content")?
+            .as_object()?
+            .values()
+            .next()?
+            .get("schema")?;
+        self.check(schema, body, "")
+    }
+
+    fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                let name = r.rsplit('/').next().unwrap_or_default();
+                self.spec
+                    .get("components")
+                    .and_then(|c| c.get("schemas"))
+                    .and_then(|s| s.get(name))
+                    .unwrap_or(schema)
+            }
+            None => schema,
+        }
+    }
+
+    fn check(&self, schema: &Value, value: &Value, prefix: &str) -> Option<String> {
+        let schema = self.resolve(schema);
+        // allOf (flattened objects, refs with descriptions): check each part.
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            return parts.iter().find_map(|p| self.check(p, value, prefix));
+        }
+        let ty = schema.get("type").and_then(Value::as_str);
+        match (ty, value) {
+            (Some("object"), Value::Object(obj)) => self.check_object(schema, obj, prefix),
+            (Some("array"), Value::Array(items)) => {
+                let item_schema = schema.get("items")?;
+                items
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, v)| self.check(item_schema, v, &format!("{prefix}[{i}]")))
+            }
+            _ => None,
+        }
+    }
+
+    fn check_object(
+        &self,
+        schema: &Value,
+        obj: &Map<String, Value>,
+        prefix: &str,
+    ) -> Option<String> {
+        let join = |k: &str| {
+            if prefix.is_empty() {
+                k.to_string()
+            } else {
+                format!("{prefix}.{k}")
+            }
+        };
+        if let Some(required) = schema.get("required").and_then(Value::as_array) {
+            for r in required.iter().filter_map(Value::as_str) {
+                if obj.get(r).is_none_or(Value::is_null) {
+                    return Some(join(r));
+                }
+            }
+        }
+        let props = schema.get("properties").and_then(Value::as_object)?;
+        for (k, v) in obj {
+            let Some(prop) = props.get(k) else { continue };
+            let prop = self.resolve(prop);
+            if !type_fits(self, prop, v) {
+                return Some(join(k));
+            }
+            if let Some(inner) = self.check(prop, v, &join(k)) {
+                return Some(inner);
+            }
+        }
+        None
+    }
+}
+
+fn type_fits(index: &SpecIndex, schema: &Value, v: &Value) -> bool {
+    if v.is_null() {
+        return true; // optional fields may be null; required ones are caught above
+    }
+    if let Some(any) = schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .and_then(Value::as_array)
+    {
+        return any.iter().any(|s| type_fits(index, index.resolve(s), v));
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => v.is_string(),
+        Some("integer") => v.is_i64() || v.is_u64(),
+        Some("number") => v.is_number(),
+        Some("boolean") => v.is_boolean(),
+        Some("array") => v.is_array(),
+        Some("object") => v.is_object(),
+        _ => true,
+    }
+}
+
+/// `/api/v1/products/:id` -> `/api/v1/products/{id}`.
+fn openapi_path(pattern: &str) -> String {
+    pattern
+        .split('/')
+        .map(|seg| match seg.strip_prefix(':') {
+            Some(name) => format!("{{{name}}}"),
+            None => seg.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn index() -> SpecIndex {
+        let spec = json!({
+            "paths": {"/api/v1/things/{id}": {"post": {"requestBody": {"content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/Thing"}}}}}}},
+            "components": {"schemas": {
+                "Thing": {"type": "object", "required": ["name", "price"], "properties": {
+                    "name": {"type": "string"}, "price": {"type": "integer"},
+                    "tags": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}}},
+                "Tag": {"type": "object", "required": ["label"], "properties": {"label": {"type": "string"}}}
+            }}
+        });
+        SpecIndex::new(&spec.to_string())
+    }
+
+    #[test]
+    fn finds_missing_and_mistyped_fields() {
+        let i = index();
+        let at = |b: Value| i.field_at_fault("POST", "/api/v1/things/:id", &b);
+        assert_eq!(at(json!({"price": 1})), Some("name".into()));
+        assert_eq!(at(json!({"name": "x", "price": "1"})), Some("price".into()));
+        assert_eq!(
+            at(json!({"name": "x", "price": 1, "tags": [{"label": "a"}, {}]})),
+            Some("tags[1].label".into())
+        );
+        assert_eq!(at(json!({"name": "x", "price": 1})), None);
+        assert_eq!(i.field_at_fault("POST", "/nope", &json!({})), None);
+    }
+}

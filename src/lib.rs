@@ -1,0 +1,18 @@
+//! lapak: a complete top-up store backend in one binary.
+//!
+//! `main.rs` only parses the command line; everything is built here so that `tests/`
+//! can start the real app on a temporary database.
+
+pub mod accounts;
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod openapi_tags;
+pub mod telemetry;
+
+pub use app::{App, AppState};
+pub use config::Config;

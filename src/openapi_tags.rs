@@ -1,0 +1,17 @@
+//! The tags that group the OpenAPI document.
+
+use poem_openapi::Tags;
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Register, log in, log out.
+    Auth,
+    /// The caller's own account.
+    Account,
+    /// Categories, products and their items, priced for the caller.
+    Catalog,
+    /// Admin: categories, products and items.
+    AdminCatalog,
+    /// Admin: users.
+    AdminUsers,
+}
