@@ -29,8 +29,7 @@ pub struct Limits {
 
 impl Limits {
     fn new(config: &Config) -> Self {
-        let per_minute =
-            |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero"));
+        let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero"));
         Self {
             login: RateLimiter::keyed(per_minute(config.auth.login_attempts_per_minute)),
             register: RateLimiter::keyed(per_minute(config.auth.registrations_per_minute)),
@@ -55,21 +54,12 @@ impl Limits {
 impl AppState {
     /// Opens the database, applies migrations, and builds the limiters and metrics.
     pub fn build(config: Config) -> anyhow::Result<App> {
-        let db = Db::open(&config.database).map_err(|e| {
-            anyhow::anyhow!(
-                "cannot open database {}: {e}",
-                config.database.path.display()
-            )
-        })?;
+        let db = Db::open(&config.database)
+            .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", config.database.path.display()))?;
         {
             let mut conn = db.conn()?;
             migrate::run(&mut conn)?;
         }
-        Ok(Arc::new(AppState {
-            limits: Limits::new(&config),
-            metrics: Metrics::new(),
-            config,
-            db,
-        }))
+        Ok(Arc::new(AppState { limits: Limits::new(&config), metrics: Metrics::new(), config, db }))
     }
 }

@@ -14,11 +14,7 @@ use crate::{
 };
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "lapak",
-    version,
-    about = "A top-up store backend for digital-goods resellers, in one binary."
-)]
+#[command(name = "lapak", version, about = "A top-up store backend for digital-goods resellers, in one binary.")]
 pub struct Cli {
     /// Configuration file (default: ./config.toml when present). Env: LAPAK_CONFIG.
     #[arg(long, global = true, env = "LAPAK_CONFIG", value_name = "PATH")]
@@ -66,11 +62,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config),
         Command::Migrate => run_migrate(&config),
-        Command::CreateAdmin {
-            email,
-            name,
-            password_stdin,
-        } => create_admin(&config, &email, &name, password_stdin),
+        Command::CreateAdmin { email, name, password_stdin } => create_admin(&config, &email, &name, password_stdin),
         Command::Backup { path } => backup(&config, &path),
     };
     match result {
@@ -83,9 +75,7 @@ pub fn main() -> ExitCode {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {
@@ -100,9 +90,7 @@ fn serve(config: Config) -> anyhow::Result<()> {
             "starting lapak"
         );
         let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
-        let acceptor = http::bind(&addr)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        let acceptor = http::bind(&addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
         tracing::info!(%addr, "listening; API docs at /docs, spec at /openapi.json");
         http::serve(app, acceptor, http::shutdown_signal()).await?;
         tracing::info!("stopped");
@@ -115,11 +103,7 @@ fn run_migrate(config: &Config) -> anyhow::Result<()> {
     let mut conn = db.conn()?;
     let report = migrate::run(&mut conn)?;
     if report.applied.is_empty() {
-        println!(
-            "database {} is up to date ({} migrations)",
-            config.database.path.display(),
-            report.already
-        );
+        println!("database {} is up to date ({} migrations)", config.database.path.display(), report.already);
     } else {
         for v in &report.applied {
             println!("applied {v}");
@@ -134,14 +118,9 @@ fn run_migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn create_admin(
-    config: &Config,
-    email: &str,
-    name: &str,
-    password_stdin: bool,
-) -> anyhow::Result<()> {
-    let email = accounts::normalize_email(email)
-        .ok_or_else(|| anyhow::anyhow!("{email:?} is not a valid e-mail address"))?;
+fn create_admin(config: &Config, email: &str, name: &str, password_stdin: bool) -> anyhow::Result<()> {
+    let email =
+        accounts::normalize_email(email).ok_or_else(|| anyhow::anyhow!("{email:?} is not a valid e-mail address"))?;
     let password = if password_stdin {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
@@ -176,10 +155,6 @@ fn create_admin(
 fn backup(config: &Config, path: &std::path::Path) -> anyhow::Result<()> {
     let db = Db::open(&config.database)?;
     db.backup_to(path)?;
-    println!(
-        "backup of {} written to {}",
-        config.database.path.display(),
-        path.display()
-    );
+    println!("backup of {} written to {}", config.database.path.display(), path.display());
     Ok(())
 }

@@ -92,11 +92,7 @@ pub struct AuthConfig {
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        Self {
-            token_ttl_hours: 24 * 30,
-            login_attempts_per_minute: 5,
-            registrations_per_minute: 10,
-        }
+        Self { token_ttl_hours: 24 * 30, login_attempts_per_minute: 5, registrations_per_minute: 10 }
     }
 }
 
@@ -111,10 +107,7 @@ pub struct LogConfig {
 
 impl Default for LogConfig {
     fn default() -> Self {
-        Self {
-            level: "info".into(),
-            format: LogFormat::Text,
-        }
+        Self { level: "info".into(), format: LogFormat::Text }
     }
 }
 
@@ -268,10 +261,7 @@ impl Config {
         match path {
             Some(p) => {
                 if !p.exists() {
-                    return Err(ConfigError(format!(
-                        "config file {} does not exist",
-                        p.display()
-                    )));
+                    return Err(ConfigError(format!("config file {} does not exist", p.display())));
                 }
                 figment = figment.merge(Toml::file(p));
             }
@@ -302,28 +292,19 @@ impl Config {
             return bad("database.path", "must not be empty".into());
         }
         if self.database.pool_size == 0 || self.database.pool_size > 256 {
-            return bad(
-                "database.pool_size",
-                format!("{} is out of range 1..=256", self.database.pool_size),
-            );
+            return bad("database.pool_size", format!("{} is out of range 1..=256", self.database.pool_size));
         }
         if self.auth.token_ttl_hours == 0 {
             return bad("auth.token_ttl_hours", "must be at least 1".into());
         }
         if self.auth.login_attempts_per_minute == 0 {
-            return bad(
-                "auth.login_attempts_per_minute",
-                "must be at least 1".into(),
-            );
+            return bad("auth.login_attempts_per_minute", "must be at least 1".into());
         }
         if self.auth.registrations_per_minute == 0 {
             return bad("auth.registrations_per_minute", "must be at least 1".into());
         }
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.level) {
-            return bad(
-                "log.level",
-                format!("{:?} is not a valid filter ({e})", self.log.level),
-            );
+            return bad("log.level", format!("{:?} is not a valid filter ({e})", self.log.level));
         }
         check_url("digiflazz.base_url", &self.digiflazz.base_url)?;
         if self.digiflazz.username.is_empty() != self.digiflazz.api_key.is_empty() {
@@ -342,19 +323,14 @@ impl Config {
         if !self.tripay.return_url.is_empty() {
             check_url("tripay.return_url", &self.tripay.return_url)?;
         }
-        let tripay_set = [
-            &self.tripay.api_key,
-            &self.tripay.private_key,
-            &self.tripay.merchant_code,
-        ]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .count();
+        let tripay_set = [&self.tripay.api_key, &self.tripay.private_key, &self.tripay.merchant_code]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .count();
         if tripay_set != 0 && tripay_set != 3 {
             return bad(
                 "tripay.api_key",
-                "set all of tripay.api_key, tripay.private_key and tripay.merchant_code, or none (demo mode)"
-                    .into(),
+                "set all of tripay.api_key, tripay.private_key and tripay.merchant_code, or none (demo mode)".into(),
             );
         }
         if self.tripay.timeout_secs == 0 {
@@ -376,13 +352,8 @@ impl Config {
 fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
     match url::Url::parse(value) {
         Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Ok(()),
-        Ok(u) => Err(ConfigError(format!(
-            "{key}: {value:?} must be an http(s) URL, not {}",
-            u.scheme()
-        ))),
-        Err(e) => Err(ConfigError(format!(
-            "{key}: {value:?} is not a valid URL ({e})"
-        ))),
+        Ok(u) => Err(ConfigError(format!("{key}: {value:?} must be an http(s) URL, not {}", u.scheme()))),
+        Err(e) => Err(ConfigError(format!("{key}: {value:?} is not a valid URL ({e})"))),
     }
 }
 
@@ -390,16 +361,16 @@ fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {
 fn describe(error: figment::Error) -> String {
     let mut lines = Vec::new();
     for e in error {
-        let key = if e.path.is_empty() {
-            "(top level)".to_string()
-        } else {
-            e.path.join(".")
-        };
+        let key = if e.path.is_empty() { "(top level)".to_string() } else { e.path.join(".") };
         let source = e
             .metadata
             .as_ref()
             .map(|m| match &m.source {
                 Some(src) => format!(" (from {} {})", m.name, src),
+                // Name the exact variable, not just "the environment".
+                None if m.name.contains("environment") => {
+                    format!(" (from environment variable LAPAK_{})", e.path.join("__").to_uppercase())
+                }
                 None => format!(" (from {})", m.name),
             })
             .unwrap_or_default();

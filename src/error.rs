@@ -83,12 +83,7 @@ impl ApiError {
 
     /// 422 naming the field.
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            message,
-        )
-        .with_field(field)
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message).with_field(field)
     }
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
@@ -100,11 +95,7 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("{what} not found"),
-        )
+        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
     }
 
     pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
@@ -122,11 +113,7 @@ impl ApiError {
     }
 
     pub fn internal(cause: impl fmt::Display) -> Self {
-        let mut e = Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "internal error",
-        );
+        let mut e = Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "internal error");
         e.cause = Some(cause.to_string());
         e
     }
@@ -144,13 +131,7 @@ impl ApiError {
 
 impl fmt::Debug for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.status.as_u16(),
-            self.code,
-            self.message
-        )?;
+        write!(f, "{} {}: {}", self.status.as_u16(), self.code, self.message)?;
         if let Some(c) = &self.cause {
             write!(f, " ({c})")?;
         }
@@ -215,12 +196,8 @@ impl IntoResponse for ApiError {
 
 impl ApiResponse for ApiError {
     fn meta() -> MetaResponses {
-        let content = || {
-            vec![MetaMediaType {
-                content_type: "application/json; charset=utf-8",
-                schema: ErrorBody::schema_ref(),
-            }]
-        };
+        let content =
+            || vec![MetaMediaType { content_type: "application/json; charset=utf-8", schema: ErrorBody::schema_ref() }];
         MetaResponses {
             responses: vec![
                 MetaResponse {
@@ -256,39 +233,19 @@ pub fn to_response(err: poem::Error) -> Response {
     }
     let status = err.status();
     let api = if let Some(e) = err.downcast_ref::<ParseRequestPayloadError>() {
-        let mut a = ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_body",
-            payload_message(&e.reason),
-        );
+        let mut a = ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", payload_message(&e.reason));
         a.field = field_in(&e.reason);
         a
     } else if let Some(e) = err.downcast_ref::<ParseParamError>() {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_parameter",
-            format!("parameter `{}`: {}", e.name, e.reason),
-        )
-        .with_field(e.name.to_string())
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("parameter `{}`: {}", e.name, e.reason))
+            .with_field(e.name.to_string())
     } else if let Some(e) = err.downcast_ref::<ParsePathError>() {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_parameter",
-            format!("path `{}`: {}", e.name, e.reason),
-        )
-        .with_field(e.name.to_string())
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("path `{}`: {}", e.name, e.reason))
+            .with_field(e.name.to_string())
     } else if let Some(e) = err.downcast_ref::<ParseMultipartError>() {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_body",
-            format!("multipart body: {}", e.reason),
-        )
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", format!("multipart body: {}", e.reason))
     } else if let Some(e) = err.downcast_ref::<ContentTypeError>() {
-        ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            e.to_string(),
-        )
+        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", e.to_string())
     } else if err.is::<AuthorizationError>() {
         ApiError::unauthorized("a valid bearer token is required")
     } else {
@@ -318,17 +275,11 @@ pub fn to_response(err: poem::Error) -> Response {
 
 /// A JSON body that did not parse (400 `invalid_json`) or did not fit the schema (422
 /// `validation_failed`, naming the field when it can be found).
-pub fn payload_error(
-    reason: &str,
-    body: &[u8],
-    schema_field: impl FnOnce(&Value) -> Option<String>,
-) -> ApiError {
+pub fn payload_error(reason: &str, body: &[u8], schema_field: impl FnOnce(&Value) -> Option<String>) -> ApiError {
     match serde_json::from_slice::<Value>(body) {
-        Err(e) => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
-            format!("the request body is not valid JSON: {e}"),
-        ),
+        Err(e) => {
+            ApiError::new(StatusCode::BAD_REQUEST, "invalid_json", format!("the request body is not valid JSON: {e}"))
+        }
         Ok(v) => {
             let field = field_in(reason).or_else(|| schema_field(&v));
             let message = match &field {
@@ -337,11 +288,7 @@ pub fn payload_error(
                 }
                 _ => payload_message(reason),
             };
-            let mut e = ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "validation_failed",
-                message,
-            );
+            let mut e = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message);
             e.field = field;
             e
         }
@@ -370,10 +317,7 @@ mod tests {
 
     #[test]
     fn field_is_found_in_poem_reasons() {
-        assert_eq!(
-            field_in("failed to parse \"Register\": field `email` is required"),
-            Some("email".into())
-        );
+        assert_eq!(field_in("failed to parse \"Register\": field `email` is required"), Some("email".into()));
         assert_eq!(field_in("expected object"), None);
     }
 

@@ -5,8 +5,8 @@ use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenAp
 
 use super::{
     model::{
-        AdminUser, AdminUserList, AdminUserUpdate, CustomerType, LoginRequest, Profile,
-        RegisterRequest, Role, TokenResponse, UserStatus,
+        AdminUser, AdminUserList, AdminUserUpdate, CustomerType, LoginRequest, Profile, RegisterRequest, Role,
+        TokenResponse, UserStatus,
     },
     repo, service,
 };
@@ -22,10 +22,7 @@ use crate::{
 };
 
 fn client(req: &Request) -> (String, Option<String>) {
-    let ip = req
-        .data::<ClientIp>()
-        .map(|c| c.0.clone())
-        .unwrap_or_else(|| "unknown".into());
+    let ip = req.data::<ClientIp>().map(|c| c.0.clone()).unwrap_or_else(|| "unknown".into());
     let ua = req
         .headers()
         .get(poem::http::header::USER_AGENT)
@@ -56,28 +53,16 @@ impl AuthApi {
     /// A guest who bought before with the same e-mail keeps its orders: the guest
     /// record becomes the account.
     #[oai(path = "/register", method = "post")]
-    async fn register(
-        &self,
-        app: Data<&App>,
-        req: &Request,
-        body: Json<RegisterRequest>,
-    ) -> ApiResult<Registered> {
+    async fn register(&self, app: Data<&App>, req: &Request, body: Json<RegisterRequest>) -> ApiResult<Registered> {
         let (ip, ua) = client(req);
-        Ok(Registered::Created(Json(
-            service::register(&app, body.0, &ip, ua).await?,
-        )))
+        Ok(Registered::Created(Json(service::register(&app, body.0, &ip, ua).await?)))
     }
 
     /// Log in with e-mail or phone and password.
     ///
     /// Limited per client IP and per identifier (429 with Retry-After).
     #[oai(path = "/login", method = "post")]
-    async fn login(
-        &self,
-        app: Data<&App>,
-        req: &Request,
-        body: Json<LoginRequest>,
-    ) -> ApiResult<Json<TokenResponse>> {
+    async fn login(&self, app: Data<&App>, req: &Request, body: Json<LoginRequest>) -> ApiResult<Json<TokenResponse>> {
         let (ip, ua) = client(req);
         Ok(Json(service::login(&app, body.0, &ip, ua).await?))
     }
@@ -131,12 +116,8 @@ impl AdminUsersApi {
             include_guests: include_guests.0.unwrap_or(false),
             include_deleted: include_deleted.0.unwrap_or(false),
         };
-        let (rows, total) = app
-            .db
-            .run(move |c| -> ApiResult<_> {
-                Ok(repo::list_users(c, &filter, pr.limit(), pr.offset())?)
-            })
-            .await?;
+        let (rows, total) =
+            app.db.run(move |c| -> ApiResult<_> { Ok(repo::list_users(c, &filter, pr.limit(), pr.offset())?) }).await?;
         let data = rows
             .into_iter()
             .map(|(u, balance)| AdminUser {
@@ -146,20 +127,12 @@ impl AdminUsersApi {
                 profile: Profile::of(u, balance),
             })
             .collect();
-        Ok(Json(AdminUserList {
-            data,
-            meta: pr.meta(total),
-        }))
+        Ok(Json(AdminUserList { data, meta: pr.meta(total) }))
     }
 
     /// One user.
     #[oai(path = "/:id", method = "get")]
-    async fn get(
-        &self,
-        app: Data<&App>,
-        _auth: AdminAuth,
-        id: Path<i64>,
-    ) -> ApiResult<Json<AdminUser>> {
+    async fn get(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<AdminUser>> {
         let id = id.0;
         let user = app
             .db
@@ -193,13 +166,8 @@ impl AdminUsersApi {
         let admin_id = auth.0.id;
         let (ip, _) = client(req);
         let b = body.0;
-        if id == admin_id
-            && (b.role == Some(Role::Customer) || b.status.is_some_and(|s| s != UserStatus::Active))
-        {
-            return Err(ApiError::conflict(
-                "self_lockout",
-                "an admin cannot demote or suspend itself",
-            ));
+        if id == admin_id && (b.role == Some(Role::Customer) || b.status.is_some_and(|s| s != UserStatus::Active)) {
+            return Err(ApiError::conflict("self_lockout", "an admin cannot demote or suspend itself"));
         }
         let name = b.name.as_ref().map(|n| n.trim().to_string());
         if name.as_deref() == Some("") {
@@ -213,8 +181,7 @@ impl AdminUsersApi {
         });
         app.db
             .write(move |tx| -> ApiResult<_> {
-                let n =
-                    repo::update_user(tx, id, b.role, b.customer_type, b.status, name.as_deref())?;
+                let n = repo::update_user(tx, id, b.role, b.customer_type, b.status, name.as_deref())?;
                 if n == 0 {
                     return Err(ApiError::not_found("user"));
                 }

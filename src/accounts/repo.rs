@@ -43,26 +43,27 @@ pub fn insert_user(c: &Connection, u: &NewUser<'_>) -> rusqlite::Result<i64> {
     c.execute(
         "INSERT INTO users (name, email, phone, password, role, customer_type, is_guest, referral_code, referred_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![u.name, u.email, u.phone, u.password_hash, u.role, u.customer_type, u.is_guest,
-                u.referral_code, u.referred_by],
+        params![
+            u.name,
+            u.email,
+            u.phone,
+            u.password_hash,
+            u.role,
+            u.customer_type,
+            u.is_guest,
+            u.referral_code,
+            u.referred_by
+        ],
     )?;
     Ok(c.last_insert_rowid())
 }
 
 pub fn find_by_id(c: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
-    c.query_row(
-        &format!("SELECT {USER_COLS} FROM users WHERE id = ?1"),
-        [id],
-        user_from,
-    )
-    .optional()
+    c.query_row(&format!("SELECT {USER_COLS} FROM users WHERE id = ?1"), [id], user_from).optional()
 }
 
 /// A live (not deleted) user by e-mail, with the password hash.
-pub fn find_live_by_email(
-    c: &Connection,
-    email: &str,
-) -> rusqlite::Result<Option<(User, Option<String>)>> {
+pub fn find_live_by_email(c: &Connection, email: &str) -> rusqlite::Result<Option<(User, Option<String>)>> {
     c.query_row(
         &format!("SELECT {USER_COLS}, password FROM users WHERE email = ?1 AND deleted_at IS NULL"),
         [email],
@@ -71,10 +72,7 @@ pub fn find_live_by_email(
     .optional()
 }
 
-pub fn find_live_by_phone(
-    c: &Connection,
-    phone: &str,
-) -> rusqlite::Result<Option<(User, Option<String>)>> {
+pub fn find_live_by_phone(c: &Connection, phone: &str) -> rusqlite::Result<Option<(User, Option<String>)>> {
     c.query_row(
         &format!("SELECT {USER_COLS}, password FROM users WHERE phone = ?1 AND deleted_at IS NULL"),
         [phone],
@@ -84,20 +82,11 @@ pub fn find_live_by_phone(
 }
 
 pub fn id_by_referral_code(c: &Connection, code: &str) -> rusqlite::Result<Option<i64>> {
-    c.query_row(
-        "SELECT id FROM users WHERE referral_code = ?1 AND deleted_at IS NULL",
-        [code],
-        |r| r.get(0),
-    )
-    .optional()
+    c.query_row("SELECT id FROM users WHERE referral_code = ?1 AND deleted_at IS NULL", [code], |r| r.get(0)).optional()
 }
 
 pub fn referral_code_taken(c: &Connection, code: &str) -> rusqlite::Result<bool> {
-    c.query_row(
-        "SELECT EXISTS (SELECT 1 FROM users WHERE referral_code = ?1)",
-        [code],
-        |r| r.get(0),
-    )
+    c.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE referral_code = ?1)", [code], |r| r.get(0))
 }
 
 /// Turns a guest row (made by checkout) into a member account.
@@ -119,12 +108,7 @@ pub fn claim_guest(
     Ok(())
 }
 
-pub fn set_password_and_admin(
-    c: &Connection,
-    id: i64,
-    hash: &str,
-    name: &str,
-) -> rusqlite::Result<()> {
+pub fn set_password_and_admin(c: &Connection, id: i64, hash: &str, name: &str) -> rusqlite::Result<()> {
     c.execute(
         "UPDATE users SET password = ?2, role = 'admin', is_guest = 0, status = 'active', name = ?3,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -160,11 +144,7 @@ pub fn insert_token(
 
 /// The user behind a token, only if the token is unrevoked and unexpired and the user is
 /// active, not a guest and not deleted; plus when the token was last used.
-pub fn find_token_user(
-    c: &Connection,
-    hash: &str,
-    now: &str,
-) -> rusqlite::Result<Option<(AuthUser, Option<String>)>> {
+pub fn find_token_user(c: &Connection, hash: &str, now: &str) -> rusqlite::Result<Option<(AuthUser, Option<String>)>> {
     c.query_row(
         "SELECT u.id, u.name, u.email, u.phone, u.role, u.customer_type, t.id, t.last_used_at
          FROM access_tokens t JOIN users u ON u.id = t.user_id
@@ -190,10 +170,7 @@ pub fn find_token_user(
 }
 
 pub fn touch_token(c: &Connection, token_id: i64, now: &str) -> rusqlite::Result<()> {
-    c.execute(
-        "UPDATE access_tokens SET last_used_at = ?2 WHERE id = ?1",
-        params![token_id, now],
-    )?;
+    c.execute("UPDATE access_tokens SET last_used_at = ?2 WHERE id = ?1", params![token_id, now])?;
     Ok(())
 }
 
@@ -215,13 +192,7 @@ pub fn revoke_all_tokens(c: &Connection, user_id: i64) -> rusqlite::Result<usize
 }
 
 pub fn balance_of(c: &Connection, user_id: i64) -> rusqlite::Result<i64> {
-    Ok(c.query_row(
-        "SELECT balance FROM balances WHERE user_id = ?1",
-        [user_id],
-        |r| r.get(0),
-    )
-    .optional()?
-    .unwrap_or(0))
+    Ok(c.query_row("SELECT balance FROM balances WHERE user_id = ?1", [user_id], |r| r.get(0)).optional()?.unwrap_or(0))
 }
 
 #[derive(Default)]
@@ -244,7 +215,8 @@ pub fn list_users(
     let mut clauses: Vec<&str> = Vec::new();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(s) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        clauses.push("(u.name LIKE ?{n} ESCAPE '\\' OR u.email LIKE ?{n} ESCAPE '\\' OR u.phone LIKE ?{n} ESCAPE '\\')");
+        clauses
+            .push("(u.name LIKE ?{n} ESCAPE '\\' OR u.email LIKE ?{n} ESCAPE '\\' OR u.phone LIKE ?{n} ESCAPE '\\')");
         args.push(like_pattern(s).into());
     }
     if let Some(r) = f.role {
@@ -284,9 +256,7 @@ pub fn list_users(
     all.push(offset.into());
     let mut stmt = c.prepare(&sql)?;
     let rows = stmt
-        .query_map(rusqlite::params_from_iter(all.iter()), |r| {
-            Ok((user_from(r)?, r.get(14)?))
-        })?
+        .query_map(rusqlite::params_from_iter(all.iter()), |r| Ok((user_from(r)?, r.get(14)?)))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok((rows, total))
 }

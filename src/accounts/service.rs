@@ -23,11 +23,7 @@ const TOKEN_PREFIX: &str = "lpk_";
 
 /// A new random token (256 bits) and the hash that is stored.
 fn new_token() -> (String, String) {
-    let raw: String = rand::rngs::OsRng
-        .sample_iter(&Alphanumeric)
-        .take(43)
-        .map(char::from)
-        .collect();
+    let raw: String = rand::rngs::OsRng.sample_iter(&Alphanumeric).take(43).map(char::from).collect();
     let token = format!("{TOKEN_PREFIX}{raw}");
     let hash = token_hash(&token);
     (token, hash)
@@ -55,7 +51,8 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
     tokio::task::spawn_blocking(move || {
         // Without a hash (unknown user, guest) still do the work, so timing does not
         // tell which identifiers exist.
-        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2pM2ov9bUVYXwJ4F1tLZWsbdxwW5Vtn4Z8KkHUoFwWc";
+        const DUMMY: &str =
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2pM2ov9bUVYXwJ4F1tLZWsbdxwW5Vtn4Z8KkHUoFwWc";
         let stored = hash.as_deref().unwrap_or(DUMMY);
         let ok = match PasswordHash::new(stored) {
             Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
@@ -75,9 +72,7 @@ pub fn normalize_email(raw: &str) -> Option<String> {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !email
-            .chars()
-            .any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && !email.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
         && email.matches('@').count() == 1
         && email.len() <= 255;
     ok.then_some(email)
@@ -85,11 +80,7 @@ pub fn normalize_email(raw: &str) -> Option<String> {
 
 /// An Indonesian mobile number in the local `08...` form (10 to 15 digits).
 pub fn normalize_phone(raw: &str) -> Option<String> {
-    let digits: String = raw
-        .trim()
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-        .collect();
+    let digits: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
     let local = if let Some(rest) = digits.strip_prefix("+62") {
         format!("0{rest}")
     } else if let Some(rest) = digits.strip_prefix("62") {
@@ -97,18 +88,14 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
     } else {
         digits
     };
-    let ok = local.starts_with("08")
-        && (10..=15).contains(&local.len())
-        && local.chars().all(|c| c.is_ascii_digit());
+    let ok = local.starts_with("08") && (10..=15).contains(&local.len()) && local.chars().all(|c| c.is_ascii_digit());
     ok.then_some(local)
 }
 
 fn new_referral_code() -> String {
     const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
-    (0..8)
-        .map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char)
-        .collect()
+    (0..8).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
 }
 
 fn unique_referral_code(c: &rusqlite::Connection) -> Result<String, DbError> {
@@ -134,12 +121,7 @@ fn issue_token(
     Ok((token, expires_at))
 }
 
-pub async fn register(
-    app: &App,
-    req: RegisterRequest,
-    ip: &str,
-    ua: Option<String>,
-) -> ApiResult<TokenResponse> {
+pub async fn register(app: &App, req: RegisterRequest, ip: &str, ua: Option<String>) -> ApiResult<TokenResponse> {
     Limits::check(&app.limits.register, format!("ip:{ip}")).map_err(ApiError::too_many)?;
     let name = req.name.trim().to_string();
     if name.is_empty() {
@@ -148,15 +130,9 @@ pub async fn register(
     let email = normalize_email(&req.email)
         .ok_or_else(|| ApiError::validation("email", "email is not a valid e-mail address"))?;
     let phone = normalize_phone(&req.phone).ok_or_else(|| {
-        ApiError::validation(
-            "phone",
-            "phone must be an Indonesian mobile number such as 081234567890",
-        )
+        ApiError::validation("phone", "phone must be an Indonesian mobile number such as 081234567890")
     })?;
-    let referral = req
-        .referral_code
-        .map(|c| c.trim().to_uppercase())
-        .filter(|c| !c.is_empty());
+    let referral = req.referral_code.map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
     let hash = hash_password(req.password).await?;
     let ttl = app.config.auth.token_ttl_hours;
     let ip = ip.to_string();
@@ -165,23 +141,19 @@ pub async fn register(
         .db
         .write(move |tx| -> ApiResult<_> {
             let referred_by = match &referral {
-                Some(code) => Some(repo::id_by_referral_code(tx, code)?.ok_or_else(|| {
-                    ApiError::validation("referral_code", "no user has this referral code")
-                })?),
+                Some(code) => Some(
+                    repo::id_by_referral_code(tx, code)?
+                        .ok_or_else(|| ApiError::validation("referral_code", "no user has this referral code"))?,
+                ),
                 None => None,
             };
             let existing_email = repo::find_live_by_email(tx, &email)?;
             let existing_phone = repo::find_live_by_phone(tx, &phone)?;
             if let Some((p, _)) = &existing_phone {
-                let same_guest = existing_email
-                    .as_ref()
-                    .is_some_and(|(e, _)| e.id == p.id && e.is_guest);
+                let same_guest = existing_email.as_ref().is_some_and(|(e, _)| e.id == p.id && e.is_guest);
                 if !same_guest {
-                    return Err(ApiError::conflict(
-                        "phone_taken",
-                        "this phone number is already registered",
-                    )
-                    .with_field("phone"));
+                    return Err(ApiError::conflict("phone_taken", "this phone number is already registered")
+                        .with_field("phone"));
                 }
             }
             let code = unique_referral_code(tx)?;
@@ -193,11 +165,8 @@ pub async fn register(
                     u.id
                 }
                 Some(_) => {
-                    return Err(ApiError::conflict(
-                        "email_taken",
-                        "this e-mail address is already registered",
-                    )
-                    .with_field("email"))
+                    return Err(ApiError::conflict("email_taken", "this e-mail address is already registered")
+                        .with_field("email"))
                 }
                 None => repo::insert_user(
                     tx,
@@ -229,20 +198,10 @@ pub async fn register(
         })
         .await?;
     let user = profile(app, user_id).await?;
-    Ok(TokenResponse {
-        token,
-        token_type: "Bearer".into(),
-        expires_at,
-        user,
-    })
+    Ok(TokenResponse { token, token_type: "Bearer".into(), expires_at, user })
 }
 
-pub async fn login(
-    app: &App,
-    req: LoginRequest,
-    ip: &str,
-    ua: Option<String>,
-) -> ApiResult<TokenResponse> {
+pub async fn login(app: &App, req: LoginRequest, ip: &str, ua: Option<String>) -> ApiResult<TokenResponse> {
     let identifier = req.identifier.trim().to_lowercase();
     // Both the address and the identifier are limited: one stops a single client trying
     // many accounts, the other many clients trying one account.
@@ -253,11 +212,7 @@ pub async fn login(
     let found = app
         .db
         .run(move |c| -> ApiResult<_> {
-            let by_email = if lookup.contains('@') {
-                repo::find_live_by_email(c, &lookup)?
-            } else {
-                None
-            };
+            let by_email = if lookup.contains('@') { repo::find_live_by_email(c, &lookup)? } else { None };
             Ok(match by_email {
                 Some(u) => Some(u),
                 None => match normalize_phone(&lookup) {
@@ -280,10 +235,8 @@ pub async fn login(
     }
     let user = user.ok_or_else(|| ApiError::internal("verified without a user"))?;
     if user.status != super::model::UserStatus::Active {
-        return Err(
-            ApiError::forbidden(format!("this account is {}", user.status.as_str()))
-                .with_details(serde_json::json!({"status": user.status.as_str()})),
-        );
+        return Err(ApiError::forbidden(format!("this account is {}", user.status.as_str()))
+            .with_details(serde_json::json!({"status": user.status.as_str()})));
     }
     let ttl = app.config.auth.token_ttl_hours;
     let ip = ip.to_string();
@@ -296,20 +249,13 @@ pub async fn login(
         })
         .await?;
     let user = profile(app, uid).await?;
-    Ok(TokenResponse {
-        token,
-        token_type: "Bearer".into(),
-        expires_at,
-        user,
-    })
+    Ok(TokenResponse { token, token_type: "Bearer".into(), expires_at, user })
 }
 
 /// The user behind a bearer token, or 401.
 pub async fn authenticate(app: &App, token: &str) -> ApiResult<AuthUser> {
     if !token.starts_with(TOKEN_PREFIX) || token.len() > 100 {
-        return Err(ApiError::unauthorized(
-            "the bearer token is invalid or expired",
-        ));
+        return Err(ApiError::unauthorized("the bearer token is invalid or expired"));
     }
     let hash = token_hash(token);
     app.db
@@ -329,9 +275,7 @@ pub async fn authenticate(app: &App, token: &str) -> ApiResult<AuthUser> {
 }
 
 pub async fn logout(app: &App, token_id: i64) -> ApiResult<()> {
-    app.db
-        .run(move |c| -> ApiResult<_> { Ok(repo::revoke_token(c, token_id)?) })
-        .await
+    app.db.run(move |c| -> ApiResult<_> { Ok(repo::revoke_token(c, token_id)?) }).await
 }
 
 pub async fn profile(app: &App, user_id: i64) -> ApiResult<Profile> {
@@ -346,12 +290,7 @@ pub async fn profile(app: &App, user_id: i64) -> ApiResult<Profile> {
 
 /// `lapak create-admin`: creates the admin, or makes an existing account an admin with
 /// the new password. Returns (user id, created?).
-pub fn create_admin(
-    db: &Db,
-    email: &str,
-    name: &str,
-    password_hash: &str,
-) -> Result<(i64, bool), DbError> {
+pub fn create_admin(db: &Db, email: &str, name: &str, password_hash: &str) -> Result<(i64, bool), DbError> {
     let mut conn = db.conn()?;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let out = match repo::find_live_by_email(&tx, email)? {
@@ -408,28 +347,16 @@ mod tests {
 
     #[test]
     fn phones_normalise_to_local_form() {
-        assert_eq!(
-            normalize_phone("+62 812-3456-7890").as_deref(),
-            Some("081234567890")
-        );
-        assert_eq!(
-            normalize_phone("6281234567890").as_deref(),
-            Some("081234567890")
-        );
-        assert_eq!(
-            normalize_phone("081234567890").as_deref(),
-            Some("081234567890")
-        );
+        assert_eq!(normalize_phone("+62 812-3456-7890").as_deref(), Some("081234567890"));
+        assert_eq!(normalize_phone("6281234567890").as_deref(), Some("081234567890"));
+        assert_eq!(normalize_phone("081234567890").as_deref(), Some("081234567890"));
         assert_eq!(normalize_phone("021555123"), None);
         assert_eq!(normalize_phone("08abc"), None);
     }
 
     #[test]
     fn emails_are_checked_and_lowercased() {
-        assert_eq!(
-            normalize_email(" Budi@Example.COM ").as_deref(),
-            Some("budi@example.com")
-        );
+        assert_eq!(normalize_email(" Budi@Example.COM ").as_deref(), Some("budi@example.com"));
         assert_eq!(normalize_email("no-at-sign"), None);
         assert_eq!(normalize_email("a@b"), None);
         assert_eq!(normalize_email("a@@b.com"), None);

@@ -6,9 +6,9 @@ use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenAp
 
 use super::{
     model::{
-        default_input_fields, AdminCategory, AdminItem, AdminProduct, AdminProductList, Category,
-        CategoryCreate, CategoryUpdate, ItemCreate, ItemUpdate, ProductCreate, ProductDetail,
-        ProductList, ProductSort, ProductUpdate, SortDir, StockStatus,
+        default_input_fields, AdminCategory, AdminItem, AdminProduct, AdminProductList, Category, CategoryCreate,
+        CategoryUpdate, ItemCreate, ItemUpdate, ProductCreate, ProductDetail, ProductList, ProductSort, ProductUpdate,
+        SortDir, StockStatus,
     },
     repo::{self, CategoryFields, ProductFields, ProductFilter, ProductKey},
     service::{self, admin_item, admin_product, jakarta_now},
@@ -36,10 +36,7 @@ impl CatalogApi {
     /// Active categories, in display order.
     #[oai(path = "/categories", method = "get")]
     async fn categories(&self, app: Data<&App>) -> ApiResult<Json<Vec<Category>>> {
-        let rows = app
-            .db
-            .run(|c| -> ApiResult<_> { Ok(repo::list_categories(c, true)?) })
-            .await?;
+        let rows = app.db.run(|c| -> ApiResult<_> { Ok(repo::list_categories(c, true)?) }).await?;
         Ok(Json(rows.into_iter().map(service::category_view).collect()))
     }
 
@@ -83,15 +80,7 @@ impl CatalogApi {
         let (rows, total) = app
             .db
             .run(move |c| -> ApiResult<_> {
-                Ok(repo::list_products(
-                    c,
-                    &filter,
-                    tier,
-                    sort,
-                    dir,
-                    pr.limit(),
-                    pr.offset(),
-                )?)
+                Ok(repo::list_products(c, &filter, tier, sort, dir, pr.limit(), pr.offset())?)
             })
             .await?;
         Ok(Json(ProductList {
@@ -111,9 +100,7 @@ impl CatalogApi {
         id: Path<i64>,
     ) -> ApiResult<Json<ProductDetail>> {
         let tier = tier_of(auth, req)?;
-        detail(&app, ProductKeyOwned::Id(id.0), tier)
-            .await
-            .map(Json)
+        detail(&app, ProductKeyOwned::Id(id.0), tier).await.map(Json)
     }
 
     /// One active product by slug.
@@ -126,17 +113,12 @@ impl CatalogApi {
         slug: Path<String>,
     ) -> ApiResult<Json<ProductDetail>> {
         let tier = tier_of(auth, req)?;
-        detail(&app, ProductKeyOwned::Slug(slug.0), tier)
-            .await
-            .map(Json)
+        detail(&app, ProductKeyOwned::Slug(slug.0), tier).await.map(Json)
     }
 }
 
 fn tier_of(auth: MaybeAuth, req: &Request) -> ApiResult<CustomerType> {
-    Ok(auth
-        .user(req)?
-        .map(|u| u.customer_type)
-        .unwrap_or(CustomerType::Retail))
+    Ok(auth.user(req)?.map(|u| u.customer_type).unwrap_or(CustomerType::Retail))
 }
 
 enum ProductKeyOwned {
@@ -151,24 +133,15 @@ async fn detail(app: &App, key: ProductKeyOwned, tier: CustomerType) -> ApiResul
                 ProductKeyOwned::Id(id) => ProductKey::Id(*id),
                 ProductKeyOwned::Slug(s) => ProductKey::Slug(s),
             };
-            let p =
-                repo::find_product(c, key, tier)?.ok_or_else(|| ApiError::not_found("product"))?;
-            let category_active =
-                repo::find_category(c, p.category_id)?.is_some_and(|cat| cat.is_active);
+            let p = repo::find_product(c, key, tier)?.ok_or_else(|| ApiError::not_found("product"))?;
+            let category_active = repo::find_category(c, p.category_id)?.is_some_and(|cat| cat.is_active);
             if !p.is_active || !category_active {
                 return Err(ApiError::not_found("product"));
             }
             let now = jakarta_now();
-            let items = repo::items_of(c, p.id, true)?
-                .into_iter()
-                .map(|i| service::item_view(i, tier, now))
-                .collect();
+            let items = repo::items_of(c, p.id, true)?.into_iter().map(|i| service::item_view(i, tier, now)).collect();
             let customer_no_format = p.customer_no_format.clone();
-            Ok(ProductDetail {
-                product: service::product_summary(p),
-                customer_no_format,
-                items,
-            })
+            Ok(ProductDetail { product: service::product_summary(p), customer_no_format, items })
         })
         .await
 }
@@ -215,10 +188,7 @@ fn load_admin_product(c: &rusqlite::Connection, id: i64) -> ApiResult<AdminProdu
     let p = repo::find_product(c, ProductKey::Id(id), CustomerType::Retail)?
         .ok_or_else(|| ApiError::not_found("product"))?;
     let now = jakarta_now();
-    let items = repo::items_of(c, id, false)?
-        .into_iter()
-        .map(|i| admin_item(i, now))
-        .collect();
+    let items = repo::items_of(c, id, false)?.into_iter().map(|i| admin_item(i, now)).collect();
     Ok(admin_product(p, Some(items)))
 }
 
@@ -228,15 +198,8 @@ pub struct AdminCatalogApi;
 impl AdminCatalogApi {
     /// All categories, inactive ones included.
     #[oai(path = "/categories", method = "get")]
-    async fn list_categories(
-        &self,
-        app: Data<&App>,
-        _auth: AdminAuth,
-    ) -> ApiResult<Json<Vec<AdminCategory>>> {
-        let rows = app
-            .db
-            .run(|c| -> ApiResult<_> { Ok(repo::list_categories(c, false)?) })
-            .await?;
+    async fn list_categories(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<AdminCategory>>> {
+        let rows = app.db.run(|c| -> ApiResult<_> { Ok(repo::list_categories(c, false)?) }).await?;
         Ok(Json(rows.into_iter().map(admin_category).collect()))
     }
 
@@ -263,11 +226,9 @@ impl AdminCatalogApi {
             .write(move |tx| -> ApiResult<_> {
                 let slug = match &b.slug {
                     Some(s) if repo::slug_taken(tx, "product_categories", s, None)? => {
-                        return Err(ApiError::conflict(
-                            "slug_taken",
-                            "another category has this slug",
+                        return Err(
+                            ApiError::conflict("slug_taken", "another category has this slug").with_field("slug")
                         )
-                        .with_field("slug"))
                     }
                     Some(s) => s.clone(),
                     None => unique_slug(tx, "product_categories", &service::slugify(&name))?,
@@ -292,8 +253,7 @@ impl AdminCatalogApi {
                     ip.as_deref(),
                     None,
                 )?;
-                Ok(repo::find_category(tx, id)?
-                    .ok_or_else(|| ApiError::internal("category vanished"))?)
+                Ok(repo::find_category(tx, id)?.ok_or_else(|| ApiError::internal("category vanished"))?)
             })
             .await?;
         Ok(CategoryCreated::Created(Json(admin_category(row))))
@@ -322,11 +282,9 @@ impl AdminCatalogApi {
             .write(move |tx| -> ApiResult<_> {
                 if let Some(s) = &b.slug {
                     if repo::slug_taken(tx, "product_categories", s, Some(id))? {
-                        return Err(ApiError::conflict(
-                            "slug_taken",
-                            "another category has this slug",
-                        )
-                        .with_field("slug"));
+                        return Err(
+                            ApiError::conflict("slug_taken", "another category has this slug").with_field("slug")
+                        );
                     }
                 }
                 let name = b.name.as_deref().map(str::trim);
@@ -446,12 +404,7 @@ impl AdminCatalogApi {
 
     /// One product with all its items and their prices.
     #[oai(path = "/products/:id", method = "get")]
-    async fn get_product(
-        &self,
-        app: Data<&App>,
-        _auth: AdminAuth,
-        id: Path<i64>,
-    ) -> ApiResult<Json<AdminProduct>> {
+    async fn get_product(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<AdminProduct>> {
         let id = id.0;
         Ok(Json(app.db.run(move |c| load_admin_product(c, id)).await?))
     }
@@ -488,11 +441,7 @@ impl AdminCatalogApi {
                 }
                 let slug = match &b.slug {
                     Some(s) if repo::slug_taken(tx, "products", s, None)? => {
-                        return Err(ApiError::conflict(
-                            "slug_taken",
-                            "another product has this slug",
-                        )
-                        .with_field("slug"))
+                        return Err(ApiError::conflict("slug_taken", "another product has this slug").with_field("slug"))
                     }
                     Some(s) => s.clone(),
                     None => unique_slug(tx, "products", &service::slugify(&name))?,
@@ -516,16 +465,7 @@ impl AdminCatalogApi {
                     sort_order: b.sort_order,
                 };
                 let id = repo::insert_product(tx, &f)?;
-                log_activity(
-                    tx,
-                    Some(admin),
-                    "product.create",
-                    Some("product"),
-                    Some(id),
-                    &name,
-                    ip.as_deref(),
-                    None,
-                )?;
+                log_activity(tx, Some(admin), "product.create", Some("product"), Some(id), &name, ip.as_deref(), None)?;
                 load_admin_product(tx, id)
             })
             .await?;
@@ -555,14 +495,8 @@ impl AdminCatalogApi {
             .write(move |tx| -> ApiResult<_> {
                 let current = repo::find_product(tx, ProductKey::Id(id), CustomerType::Retail)?
                     .ok_or_else(|| ApiError::not_found("product"))?;
-                let fields = b
-                    .input_fields
-                    .clone()
-                    .unwrap_or(current.input_fields.clone());
-                let format = b
-                    .customer_no_format
-                    .clone()
-                    .unwrap_or(current.customer_no_format.clone());
+                let fields = b.input_fields.clone().unwrap_or(current.input_fields.clone());
+                let format = b.customer_no_format.clone().unwrap_or(current.customer_no_format.clone());
                 if b.input_fields.is_some() || b.customer_no_format.is_some() {
                     service::check_input_fields(&fields, &format)?;
                 }
@@ -573,11 +507,9 @@ impl AdminCatalogApi {
                 }
                 if let Some(s) = &b.slug {
                     if repo::slug_taken(tx, "products", s, Some(id))? {
-                        return Err(ApiError::conflict(
-                            "slug_taken",
-                            "another product has this slug",
-                        )
-                        .with_field("slug"));
+                        return Err(
+                            ApiError::conflict("slug_taken", "another product has this slug").with_field("slug")
+                        );
                     }
                 }
                 let kind = b.kind.as_ref().map(|k| k.trim().to_lowercase());
@@ -694,14 +626,11 @@ impl AdminCatalogApi {
         let item = app
             .db
             .write(move |tx| -> ApiResult<_> {
-                if repo::find_product(tx, ProductKey::Id(product_id), CustomerType::Retail)?
-                    .is_none()
-                {
+                if repo::find_product(tx, ProductKey::Id(product_id), CustomerType::Retail)?.is_none() {
                     return Err(ApiError::not_found("product"));
                 }
                 if repo::sku_taken(tx, &sku)? {
-                    return Err(ApiError::conflict("sku_taken", "another item has this SKU")
-                        .with_field("sku"));
+                    return Err(ApiError::conflict("sku_taken", "another item has this SKU").with_field("sku"));
                 }
                 let id = repo::insert_item(
                     tx,
@@ -733,8 +662,7 @@ impl AdminCatalogApi {
                     ip.as_deref(),
                     None,
                 )?;
-                let row =
-                    repo::find_item(tx, id)?.ok_or_else(|| ApiError::internal("item vanished"))?;
+                let row = repo::find_item(tx, id)?.ok_or_else(|| ApiError::internal("item vanished"))?;
                 Ok(admin_item(row, jakarta_now()))
             })
             .await?;
@@ -743,18 +671,11 @@ impl AdminCatalogApi {
 
     /// One item with every price.
     #[oai(path = "/items/:id", method = "get")]
-    async fn get_item(
-        &self,
-        app: Data<&App>,
-        _auth: AdminAuth,
-        id: Path<i64>,
-    ) -> ApiResult<Json<AdminItem>> {
+    async fn get_item(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<AdminItem>> {
         let id = id.0;
         let row = app
             .db
-            .run(move |c| -> ApiResult<_> {
-                repo::find_item(c, id)?.ok_or_else(|| ApiError::not_found("item"))
-            })
+            .run(move |c| -> ApiResult<_> { repo::find_item(c, id)?.ok_or_else(|| ApiError::not_found("item")) })
             .await?;
         Ok(Json(admin_item(row, jakarta_now())))
     }
@@ -777,8 +698,7 @@ impl AdminCatalogApi {
         let row = app
             .db
             .write(move |tx| -> ApiResult<_> {
-                let mut item =
-                    repo::find_item(tx, id)?.ok_or_else(|| ApiError::not_found("item"))?;
+                let mut item = repo::find_item(tx, id)?.ok_or_else(|| ApiError::not_found("item"))?;
                 if let Some(n) = &b.name {
                     item.name = n.trim().to_string();
                 }
@@ -843,8 +763,7 @@ impl AdminCatalogApi {
         let row = app
             .db
             .write(move |tx| -> ApiResult<_> {
-                let mut item =
-                    repo::find_item(tx, id)?.ok_or_else(|| ApiError::not_found("item"))?;
+                let mut item = repo::find_item(tx, id)?.ok_or_else(|| ApiError::not_found("item"))?;
                 item.is_active = false;
                 repo::save_item(tx, &item)?;
                 log_activity(

@@ -72,31 +72,13 @@ pub fn default_input_fields(product_type: &str) -> (Vec<InputField>, String) {
     match product_type {
         "game" => (
             vec![
-                InputField::new(
-                    "user_id",
-                    "User ID",
-                    FieldKind::Text,
-                    "^[0-9A-Za-z]{3,20}$",
-                    "12345678",
-                ),
-                InputField::new(
-                    "zone_id",
-                    "Zone ID",
-                    FieldKind::Text,
-                    "^[0-9A-Za-z]{1,10}$",
-                    "1234",
-                ),
+                InputField::new("user_id", "User ID", FieldKind::Text, "^[0-9A-Za-z]{3,20}$", "12345678"),
+                InputField::new("zone_id", "Zone ID", FieldKind::Text, "^[0-9A-Za-z]{1,10}$", "1234"),
             ],
             "{user_id}{zone_id}".into(),
         ),
         "pulsa" | "data" | "emoney" | "e-money" | "ewallet" => (
-            vec![InputField::new(
-                "phone",
-                "Phone number",
-                FieldKind::Tel,
-                "^08[0-9]{8,13}$",
-                "081234567890",
-            )],
+            vec![InputField::new("phone", "Phone number", FieldKind::Tel, "^08[0-9]{8,13}$", "081234567890")],
             "{phone}".into(),
         ),
         "pln" => (
@@ -123,13 +105,7 @@ pub fn default_input_fields(product_type: &str) -> (Vec<InputField>, String) {
             "{email}".into(),
         ),
         _ => (
-            vec![InputField::new(
-                "customer_no",
-                "Customer number",
-                FieldKind::Text,
-                "^[0-9A-Za-z.\\-]{3,30}$",
-                "",
-            )],
+            vec![InputField::new("customer_no", "Customer number", FieldKind::Text, "^[0-9A-Za-z.\\-]{3,30}$", "")],
             "{customer_no}".into(),
         ),
     }
@@ -493,24 +469,15 @@ mod tests {
 
     #[test]
     fn placeholders_are_read_in_order() {
-        assert_eq!(
-            format_placeholders("{user_id}{zone_id}"),
-            vec!["user_id", "zone_id"]
-        );
-        assert_eq!(
-            format_placeholders("{user_id}({zone_id})"),
-            vec!["user_id", "zone_id"]
-        );
+        assert_eq!(format_placeholders("{user_id}{zone_id}"), vec!["user_id", "zone_id"]);
+        assert_eq!(format_placeholders("{user_id}({zone_id})"), vec!["user_id", "zone_id"]);
         assert!(format_placeholders("plain").is_empty());
     }
 
     #[test]
     fn defaults_by_type_follow_the_source() {
         let (game, fmt) = default_input_fields("game");
-        assert_eq!(
-            game.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
-            ["user_id", "zone_id"]
-        );
+        assert_eq!(game.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["user_id", "zone_id"]);
         assert_eq!(fmt, "{user_id}{zone_id}");
         assert_eq!(default_input_fields("pulsa").0[0].name, "phone");
         assert_eq!(default_input_fields("pln").0[0].name, "meter_no");

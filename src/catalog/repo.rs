@@ -9,8 +9,7 @@ use crate::{
 };
 
 /// An item is orderable (cut-off aside, which depends on the clock) when all three hold.
-pub const ORDERABLE: &str =
-    "i.is_active = 1 AND i.stock_status = 'available' AND i.supplier_available = 1";
+pub const ORDERABLE: &str = "i.is_active = 1 AND i.stock_status = 'available' AND i.supplier_available = 1";
 
 pub fn tier_price_col(tier: CustomerType) -> &'static str {
     match tier {
@@ -34,8 +33,7 @@ pub struct CategoryRow {
     pub updated_at: String,
 }
 
-const CATEGORY_COLS: &str =
-    "c.id, c.name, c.slug, c.description, c.icon, c.image, c.is_active, c.sort_order, \
+const CATEGORY_COLS: &str = "c.id, c.name, c.slug, c.description, c.icon, c.image, c.is_active, c.sort_order, \
      (SELECT COUNT(*) FROM products p WHERE p.category_id = c.id), c.created_at, c.updated_at";
 
 fn category_from(r: &Row<'_>) -> rusqlite::Result<CategoryRow> {
@@ -57,11 +55,7 @@ fn category_from(r: &Row<'_>) -> rusqlite::Result<CategoryRow> {
 pub fn list_categories(c: &Connection, active_only: bool) -> rusqlite::Result<Vec<CategoryRow>> {
     let sql = format!(
         "SELECT {CATEGORY_COLS} FROM product_categories c {} ORDER BY c.sort_order, c.name",
-        if active_only {
-            "WHERE c.is_active = 1"
-        } else {
-            ""
-        }
+        if active_only { "WHERE c.is_active = 1" } else { "" }
     );
     let mut stmt = c.prepare(&sql)?;
     let rows = stmt.query_map([], category_from)?.collect();
@@ -69,12 +63,8 @@ pub fn list_categories(c: &Connection, active_only: bool) -> rusqlite::Result<Ve
 }
 
 pub fn find_category(c: &Connection, id: i64) -> rusqlite::Result<Option<CategoryRow>> {
-    c.query_row(
-        &format!("SELECT {CATEGORY_COLS} FROM product_categories c WHERE c.id = ?1"),
-        [id],
-        category_from,
-    )
-    .optional()
+    c.query_row(&format!("SELECT {CATEGORY_COLS} FROM product_categories c WHERE c.id = ?1"), [id], category_from)
+        .optional()
 }
 
 pub struct CategoryFields<'a> {
@@ -87,17 +77,19 @@ pub struct CategoryFields<'a> {
     pub sort_order: Option<i64>,
 }
 
-pub fn insert_category(
-    c: &Connection,
-    name: &str,
-    slug: &str,
-    f: &CategoryFields<'_>,
-) -> rusqlite::Result<i64> {
+pub fn insert_category(c: &Connection, name: &str, slug: &str, f: &CategoryFields<'_>) -> rusqlite::Result<i64> {
     c.execute(
         "INSERT INTO product_categories (name, slug, description, icon, image, is_active, sort_order)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![name, slug, f.description.flatten(), f.icon.flatten(), f.image.flatten(),
-                f.is_active.unwrap_or(true), f.sort_order.unwrap_or(0)],
+        params![
+            name,
+            slug,
+            f.description.flatten(),
+            f.icon.flatten(),
+            f.image.flatten(),
+            f.is_active.unwrap_or(true),
+            f.sort_order.unwrap_or(0)
+        ],
     )?;
     Ok(c.last_insert_rowid())
 }
@@ -128,12 +120,7 @@ pub fn update_category(c: &Connection, id: i64, f: &CategoryFields<'_>) -> rusql
     )
 }
 
-pub fn slug_taken(
-    c: &Connection,
-    table: &str,
-    slug: &str,
-    except_id: Option<i64>,
-) -> rusqlite::Result<bool> {
+pub fn slug_taken(c: &Connection, table: &str, slug: &str, except_id: Option<i64>) -> rusqlite::Result<bool> {
     // `table` is one of two literals chosen by the caller, never user input.
     debug_assert!(table == "products" || table == "product_categories");
     c.query_row(
@@ -278,11 +265,10 @@ pub fn list_products(
     }
     let where_sql = numbered_where(&clauses);
     let from = "FROM products p JOIN product_categories c ON c.id = p.category_id";
-    let total: i64 = c.query_row(
-        &format!("SELECT COUNT(*) {from} {where_sql}"),
-        rusqlite::params_from_iter(args.iter()),
-        |r| r.get(0),
-    )?;
+    let total: i64 =
+        c.query_row(&format!("SELECT COUNT(*) {from} {where_sql}"), rusqlite::params_from_iter(args.iter()), |r| {
+            r.get(0)
+        })?;
     let d = match dir {
         SortDir::Asc => "ASC",
         SortDir::Desc => "DESC",
@@ -311,9 +297,7 @@ pub fn list_products(
     args.push(Value::Integer(limit));
     args.push(Value::Integer(offset));
     let mut stmt = c.prepare(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), product_from)?
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), product_from)?.collect::<Result<Vec<_>, _>>()?;
     Ok((rows, total))
 }
 
@@ -322,11 +306,7 @@ pub enum ProductKey<'a> {
     Slug(&'a str),
 }
 
-pub fn find_product(
-    c: &Connection,
-    key: ProductKey<'_>,
-    tier: CustomerType,
-) -> rusqlite::Result<Option<ProductRow>> {
+pub fn find_product(c: &Connection, key: ProductKey<'_>, tier: CustomerType) -> rusqlite::Result<Option<ProductRow>> {
     let (cond, arg): (&str, Value) = match key {
         ProductKey::Id(id) => ("p.id = ?1", Value::Integer(id)),
         ProductKey::Slug(s) => ("p.slug = ?1", Value::Text(s.to_string())),
@@ -367,10 +347,22 @@ pub fn insert_product(c: &Connection, f: &ProductFields<'_>) -> rusqlite::Result
                                customer_no_format, description, image, icon, is_active, is_featured, sort_order)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         params![
-            f.category_id, f.name, f.slug, f.brand, f.publisher.flatten(), f.provider.flatten(), f.kind,
-            f.payment_type.unwrap_or(PaymentType::Prepaid), f.input_fields.as_deref().unwrap_or("[]"),
-            f.customer_no_format.unwrap_or(""), f.description.flatten(), f.image.flatten(), f.icon.flatten(),
-            f.is_active.unwrap_or(true), f.is_featured.unwrap_or(false), f.sort_order.unwrap_or(0)
+            f.category_id,
+            f.name,
+            f.slug,
+            f.brand,
+            f.publisher.flatten(),
+            f.provider.flatten(),
+            f.kind,
+            f.payment_type.unwrap_or(PaymentType::Prepaid),
+            f.input_fields.as_deref().unwrap_or("[]"),
+            f.customer_no_format.unwrap_or(""),
+            f.description.flatten(),
+            f.image.flatten(),
+            f.icon.flatten(),
+            f.is_active.unwrap_or(true),
+            f.is_featured.unwrap_or(false),
+            f.sort_order.unwrap_or(0)
         ],
     )?;
     Ok(c.last_insert_rowid())
@@ -392,9 +384,25 @@ pub fn update_product(c: &Connection, id: i64, f: &ProductFields<'_>) -> rusqlit
             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1",
         params![
-            id, f.category_id, f.name, f.slug, f.brand, f.publisher.is_some(), f.publisher.flatten(), f.kind,
-            f.payment_type, f.input_fields, f.customer_no_format, f.description.is_some(), f.description.flatten(),
-            f.image.is_some(), f.image.flatten(), f.icon.is_some(), f.icon.flatten(), f.is_active, f.is_featured,
+            id,
+            f.category_id,
+            f.name,
+            f.slug,
+            f.brand,
+            f.publisher.is_some(),
+            f.publisher.flatten(),
+            f.kind,
+            f.payment_type,
+            f.input_fields,
+            f.customer_no_format,
+            f.description.is_some(),
+            f.description.flatten(),
+            f.image.is_some(),
+            f.image.flatten(),
+            f.icon.is_some(),
+            f.icon.flatten(),
+            f.is_active,
+            f.is_featured,
             f.sort_order
         ],
     )
@@ -475,11 +483,7 @@ fn item_from(r: &Row<'_>) -> rusqlite::Result<ItemRow> {
 
 /// Items of a product; `shown_only` keeps what a customer may see (active, in stock,
 /// offered by the supplier), cut-off windows included.
-pub fn items_of(
-    c: &Connection,
-    product_id: i64,
-    shown_only: bool,
-) -> rusqlite::Result<Vec<ItemRow>> {
+pub fn items_of(c: &Connection, product_id: i64, shown_only: bool) -> rusqlite::Result<Vec<ItemRow>> {
     let sql = format!(
         "SELECT {ITEM_COLS} FROM product_items i WHERE i.product_id = ?1 {} ORDER BY i.sort_order, i.retail_price, i.id",
         if shown_only { format!("AND {ORDERABLE}") } else { String::new() }
@@ -490,20 +494,11 @@ pub fn items_of(
 }
 
 pub fn find_item(c: &Connection, id: i64) -> rusqlite::Result<Option<ItemRow>> {
-    c.query_row(
-        &format!("SELECT {ITEM_COLS} FROM product_items i WHERE i.id = ?1"),
-        [id],
-        item_from,
-    )
-    .optional()
+    c.query_row(&format!("SELECT {ITEM_COLS} FROM product_items i WHERE i.id = ?1"), [id], item_from).optional()
 }
 
 pub fn sku_taken(c: &Connection, sku: &str) -> rusqlite::Result<bool> {
-    c.query_row(
-        "SELECT EXISTS (SELECT 1 FROM product_items WHERE digiflazz_code = ?1)",
-        [sku],
-        |r| r.get(0),
-    )
+    c.query_row("SELECT EXISTS (SELECT 1 FROM product_items WHERE digiflazz_code = ?1)", [sku], |r| r.get(0))
 }
 
 pub struct NewItem<'a> {
@@ -529,8 +524,22 @@ pub fn insert_item(c: &Connection, i: &NewItem<'_>) -> rusqlite::Result<i64> {
              reseller_price, retail_profit, reseller_profit, retail_price_override, reseller_price_override, admin_fee,
              stock_status, is_active, sort_order)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7 - ?6, ?8 - ?6, ?9, ?10, ?11, ?12, ?13, ?14)",
-        params![i.product_id, i.sku, i.name, i.group, i.description, i.base_price, i.retail_price, i.reseller_price,
-                i.retail_override, i.reseller_override, i.admin_fee, i.stock_status, i.is_active, i.sort_order],
+        params![
+            i.product_id,
+            i.sku,
+            i.name,
+            i.group,
+            i.description,
+            i.base_price,
+            i.retail_price,
+            i.reseller_price,
+            i.retail_override,
+            i.reseller_override,
+            i.admin_fee,
+            i.stock_status,
+            i.is_active,
+            i.sort_order
+        ],
     )?;
     Ok(c.last_insert_rowid())
 }
@@ -543,8 +552,20 @@ pub fn save_item(c: &Connection, i: &ItemRow) -> rusqlite::Result<usize> {
              reseller_price_override = ?9, admin_fee = ?10, stock_status = ?11, is_active = ?12, sort_order = ?13,
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
          WHERE id = ?1",
-        params![i.id, i.name, i.group, i.description, i.base_price, i.retail_price, i.reseller_price,
-                i.retail_price_override, i.reseller_price_override, i.admin_fee, i.stock_status, i.is_active,
-                i.sort_order],
+        params![
+            i.id,
+            i.name,
+            i.group,
+            i.description,
+            i.base_price,
+            i.retail_price,
+            i.reseller_price,
+            i.retail_price_override,
+            i.reseller_price_override,
+            i.admin_fee,
+            i.stock_status,
+            i.is_active,
+            i.sort_order
+        ],
     )
 }

@@ -6,8 +6,8 @@ use chrono_tz::Asia::Jakarta;
 
 use super::{
     model::{
-        format_placeholders, AdminItem, AdminProduct, Category, CategoryRef, CutOff, InputField,
-        ItemView, PriceRange, ProductSummary, StockStatus, Unavailable,
+        format_placeholders, AdminItem, AdminProduct, Category, CategoryRef, CutOff, InputField, ItemView, PriceRange,
+        ProductSummary, StockStatus, Unavailable,
     },
     repo::{CategoryRow, ItemRow, ProductRow},
 };
@@ -44,10 +44,7 @@ pub fn jakarta_now() -> NaiveTime {
 fn cut_off_of(item: &ItemRow) -> Option<CutOff> {
     match (&item.cut_off_start, &item.cut_off_end) {
         (Some(s), Some(e)) if parse_hhmm(s).is_some() && parse_hhmm(s) != parse_hhmm(e) => {
-            Some(CutOff {
-                start: s.clone(),
-                end: e.clone(),
-            })
+            Some(CutOff { start: s.clone(), end: e.clone() })
         }
         _ => None,
     }
@@ -94,11 +91,7 @@ pub fn product_summary(p: ProductRow) -> ProductSummary {
         icon: p.icon,
         is_featured: p.is_featured,
         sort_order: p.sort_order,
-        category: CategoryRef {
-            id: p.category_id,
-            name: p.category_name,
-            slug: p.category_slug,
-        },
+        category: CategoryRef { id: p.category_id, name: p.category_name, slug: p.category_slug },
         input_fields: p.input_fields,
         price_range: p.price_range.map(|(min, max)| PriceRange { min, max }),
     }
@@ -154,11 +147,7 @@ pub fn admin_item(item: ItemRow, now: NaiveTime) -> AdminItem {
 pub fn admin_product(p: ProductRow, items: Option<Vec<AdminItem>>) -> AdminProduct {
     AdminProduct {
         id: p.id,
-        category: CategoryRef {
-            id: p.category_id,
-            name: p.category_name,
-            slug: p.category_slug,
-        },
+        category: CategoryRef { id: p.category_id, name: p.category_name, slug: p.category_slug },
         name: p.name,
         slug: p.slug,
         brand: p.brand,
@@ -207,18 +196,13 @@ pub fn slugify(s: &str) -> String {
 /// A slug given by an admin must already be in slug form.
 pub fn check_slug(field: &str, slug: &str) -> Result<(), ApiError> {
     let ok = !slug.is_empty()
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
         && !slug.ends_with('-');
     if ok {
         Ok(())
     } else {
-        Err(ApiError::validation(
-            field,
-            "slug may contain lowercase letters, digits and inner dashes only",
-        ))
+        Err(ApiError::validation(field, "slug may contain lowercase letters, digits and inner dashes only"))
     }
 }
 
@@ -226,22 +210,14 @@ pub fn check_slug(field: &str, slug: &str) -> Result<(), ApiError> {
 /// customer_no format may only name declared fields.
 pub fn check_input_fields(fields: &[InputField], format: &str) -> Result<(), ApiError> {
     if fields.len() > 10 {
-        return Err(ApiError::validation(
-            "input_fields",
-            "at most 10 input fields",
-        ));
+        return Err(ApiError::validation("input_fields", "at most 10 input fields"));
     }
     let mut seen = std::collections::HashSet::new();
     for (i, f) in fields.iter().enumerate() {
         let name_ok = !f.name.is_empty()
             && f.name.len() <= 32
-            && f.name
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_lowercase())
-            && f.name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            && f.name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && f.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !name_ok {
             return Err(ApiError::validation(
                 format!("input_fields[{i}].name"),
@@ -255,10 +231,7 @@ pub fn check_input_fields(fields: &[InputField], format: &str) -> Result<(), Api
             ));
         }
         if f.label.trim().is_empty() {
-            return Err(ApiError::validation(
-                format!("input_fields[{i}].label"),
-                "label must not be blank",
-            ));
+            return Err(ApiError::validation(format!("input_fields[{i}].label"), "label must not be blank"));
         }
         if let Some(p) = &f.pattern {
             if p.len() > 500 || regex::Regex::new(p).is_err() {
@@ -270,26 +243,17 @@ pub fn check_input_fields(fields: &[InputField], format: &str) -> Result<(), Api
         }
         if let Some(opts) = &f.options {
             if opts.is_empty() {
-                return Err(ApiError::validation(
-                    format!("input_fields[{i}].options"),
-                    "options must not be empty",
-                ));
+                return Err(ApiError::validation(format!("input_fields[{i}].options"), "options must not be empty"));
             }
         }
     }
     let placeholders = format_placeholders(format);
     if !fields.is_empty() && placeholders.is_empty() {
-        return Err(ApiError::validation(
-            "customer_no_format",
-            "the format must use at least one field, e.g. {phone}",
-        ));
+        return Err(ApiError::validation("customer_no_format", "the format must use at least one field, e.g. {phone}"));
     }
     for p in placeholders {
         if !seen.contains(p.as_str()) {
-            return Err(ApiError::validation(
-                "customer_no_format",
-                format!("{{{p}}} is not one of the input fields"),
-            ));
+            return Err(ApiError::validation("customer_no_format", format!("{{{p}}} is not one of the input fields")));
         }
     }
     Ok(())
@@ -341,10 +305,7 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(
-            slugify("Mobile Legends: Bang Bang"),
-            "mobile-legends-bang-bang"
-        );
+        assert_eq!(slugify("Mobile Legends: Bang Bang"), "mobile-legends-bang-bang");
         assert_eq!(slugify("  PLN  Token!! "), "pln-token");
         assert_eq!(slugify("???"), "item");
         assert!(check_slug("slug", "ok-slug-1").is_ok());
@@ -354,14 +315,8 @@ mod tests {
     #[test]
     fn prices_below_cost_are_refused() {
         assert!(check_prices(1000, 1000, 1000).is_ok());
-        assert_eq!(
-            check_prices(1000, 999, 1500).unwrap_err().field.as_deref(),
-            Some("retail_price")
-        );
-        assert_eq!(
-            check_prices(1000, 1500, 999).unwrap_err().field.as_deref(),
-            Some("reseller_price")
-        );
+        assert_eq!(check_prices(1000, 999, 1500).unwrap_err().field.as_deref(), Some("retail_price"));
+        assert_eq!(check_prices(1000, 1500, 999).unwrap_err().field.as_deref(), Some("reseller_price"));
     }
 
     #[test]

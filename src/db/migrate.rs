@@ -43,9 +43,7 @@ pub fn run(conn: &mut Connection) -> Result<MigrateReport, DbError> {
     let known: Vec<String> = embedded().into_iter().map(|(v, _)| v).collect();
     // A database written by a newer lapak must not be run by an older one.
     let mut stmt = conn.prepare("SELECT version FROM schema_migrations ORDER BY version")?;
-    let recorded: Vec<String> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let recorded: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     drop(stmt);
     if let Some(unknown) = recorded.iter().find(|v| !known.contains(v)) {
         return Err(DbError::Other(format!(
@@ -57,22 +55,14 @@ pub fn run(conn: &mut Connection) -> Result<MigrateReport, DbError> {
     for (version, sql) in embedded() {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let done: Option<String> = tx
-            .query_row(
-                "SELECT version FROM schema_migrations WHERE version = ?1",
-                [&version],
-                |r| r.get(0),
-            )
+            .query_row("SELECT version FROM schema_migrations WHERE version = ?1", [&version], |r| r.get(0))
             .optional()?;
         if done.is_some() {
             report.already += 1;
             continue;
         }
-        tx.execute_batch(&sql)
-            .map_err(|e| DbError::Other(format!("migration {version} failed: {e}")))?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version) VALUES (?1)",
-            params![version],
-        )?;
+        tx.execute_batch(&sql).map_err(|e| DbError::Other(format!("migration {version} failed: {e}")))?;
+        tx.execute("INSERT INTO schema_migrations (version) VALUES (?1)", params![version])?;
         tx.commit()?;
         tracing::info!(%version, "applied migration");
         report.applied.push(version);

@@ -65,12 +65,8 @@ impl Db {
     pub fn open(cfg: &DatabaseConfig) -> Result<Db, DbError> {
         if let Some(parent) = cfg.path.parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    DbError::Other(format!(
-                        "cannot create database folder {}: {e}",
-                        parent.display()
-                    ))
-                })?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| DbError::Other(format!("cannot create database folder {}: {e}", parent.display())))?;
             }
         }
         let manager = SqliteConnectionManager::file(&cfg.path);
@@ -115,9 +111,7 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         self.run(move |conn| {
-            let tx = conn
-                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-                .map_err(DbError::from)?;
+            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(DbError::from)?;
             let out = f(&tx)?;
             tx.commit().map_err(DbError::from)?;
             Ok(out)
@@ -127,33 +121,22 @@ impl Db {
 
     /// `SELECT 1`, for the health check.
     pub async fn ping(&self) -> Result<(), DbError> {
-        self.run(|c| {
-            c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
-                .map(|_| ())
-                .map_err(DbError::from)
-        })
-        .await
+        self.run(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ()).map_err(DbError::from)).await
     }
 
     /// A consistent copy of the live database (`VACUUM INTO`), safe while lapak serves.
     pub fn backup_to(&self, target: &Path) -> Result<(), DbError> {
         if target.exists() {
-            return Err(DbError::Other(format!(
-                "{} already exists; choose a new file",
-                target.display()
-            )));
+            return Err(DbError::Other(format!("{} already exists; choose a new file", target.display())));
         }
         if let Some(parent) = target.parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    DbError::Other(format!("cannot create {}: {e}", parent.display()))
-                })?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| DbError::Other(format!("cannot create {}: {e}", parent.display())))?;
             }
         }
         let conn = self.conn()?;
-        let target = target
-            .to_str()
-            .ok_or_else(|| DbError::Other("backup path must be valid UTF-8".into()))?;
+        let target = target.to_str().ok_or_else(|| DbError::Other("backup path must be valid UTF-8".into()))?;
         conn.execute("VACUUM INTO ?1", [target])?;
         Ok(())
     }
@@ -170,11 +153,7 @@ pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
 
 /// `x` as a LIKE pattern matching it anywhere, with LIKE's wildcards escaped.
 pub fn like_pattern(x: &str) -> String {
-    let escaped = x
-        .trim()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
+    let escaped = x.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     format!("%{escaped}%")
 }
 

@@ -12,8 +12,7 @@ use crate::{
 };
 
 fn app_of(req: &Request) -> Result<&App, ApiError> {
-    req.data::<App>()
-        .ok_or_else(|| ApiError::internal("app state missing from request"))
+    req.data::<App>().ok_or_else(|| ApiError::internal("app state missing from request"))
 }
 
 async fn user_checker(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
@@ -55,13 +54,8 @@ impl MaybeAuth {
         match self {
             MaybeAuth::User(BearerAuth(u)) => Ok(Some(u)),
             MaybeAuth::Anonymous => {
-                if req
-                    .headers()
-                    .contains_key(poem::http::header::AUTHORIZATION)
-                {
-                    Err(ApiError::unauthorized(
-                        "the bearer token is invalid or expired",
-                    ))
+                if req.headers().contains_key(poem::http::header::AUTHORIZATION) {
+                    Err(ApiError::unauthorized("the bearer token is invalid or expired"))
                 } else {
                     Ok(None)
                 }

@@ -15,26 +15,14 @@ pub struct SpecIndex {
 
 impl SpecIndex {
     pub fn new(spec_json: &str) -> Self {
-        Self {
-            spec: serde_json::from_str(spec_json).unwrap_or(Value::Null),
-        }
+        Self { spec: serde_json::from_str(spec_json).unwrap_or(Value::Null) }
     }
 
     /// `pattern` is poem's matched pattern (`/api/v1/products/:id`).
     pub fn field_at_fault(&self, method: &str, pattern: &str, body: &Value) -> Option<String> {
         let path = openapi_path(pattern);
-        let op = self
-            .spec
-            .get("paths")?
-            .get(&path)?
-            .get(method.to_ascii_lowercase())?;
-        let schema = op
-            .get("requestBody")?
-            .get("content")?
-            .as_object()?
-            .values()
-            .next()?
-            .get("schema")?;
+        let op = self.spec.get("paths")?.get(&path)?.get(method.to_ascii_lowercase())?;
+        let schema = op.get("requestBody")?.get("content")?.as_object()?.values().next()?.get("schema")?;
         self.check(schema, body, "")
     }
 
@@ -42,11 +30,7 @@ impl SpecIndex {
         match schema.get("$ref").and_then(Value::as_str) {
             Some(r) => {
                 let name = r.rsplit('/').next().unwrap_or_default();
-                self.spec
-                    .get("components")
-                    .and_then(|c| c.get("schemas"))
-                    .and_then(|s| s.get(name))
-                    .unwrap_or(schema)
+                self.spec.get("components").and_then(|c| c.get("schemas")).and_then(|s| s.get(name)).unwrap_or(schema)
             }
             None => schema,
         }
@@ -63,21 +47,13 @@ impl SpecIndex {
             (Some("object"), Value::Object(obj)) => self.check_object(schema, obj, prefix),
             (Some("array"), Value::Array(items)) => {
                 let item_schema = schema.get("items")?;
-                items
-                    .iter()
-                    .enumerate()
-                    .find_map(|(i, v)| self.check(item_schema, v, &format!("{prefix}[{i}]")))
+                items.iter().enumerate().find_map(|(i, v)| self.check(item_schema, v, &format!("{prefix}[{i}]")))
             }
             _ => None,
         }
     }
 
-    fn check_object(
-        &self,
-        schema: &Value,
-        obj: &Map<String, Value>,
-        prefix: &str,
-    ) -> Option<String> {
+    fn check_object(&self, schema: &Value, obj: &Map<String, Value>, prefix: &str) -> Option<String> {
         let join = |k: &str| {
             if prefix.is_empty() {
                 k.to_string()
@@ -111,11 +87,7 @@ fn type_fits(index: &SpecIndex, schema: &Value, v: &Value) -> bool {
     if v.is_null() {
         return true; // optional fields may be null; required ones are caught above
     }
-    if let Some(any) = schema
-        .get("anyOf")
-        .or_else(|| schema.get("oneOf"))
-        .and_then(Value::as_array)
-    {
+    if let Some(any) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array) {
         return any.iter().any(|s| type_fits(index, index.resolve(s), v));
     }
     match schema.get("type").and_then(Value::as_str) {
@@ -166,10 +138,7 @@ mod tests {
         let at = |b: Value| i.field_at_fault("POST", "/api/v1/things/:id", &b);
         assert_eq!(at(json!({"price": 1})), Some("name".into()));
         assert_eq!(at(json!({"name": "x", "price": "1"})), Some("price".into()));
-        assert_eq!(
-            at(json!({"name": "x", "price": 1, "tags": [{"label": "a"}, {}]})),
-            Some("tags[1].label".into())
-        );
+        assert_eq!(at(json!({"name": "x", "price": 1, "tags": [{"label": "a"}, {}]})), Some("tags[1].label".into()));
         assert_eq!(at(json!({"name": "x", "price": 1})), None);
         assert_eq!(i.field_at_fault("POST", "/nope", &json!({})), None);
     }

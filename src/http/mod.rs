@@ -50,13 +50,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
              `Authorization: Bearer <token>` from `POST /api/v1/auth/login`.",
         )
         .url_prefix("/api/v1")
-        .server(
-            app.config
-                .server
-                .public_url
-                .trim_end_matches('/')
-                .to_string(),
-        )
+        .server(app.config.server.public_url.trim_end_matches('/').to_string())
 }
 
 /// The whole app as one endpoint.
@@ -69,19 +63,8 @@ pub fn routes(app: App) -> impl Endpoint {
     let cors = {
         let origins = &app.config.server.cors_origins;
         let mut c = Cors::new()
-            .allow_methods([
-                Method::GET,
-                Method::POST,
-                Method::PUT,
-                Method::PATCH,
-                Method::DELETE,
-            ])
-            .allow_headers([
-                "authorization",
-                "content-type",
-                "idempotency-key",
-                "x-request-id",
-            ])
+            .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+            .allow_headers(["authorization", "content-type", "idempotency-key", "x-request-id"])
             .expose_headers(["x-request-id", "retry-after"])
             .max_age(3600);
         for o in origins {
@@ -94,29 +77,19 @@ pub fn routes(app: App) -> impl Endpoint {
         .nest("/api/v1", api)
         .at(
             "/openapi.json",
-            make_sync(move |_| {
-                Response::builder()
-                    .content_type("application/json; charset=utf-8")
-                    .body(spec.clone())
-            }),
+            make_sync(move |_| Response::builder().content_type("application/json; charset=utf-8").body(spec.clone())),
         )
         .nest("/docs", docs)
         .at("/healthz", healthz)
         .at("/metrics", metrics_handler)
         .at(
             "/",
-            make_sync(|_| {
-                Response::builder()
-                    .status(StatusCode::FOUND)
-                    .header(header::LOCATION, "/docs")
-                    .finish()
-            }),
+            make_sync(|_| Response::builder().status(StatusCode::FOUND).header(header::LOCATION, "/docs").finish()),
         )
-        .with(cors)
-        .with(Edge {
-            app: app.clone(),
-            spec: Arc::new(body_check::SpecIndex::new(&spec_for_checks)),
-        })
+        // No configured origin means same-origin only: no CORS headers at all (poem's Cors
+        // with an empty list would allow every origin).
+        .with_if(!app.config.server.cors_origins.is_empty(), cors)
+        .with(Edge { app: app.clone(), spec: Arc::new(body_check::SpecIndex::new(&spec_for_checks)) })
         .data(app)
 }
 
@@ -127,17 +100,14 @@ async fn healthz(app: Data<&App>) -> Response {
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
-            error::ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unhealthy", "database unreachable")
-                .into_response()
+            error::ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unhealthy", "database unreachable").into_response()
         }
     }
 }
 
 #[handler]
 fn metrics_handler(app: Data<&App>) -> Response {
-    Response::builder()
-        .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(app.metrics.render())
+    Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(app.metrics.render())
 }
 
 /// Request id, client IP, a log line, metrics, and the uniform error body.
@@ -152,11 +122,7 @@ const MAX_JSON_BODY: usize = 1024 * 1024;
 impl<E: Endpoint> Middleware<E> for Edge {
     type Output = EdgeEndpoint<E>;
     fn transform(&self, ep: E) -> Self::Output {
-        EdgeEndpoint {
-            inner: ep,
-            app: self.app.clone(),
-            spec: self.spec.clone(),
-        }
+        EdgeEndpoint { inner: ep, app: self.app.clone(), spec: self.spec.clone() }
     }
 }
 
@@ -204,12 +170,7 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
                         "the request body is too large",
                     )
                     .into_response();
-                    self.app.metrics.observe(
-                        method.as_str(),
-                        "(body too large)",
-                        413,
-                        started.elapsed().as_secs_f64(),
-                    );
+                    self.app.metrics.observe(method.as_str(), "(body too large)", 413, started.elapsed().as_secs_f64());
                     return Ok(resp);
                 }
             }
@@ -226,18 +187,11 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
             }
             Err(err) => {
                 let route = err.data::<poem::PathPattern>().map(|p| p.0.to_string());
-                let payload = err
-                    .downcast_ref::<ParseRequestPayloadError>()
-                    .map(|e| e.reason.clone());
+                let payload = err.downcast_ref::<ParseRequestPayloadError>().map(|e| e.reason.clone());
                 let resp = match (payload, &body_copy) {
                     (Some(reason), Some(bytes)) => {
-                        let (spec, m, r) = (
-                            &self.spec,
-                            method.as_str(),
-                            route.clone().unwrap_or_default(),
-                        );
-                        error::payload_error(&reason, bytes, |v| spec.field_at_fault(m, &r, v))
-                            .into_response()
+                        let (spec, m, r) = (&self.spec, method.as_str(), route.clone().unwrap_or_default());
+                        error::payload_error(&reason, bytes, |v| spec.field_at_fault(m, &r, v)).into_response()
                     }
                     _ => error::to_response(err),
                 };
@@ -249,16 +203,8 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
         }
         let status = resp.status().as_u16();
         let elapsed = started.elapsed();
-        let route = route.unwrap_or_else(|| {
-            if status == 404 {
-                "(unmatched)".into()
-            } else {
-                path.clone()
-            }
-        });
-        self.app
-            .metrics
-            .observe(method.as_str(), &route, status, elapsed.as_secs_f64());
+        let route = route.unwrap_or_else(|| if status == 404 { "(unmatched)".into() } else { path.clone() });
+        self.app.metrics.observe(method.as_str(), &route, status, elapsed.as_secs_f64());
         span.in_scope(|| {
             tracing::info!(status, ms = elapsed.as_millis() as u64, "handled");
         });
@@ -308,9 +254,8 @@ pub async fn serve<A: Acceptor + 'static>(
             }
         })
     };
-    let result = Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(routes(app), shutdown, Some(grace))
-        .await;
+    let result =
+        Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(routes(app), shutdown, Some(grace)).await;
     pruner.abort();
     result
 }

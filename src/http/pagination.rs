@@ -14,10 +14,7 @@ pub struct PageRequest {
 impl PageRequest {
     /// Page defaults to 1, size to 20 and is capped at 100 (the source had no cap).
     pub fn new(page: Option<u32>, per_page: Option<u32>) -> Self {
-        Self {
-            page: page.unwrap_or(1).max(1),
-            per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE),
-        }
+        Self { page: page.unwrap_or(1).max(1), per_page: per_page.unwrap_or(DEFAULT_PER_PAGE).clamp(1, MAX_PER_PAGE) }
     }
 
     pub fn offset(&self) -> i64 {
@@ -30,12 +27,7 @@ impl PageRequest {
 
     pub fn meta(&self, total: i64) -> PageMeta {
         let per = i64::from(self.per_page);
-        PageMeta {
-            page: self.page,
-            per_page: self.per_page,
-            total,
-            last_page: ((total + per - 1) / per).max(1),
-        }
+        PageMeta { page: self.page, per_page: self.per_page, total, last_page: ((total + per - 1) / per).max(1) }
     }
 }
 

@@ -1,0 +1,231 @@
+//! Registration, login, tokens, roles, suspension and the login rate limit.
+
+mod common;
+
+use common::TestApp;
+use figment::providers::Serialized;
+use reqwest::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn register_login_me_logout() {
+    let t = TestApp::spawn().await;
+    let (token, id) = t.register("budi@example.com", "+62 812-3456-7890").await;
+
+    let me = t.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(me.body["id"].as_i64(), Some(id));
+    assert_eq!(me.body["role"], "customer");
+    assert_eq!(me.body["customer_type"], "retail");
+    assert_eq!(me.body["balance"], 0);
+    assert_eq!(me.body["phone"], "081234567890", "phone stored in local form");
+    assert!(me.body.get("password").is_none());
+
+    // Log in by phone and by e-mail (any case).
+    let by_phone = t.login("081234567890", "rahasia-123").await;
+    let by_email = t.login("BUDI@example.com", "rahasia-123").await;
+    assert_ne!(by_phone, by_email);
+
+    let out = t.post("/api/v1/auth/logout", Some(&by_phone), json!({})).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    let after = t.get("/api/v1/me", Some(&by_phone)).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(after.error_code(), "unauthorized");
+    // Other sessions are untouched.
+    assert_eq!(t.get("/api/v1/me", Some(&by_email)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn duplicate_email_and_phone_are_conflicts() {
+    let t = TestApp::spawn().await;
+    t.register("siti@example.com", "081111111111").await;
+    let again = t
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": "Siti", "email": "Siti@Example.com", "phone": "082222222222", "password": "rahasia-123"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.error_code(), "email_taken");
+    assert_eq!(again.body["field"], "email");
+    let phone = t
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": "Other", "email": "other@example.com", "phone": "6281111111111", "password": "rahasia-123"}),
+        )
+        .await;
+    assert_eq!(phone.status, StatusCode::CONFLICT);
+    assert_eq!(phone.body["field"], "phone");
+}
+
+#[tokio::test]
+async fn referral_code_links_the_new_user() {
+    let t = TestApp::spawn().await;
+    let (tok, referrer) = t.register("ref@example.com", "081200000001").await;
+    let code = t.get("/api/v1/me", Some(&tok)).await.body["referral_code"].as_str().unwrap().to_string();
+    assert_eq!(code.len(), 8);
+    let r = t
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": "New", "email": "new@example.com", "phone": "081200000002", "password": "rahasia-123",
+                   "referral_code": code.to_lowercase()}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let admin = t.admin().await;
+    let new_id = r.body["user"]["id"].as_i64().unwrap();
+    let u = t.get(&format!("/api/v1/admin/users/{new_id}"), Some(&admin)).await;
+    assert_eq!(u.body["referred_by"].as_i64(), Some(referrer));
+
+    let bad = t
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": "X", "email": "x@example.com", "phone": "081200000003", "password": "rahasia-123",
+                   "referral_code": "NOPE1234"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.body["field"], "referral_code");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_look_the_same() {
+    let t = TestApp::spawn().await;
+    t.register("ani@example.com", "081300000000").await;
+    let wrong =
+        t.post("/api/v1/auth/login", None, json!({"identifier": "ani@example.com", "password": "nope-nope"})).await;
+    let unknown =
+        t.post("/api/v1/auth/login", None, json!({"identifier": "who@example.com", "password": "nope-nope"})).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong.error_code(), "invalid_credentials");
+    assert_eq!(wrong.body["message"], unknown.body["message"]);
+}
+
+#[tokio::test]
+async fn expired_unknown_and_malformed_tokens_are_refused() {
+    let t = TestApp::spawn().await;
+    let (token, id) = t.register("tok@example.com", "081400000000").await;
+    assert_eq!(t.get("/api/v1/me", Some(&token)).await.status, StatusCode::OK);
+
+    for bad in ["lpk_doesnotexist", "garbage", ""] {
+        let r = t.get("/api/v1/me", Some(bad)).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "token {bad:?}");
+        r.error_code();
+    }
+    t.sql(&format!("UPDATE access_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE user_id = {id}")).await;
+    let expired = t.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(expired.error_code(), "unauthorized");
+}
+
+#[tokio::test]
+async fn tokens_are_stored_hashed() {
+    let t = TestApp::spawn().await;
+    let (token, _) = t.register("hash@example.com", "081500000000").await;
+    let stored: Vec<String> = t
+        .app
+        .db
+        .run(|c| {
+            let mut s = c.prepare("SELECT token_hash FROM access_tokens")?;
+            let v = s.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+            Ok::<_, lapak::db::DbError>(v)
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0], token);
+    assert!(!stored[0].contains(&token[4..]));
+}
+
+#[tokio::test]
+async fn admin_routes_need_an_admin() {
+    let t = TestApp::spawn().await;
+    let (customer, _) = t.register("cust@example.com", "081600000000").await;
+    let admin = t.admin().await;
+    for path in ["/api/v1/admin/users", "/api/v1/admin/categories", "/api/v1/admin/products"] {
+        let none = t.get(path, None).await;
+        assert_eq!(none.status, StatusCode::UNAUTHORIZED, "{path} without token");
+        none.error_code();
+        let cust = t.get(path, Some(&customer)).await;
+        assert_eq!(cust.status, StatusCode::FORBIDDEN, "{path} as customer");
+        assert_eq!(cust.error_code(), "forbidden");
+        assert_eq!(t.get(path, Some(&admin)).await.status, StatusCode::OK, "{path} as admin");
+    }
+    let write = t.post("/api/v1/admin/categories", Some(&customer), json!({"name": "Hack"})).await;
+    assert_eq!(write.status, StatusCode::FORBIDDEN);
+    let cats = t.get("/api/v1/categories", None).await;
+    assert_eq!(cats.body.as_array().unwrap().len(), 0, "nothing was written");
+}
+
+#[tokio::test]
+async fn suspending_a_user_stops_its_tokens_at_once() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin().await;
+    let (token, id) = t.register("susp@example.com", "081700000000").await;
+    assert_eq!(t.get("/api/v1/me", Some(&token)).await.status, StatusCode::OK);
+
+    let r = t.patch(&format!("/api/v1/admin/users/{id}"), Some(&admin), json!({"status": "suspended"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["status"], "suspended");
+    assert_eq!(t.get("/api/v1/me", Some(&token)).await.status, StatusCode::UNAUTHORIZED);
+
+    let login =
+        t.post("/api/v1/auth/login", None, json!({"identifier": "susp@example.com", "password": "rahasia-123"})).await;
+    assert_eq!(login.status, StatusCode::FORBIDDEN);
+    assert_eq!(login.body["details"]["status"], "suspended");
+
+    // Reactivated, it can log in again (old tokens stay revoked).
+    t.patch(&format!("/api/v1/admin/users/{id}"), Some(&admin), json!({"status": "active"})).await;
+    assert_eq!(t.get("/api/v1/me", Some(&token)).await.status, StatusCode::UNAUTHORIZED);
+    let fresh = t.login("susp@example.com", "rahasia-123").await;
+    assert_eq!(t.get("/api/v1/me", Some(&fresh)).await.status, StatusCode::OK);
+
+    // The action is in the activity log.
+    let logged: i64 = t
+        .app
+        .db
+        .run(move |c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM activity_logs WHERE action = 'user.update' AND model_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .map_err(lapak::db::DbError::from)
+        })
+        .await
+        .unwrap();
+    assert_eq!(logged, 2);
+}
+
+#[tokio::test]
+async fn an_admin_cannot_lock_itself_out() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin().await;
+    let me = t.get("/api/v1/me", Some(&admin)).await;
+    let id = me.body["id"].as_i64().unwrap();
+    let r = t.patch(&format!("/api/v1/admin/users/{id}"), Some(&admin), json!({"role": "customer"})).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(t.get("/api/v1/me", Some(&admin)).await.body["role"], "admin");
+}
+
+#[tokio::test]
+async fn login_is_rate_limited_per_ip_and_identifier() {
+    let t = TestApp::spawn_with(|f| f.merge(Serialized::default("auth.login_attempts_per_minute", 3))).await;
+    t.register("rl@example.com", "081800000000").await;
+    for i in 0..3 {
+        let r =
+            t.post("/api/v1/auth/login", None, json!({"identifier": "rl@example.com", "password": "wrong-pass"})).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let limited =
+        t.post("/api/v1/auth/login", None, json!({"identifier": "rl@example.com", "password": "rahasia-123"})).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.error_code(), "rate_limited");
+    let retry: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+}

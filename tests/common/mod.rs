@@ -1,0 +1,212 @@
+//! Starts the real app on a temporary database and 127.0.0.1:0, with helpers to call it.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use figment::{providers::Serialized, Figment};
+use lapak::{App, AppState, Config};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub base: String,
+    pub app: App,
+    pub client: reqwest::Client,
+    pub dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    /// Asserts the uniform error body and returns its code.
+    pub fn error_code(&self) -> &str {
+        assert!(self.status.is_client_error() || self.status.is_server_error(), "not an error: {:?}", self.body);
+        assert_eq!(self.body["status"].as_u64(), Some(u64::from(self.status.as_u16())), "body: {}", self.body);
+        assert!(self.body["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {}", self.body);
+        self.body["code"].as_str().expect("error body has a code")
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|f| f).await
+    }
+
+    /// `tweak` layers settings over the test defaults.
+    pub async fn spawn_with(tweak: impl FnOnce(Figment) -> Figment) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let figment = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Serialized::default("database.path", dir.path().join("lapak.db")))
+            .merge(Serialized::default("server.host", "127.0.0.1"))
+            .merge(Serialized::default("server.port", 0))
+            .merge(Serialized::default("auth.registrations_per_minute", 10_000))
+            .merge(Serialized::default("auth.login_attempts_per_minute", 10_000))
+            .merge(Serialized::default("log.level", "warn"));
+        let config = Config::from_figment(tweak(figment)).expect("test config is valid");
+        lapak::telemetry::init(&config.log);
+        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await.unwrap().expect("app builds");
+        let acceptor = lapak::http::bind("127.0.0.1:0").await.expect("bind");
+        let addr = poem::listener::Acceptor::local_addr(&acceptor)
+            .into_iter()
+            .find_map(|a| a.as_socket_addr().cloned())
+            .expect("a socket address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let served = app.clone();
+        let server = tokio::spawn(async move {
+            let _ = lapak::http::serve(served, acceptor, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            app,
+            client: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
+            dir,
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+        let mut rb = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            rb = rb.json(&b);
+        }
+        let resp = rb.send().await.expect("request sent");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Resp { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Resp {
+        self.call(Method::GET, path, token, None).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.call(Method::PATCH, path, token, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, token: Option<&str>) -> Resp {
+        self.call(Method::DELETE, path, token, None).await
+    }
+
+    /// Registers a retail customer; returns (token, user id).
+    pub async fn register(&self, email: &str, phone: &str) -> (String, i64) {
+        let r = self
+            .post(
+                "/api/v1/auth/register",
+                None,
+                json!({"name": "Test User", "email": email, "phone": phone, "password": "rahasia-123"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "register: {}", r.body);
+        (r.body["token"].as_str().unwrap().to_string(), r.body["user"]["id"].as_i64().unwrap())
+    }
+
+    /// Creates an admin the way `lapak create-admin` does and logs it in.
+    pub async fn admin(&self) -> String {
+        let db = self.app.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let hash = lapak::accounts::service::hash_password_blocking("admin-pass-123").unwrap();
+            lapak::accounts::service::create_admin(&db, "admin@example.com", "Admin", &hash).unwrap();
+        })
+        .await
+        .unwrap();
+        self.login("admin@example.com", "admin-pass-123").await
+    }
+
+    pub async fn login(&self, identifier: &str, password: &str) -> String {
+        let r = self.post("/api/v1/auth/login", None, json!({"identifier": identifier, "password": password})).await;
+        assert_eq!(r.status, StatusCode::OK, "login: {}", r.body);
+        r.body["token"].as_str().unwrap().to_string()
+    }
+
+    /// Makes a registered user a reseller through the admin API.
+    pub async fn make_reseller(&self, admin: &str, user_id: i64) {
+        let r = self
+            .patch(&format!("/api/v1/admin/users/{user_id}"), Some(admin), json!({"customer_type": "reseller"}))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "promote: {}", r.body);
+    }
+
+    /// Runs SQL directly on the app's database (to set up states an API cannot reach yet).
+    pub async fn sql(&self, sql: &str) {
+        let sql = sql.to_string();
+        self.app.db.run(move |c| c.execute_batch(&sql).map_err(lapak::db::DbError::from)).await.expect("sql runs");
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(h) = self.server.take() {
+            let _ = h.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// A category, a game product and three items through the admin API; returns the
+/// product id and the item ids.
+pub async fn seed_catalog(t: &TestApp, admin: &str) -> (i64, Vec<i64>) {
+    let cat = t.post("/api/v1/admin/categories", Some(admin), json!({"name": "Games"})).await;
+    assert_eq!(cat.status, StatusCode::CREATED, "{}", cat.body);
+    let cat_id = cat.body["id"].as_i64().unwrap();
+    let product = t
+        .post(
+            "/api/v1/admin/products",
+            Some(admin),
+            json!({"category_id": cat_id, "name": "Mobile Legends", "brand": "MOBILE LEGENDS", "type": "game",
+                   "is_featured": true}),
+        )
+        .await;
+    assert_eq!(product.status, StatusCode::CREATED, "{}", product.body);
+    let pid = product.body["id"].as_i64().unwrap();
+    let mut items = Vec::new();
+    for (sku, name, base, retail, reseller) in [
+        ("ml5", "5 Diamonds", 1_400, 1_700, 1_550),
+        ("ml86", "86 Diamonds", 19_000, 22_000, 20_500),
+        ("ml172", "172 Diamonds", 38_000, 43_500, 40_500),
+    ] {
+        let r = t
+            .post(
+                &format!("/api/v1/admin/products/{pid}/items"),
+                Some(admin),
+                json!({"sku": sku, "name": name, "base_price": base, "retail_price": retail, "reseller_price": reseller}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        items.push(r.body["id"].as_i64().unwrap());
+    }
+    (pid, items)
+}
