@@ -10,6 +10,7 @@ use crate::{
     config::Config,
     db::{migrate, Db},
     http::metrics::Metrics,
+    supplier::{digiflazz::DigiflazzClient, SupplierState},
 };
 
 pub type App = Arc<AppState>;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub db: Db,
     pub limits: Limits,
     pub metrics: Metrics,
+    pub digiflazz: DigiflazzClient,
+    pub supplier: SupplierState,
 }
 
 /// Keyed rate limiters (governor). Keys are prefixed by what they count.
@@ -60,6 +63,13 @@ impl AppState {
             let mut conn = db.conn()?;
             migrate::run(&mut conn)?;
         }
-        Ok(Arc::new(AppState { limits: Limits::new(&config), metrics: Metrics::new(), config, db }))
+        Ok(Arc::new(AppState {
+            limits: Limits::new(&config),
+            metrics: Metrics::new(),
+            digiflazz: DigiflazzClient::new(&config.digiflazz),
+            supplier: SupplierState::default(),
+            config,
+            db,
+        }))
     }
 }

@@ -4,13 +4,16 @@
 use std::{io::Read, path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
+use poem::listener::Acceptor;
 
 use crate::{
     accounts::service as accounts,
     app::AppState,
     config::Config,
     db::{migrate, Db},
-    http, telemetry,
+    demo, http, jobs,
+    supplier::sync,
+    telemetry,
 };
 
 #[derive(Parser, Debug)]
@@ -47,6 +50,13 @@ pub enum Command {
         /// The new file to write; it must not exist.
         path: PathBuf,
     },
+    /// Sync products and prices from Digiflazz now (the simulator in demo mode).
+    SyncProducts,
+    /// Measure performance and print the figures.
+    Bench {
+        #[command(subcommand)]
+        what: crate::bench::Bench,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -64,6 +74,8 @@ pub fn main() -> ExitCode {
         Command::Migrate => run_migrate(&config),
         Command::CreateAdmin { email, name, password_stdin } => create_admin(&config, &email, &name, password_stdin),
         Command::Backup { path } => backup(&config, &path),
+        Command::SyncProducts => sync_products(config),
+        Command::Bench { what } => crate::bench::run(what),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -78,10 +90,13 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }
 
-fn serve(config: Config) -> anyhow::Result<()> {
+fn serve(mut config: Config) -> anyhow::Result<()> {
     let rt = runtime()?;
     rt.block_on(async move {
         let addr = config.listen_addr();
+        let acceptor = http::bind(&addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        let port = acceptor.local_addr().into_iter().find_map(|a| a.as_socket_addr().map(|s| s.port())).unwrap_or(0);
+        let _demo = demo::start(&mut config, &format!("http://127.0.0.1:{port}")).await?;
         tracing::info!(
             version = env!("CARGO_PKG_VERSION"),
             database = %config.database.path.display(),
@@ -90,10 +105,55 @@ fn serve(config: Config) -> anyhow::Result<()> {
             "starting lapak"
         );
         let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
-        let acceptor = http::bind(&addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        let mut scheduler = jobs::schedule::start(&app).await?;
+        first_run_sync(&app);
         tracing::info!(%addr, "listening; API docs at /docs, spec at /openapi.json");
         http::serve(app, acceptor, http::shutdown_signal()).await?;
+        let _ = scheduler.shutdown().await;
         tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// An empty catalog fills itself on first start, in the background.
+fn first_run_sync(app: &crate::App) {
+    let app = app.clone();
+    tokio::spawn(async move {
+        let empty = app
+            .db
+            .run(|c| {
+                c.query_row("SELECT COUNT(*) = 0 FROM product_items", [], |r| r.get::<_, bool>(0))
+                    .map_err(crate::db::DbError::from)
+            })
+            .await
+            .unwrap_or(false);
+        if empty {
+            match sync::sync_products(&app, sync::Trigger::Startup).await {
+                Ok(s) => tracing::info!(added = s.added, products = s.products_added, "catalog filled on first start"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "first product sync failed; run `lapak sync-products` or use the admin")
+                }
+            }
+        }
+    });
+}
+
+fn sync_products(mut config: Config) -> anyhow::Result<()> {
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let own = config.server.public_url.clone();
+        let _demo = demo::start(&mut config, &own).await?;
+        println!("syncing products from {} ...", config.digiflazz.base_url);
+        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
+        let s = sync::sync_products(&app, sync::Trigger::Cli).await?;
+        if let Some(why) = &s.limited {
+            println!("Digiflazz refused the price list ({why}); the catalog was left as it was. Try again in 5 minutes.");
+            return Ok(());
+        }
+        println!(
+            "received {} items: {} added, {} updated, {} deactivated, {} unchanged ({} new categories, {} new products) in {} ms",
+            s.received, s.added, s.updated, s.deactivated, s.unchanged, s.categories_added, s.products_added, s.duration_ms
+        );
         Ok(())
     })
 }

@@ -19,6 +19,39 @@ pub struct Config {
     pub log: LogConfig,
     pub digiflazz: DigiflazzConfig,
     pub tripay: TripayConfig,
+    pub schedule: ScheduleConfig,
+    pub simulator: SimulatorConfig,
+}
+
+/// Scheduled jobs: cron expressions with seconds ("sec min hour day month weekday"),
+/// in UTC; empty turns a job off.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Product sync from Digiflazz (default: every 30 minutes).
+    pub product_sync: String,
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        Self { product_sync: "0 */30 * * * *".into() }
+    }
+}
+
+/// The built-in simulators used in demo mode (no credentials configured).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimulatorConfig {
+    /// Seconds before a pending demo order gets its webhook.
+    pub pending_delay_secs: u64,
+    /// The simulated Digiflazz serves one full price list per this many seconds.
+    pub pricelist_limit_secs: u64,
+}
+
+impl Default for SimulatorConfig {
+    fn default() -> Self {
+        Self { pending_delay_secs: 5, pricelist_limit_secs: 300 }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -331,6 +364,17 @@ impl Config {
             return bad(
                 "tripay.api_key",
                 "set all of tripay.api_key, tripay.private_key and tripay.merchant_code, or none (demo mode)".into(),
+            );
+        }
+        if !self.schedule.product_sync.trim().is_empty()
+            && !crate::jobs::schedule::valid_cron(&self.schedule.product_sync)
+        {
+            return bad(
+                "schedule.product_sync",
+                format!(
+                    "{:?} is not a cron expression with seconds, e.g. \"0 */30 * * * *\"",
+                    self.schedule.product_sync
+                ),
             );
         }
         if self.tripay.timeout_secs == 0 {

@@ -227,7 +227,7 @@ impl ApiResponse for ApiError {
 
 /// Turns any error that reached the edge of the app (poem-openapi's own parse, auth and
 /// routing errors included) into the uniform body. Never a bare text 500.
-pub fn to_response(err: poem::Error) -> Response {
+pub fn to_response(err: poem::Error, path_param: impl Fn(&str) -> String) -> Response {
     if let Some(api) = err.downcast_ref::<ApiError>() {
         return api.as_response();
     }
@@ -237,11 +237,13 @@ pub fn to_response(err: poem::Error) -> Response {
         a.field = field_in(&e.reason);
         a
     } else if let Some(e) = err.downcast_ref::<ParseParamError>() {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("parameter `{}`: {}", e.name, e.reason))
-            .with_field(e.name.to_string())
+        let name = if e.name.starts_with("param") { path_param(&e.name) } else { e.name.to_string() };
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("parameter `{name}`: {}", e.reason))
+            .with_field(name)
     } else if let Some(e) = err.downcast_ref::<ParsePathError>() {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("path `{}`: {}", e.name, e.reason))
-            .with_field(e.name.to_string())
+        let name = path_param(&e.name);
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("path `{name}`: {}", e.reason))
+            .with_field(name)
     } else if let Some(e) = err.downcast_ref::<ParseMultipartError>() {
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_body", format!("multipart body: {}", e.reason))
     } else if let Some(e) = err.downcast_ref::<ContentTypeError>() {

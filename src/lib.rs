@@ -5,13 +5,18 @@
 
 pub mod accounts;
 pub mod app;
+pub mod bench;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod http;
+pub mod jobs;
 pub mod openapi_tags;
+pub mod orders;
+pub mod supplier;
 pub mod telemetry;
 
 pub use app::{App, AppState};

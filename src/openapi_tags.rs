@@ -14,4 +14,6 @@ pub enum ApiTags {
     AdminCatalog,
     /// Admin: users.
     AdminUsers,
+    /// Calls from Digiflazz and Tripay.
+    Webhooks,
 }

@@ -6,6 +6,8 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
+use figment::providers::Format;
+
 fn lapak(dir: &Path, args: &[&str], envs: &[(&str, &str)], stdin: Option<&str>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_lapak"));
     cmd.current_dir(dir).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -95,8 +97,16 @@ fn the_repository_config_toml_is_valid_and_complete() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cfg = lapak::Config::load(Some(&root.join("config.toml"))).expect("config.toml loads");
     let defaults = lapak::Config::default();
-    // The documented file says what the code defaults to.
+    // The documented file says what the code defaults to...
     assert_eq!(toml_of(&cfg), toml_of(&defaults));
+    // ...and names every key.
+    let in_file: serde_json::Value =
+        figment::Figment::from(figment::providers::Toml::file(root.join("config.toml"))).extract().unwrap();
+    for (section, keys) in toml_of(&defaults).as_object().unwrap() {
+        for key in keys.as_object().unwrap().keys() {
+            assert!(in_file[section].get(key).is_some(), "config.toml does not document {section}.{key}");
+        }
+    }
 }
 
 fn toml_of(c: &lapak::Config) -> serde_json::Value {

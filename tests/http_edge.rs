@@ -101,7 +101,7 @@ async fn health_metrics_spec_and_docs() {
     t.get("/api/v1/products/12345", None).await;
     let m = t.client.get(t.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(
-        m.contains(r#"lapak_http_requests_total{method="GET",route="/api/v1/products/:id",status="404"} 1"#),
+        m.contains(r#"lapak_http_requests_total{method="GET",route="/api/v1/products/{id}",status="404"} 1"#),
         "{m}"
     );
     assert!(m.contains("lapak_http_request_duration_seconds_bucket"), "{m}");

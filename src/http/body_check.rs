@@ -11,16 +11,37 @@ use serde_json::{Map, Value};
 /// The OpenAPI document, parsed once, for lookups by route pattern and method.
 pub struct SpecIndex {
     spec: Value,
+    /// Route shape with anonymous parameters (`/api/v1/products/{}`) -> documented path.
+    by_shape: std::collections::HashMap<String, String>,
 }
 
 impl SpecIndex {
     pub fn new(spec_json: &str) -> Self {
-        Self { spec: serde_json::from_str(spec_json).unwrap_or(Value::Null) }
+        let spec: Value = serde_json::from_str(spec_json).unwrap_or(Value::Null);
+        let by_shape = spec
+            .get("paths")
+            .and_then(Value::as_object)
+            .map(|paths| paths.keys().map(|k| (shape(k), k.clone())).collect())
+            .unwrap_or_default();
+        Self { spec, by_shape }
     }
 
-    /// `pattern` is poem's matched pattern (`/api/v1/products/:id`).
+    /// The documented path (`/api/v1/products/{id}`) of a matched route pattern. poem-openapi
+    /// names path parameters `param0`, `param1`... inside its router.
+    pub fn documented_path(&self, pattern: &str) -> Option<&str> {
+        self.by_shape.get(&shape(pattern)).map(String::as_str)
+    }
+
+    /// The real name of a router parameter (`param0` -> `id`) on a matched route.
+    pub fn path_param_name(&self, pattern: &str, router_name: &str) -> Option<String> {
+        let n: usize = router_name.strip_prefix("param")?.parse().ok()?;
+        let path = self.documented_path(pattern)?;
+        path.split('/').filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}')).nth(n).map(str::to_string)
+    }
+
+    /// `pattern` is poem's matched pattern (`/api/v1/products/:param0`).
     pub fn field_at_fault(&self, method: &str, pattern: &str, body: &Value) -> Option<String> {
-        let path = openapi_path(pattern);
+        let path = self.documented_path(pattern).map(str::to_string).unwrap_or_else(|| openapi_path(pattern));
         let op = self.spec.get("paths")?.get(&path)?.get(method.to_ascii_lowercase())?;
         let schema = op.get("requestBody")?.get("content")?.as_object()?.values().next()?.get("schema")?;
         self.check(schema, body, "")
@@ -101,6 +122,14 @@ fn type_fits(index: &SpecIndex, schema: &Value, v: &Value) -> bool {
     }
 }
 
+/// `/api/v1/products/:param0` and `/api/v1/products/{id}` -> `/api/v1/products/{}`.
+fn shape(path: &str) -> String {
+    path.split('/')
+        .map(|seg| if seg.starts_with(':') || (seg.starts_with('{') && seg.ends_with('}')) { "{}" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// `/api/v1/products/:id` -> `/api/v1/products/{id}`.
 fn openapi_path(pattern: &str) -> String {
     pattern
@@ -141,5 +170,8 @@ mod tests {
         assert_eq!(at(json!({"name": "x", "price": 1, "tags": [{"label": "a"}, {}]})), Some("tags[1].label".into()));
         assert_eq!(at(json!({"name": "x", "price": 1})), None);
         assert_eq!(i.field_at_fault("POST", "/nope", &json!({})), None);
+        assert_eq!(i.documented_path("/api/v1/things/:param0"), Some("/api/v1/things/{id}"));
+        assert_eq!(i.path_param_name("/api/v1/things/:param0", "param0").as_deref(), Some("id"));
+        assert_eq!(i.field_at_fault("POST", "/api/v1/things/:param0", &json!({"price": 1})), Some("name".into()));
     }
 }

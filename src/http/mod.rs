@@ -5,6 +5,7 @@ pub mod auth;
 pub mod body_check;
 pub mod metrics;
 pub mod pagination;
+pub mod raw;
 
 use std::{
     net::IpAddr,
@@ -24,7 +25,7 @@ use poem::{
 use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
-use crate::{accounts, app::App, catalog, error};
+use crate::{accounts, app::App, catalog, error, supplier};
 
 /// The id of the current request (also sent back as `X-Request-Id`).
 #[derive(Clone, Debug)]
@@ -41,6 +42,9 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         catalog::api::CatalogApi,
         catalog::api::AdminCatalogApi,
         accounts::api::AdminUsersApi,
+        supplier::api::AdminSupplierApi,
+        supplier::api::PricingRulesApi,
+        supplier::api::SupplierWebhookApi,
     );
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))
         .description(
@@ -193,7 +197,10 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
                         let (spec, m, r) = (&self.spec, method.as_str(), route.clone().unwrap_or_default());
                         error::payload_error(&reason, bytes, |v| spec.field_at_fault(m, &r, v)).into_response()
                     }
-                    _ => error::to_response(err),
+                    _ => {
+                        let r = route.clone().unwrap_or_default();
+                        error::to_response(err, |n| self.spec.path_param_name(&r, n).unwrap_or_else(|| n.to_string()))
+                    }
                 };
                 (route, resp)
             }
@@ -203,7 +210,11 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
         }
         let status = resp.status().as_u16();
         let elapsed = started.elapsed();
-        let route = route.unwrap_or_else(|| if status == 404 { "(unmatched)".into() } else { path.clone() });
+        let route = match route {
+            Some(r) => self.spec.documented_path(&r).map(str::to_string).unwrap_or(r),
+            None if status == 404 => "(unmatched)".into(),
+            None => "(other)".into(),
+        };
         self.app.metrics.observe(method.as_str(), &route, status, elapsed.as_secs_f64());
         span.in_scope(|| {
             tracing::info!(status, ms = elapsed.as_millis() as u64, "handled");

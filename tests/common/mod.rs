@@ -4,7 +4,10 @@
 use std::time::Duration;
 
 use figment::{providers::Serialized, Figment};
-use lapak::{App, AppState, Config};
+use lapak::{
+    supplier::digiflazz::simulator::{SimConfig, Simulator},
+    App, AppState, Config,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -13,6 +16,8 @@ use tokio::sync::oneshot;
 pub struct TestApp {
     pub base: String,
     pub app: App,
+    /// The fake Digiflazz this app talks to.
+    pub digiflazz: Simulator,
     pub client: reqwest::Client,
     pub dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -42,22 +47,37 @@ impl TestApp {
 
     /// `tweak` layers settings over the test defaults.
     pub async fn spawn_with(tweak: impl FnOnce(Figment) -> Figment) -> TestApp {
+        Self::spawn_full(SimConfig { pending_delay: Duration::from_millis(300), ..SimConfig::demo() }, tweak).await
+    }
+
+    /// With a simulator configured by the test.
+    pub async fn spawn_full(sim: SimConfig, tweak: impl FnOnce(Figment) -> Figment) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
-        let figment = Figment::from(Serialized::defaults(Config::default()))
-            .merge(Serialized::default("database.path", dir.path().join("lapak.db")))
-            .merge(Serialized::default("server.host", "127.0.0.1"))
-            .merge(Serialized::default("server.port", 0))
-            .merge(Serialized::default("auth.registrations_per_minute", 10_000))
-            .merge(Serialized::default("auth.login_attempts_per_minute", 10_000))
-            .merge(Serialized::default("log.level", "warn"));
-        let config = Config::from_figment(tweak(figment)).expect("test config is valid");
-        lapak::telemetry::init(&config.log);
-        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await.unwrap().expect("app builds");
         let acceptor = lapak::http::bind("127.0.0.1:0").await.expect("bind");
         let addr = poem::listener::Acceptor::local_addr(&acceptor)
             .into_iter()
             .find_map(|a| a.as_socket_addr().cloned())
             .expect("a socket address");
+        let base = format!("http://{addr}");
+        let sim_cfg = SimConfig { webhook_url: Some(format!("{base}/api/v1/webhooks/digiflazz")), ..sim };
+        let digiflazz = Simulator::start(sim_cfg.clone()).await.expect("simulator starts");
+        let figment = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Serialized::default("database.path", dir.path().join("lapak.db")))
+            .merge(Serialized::default("server.host", "127.0.0.1"))
+            .merge(Serialized::default("server.port", addr.port()))
+            .merge(Serialized::default("server.public_url", base.clone()))
+            .merge(Serialized::default("auth.registrations_per_minute", 10_000))
+            .merge(Serialized::default("auth.login_attempts_per_minute", 10_000))
+            .merge(Serialized::default("digiflazz.username", sim_cfg.username.clone()))
+            .merge(Serialized::default("digiflazz.api_key", sim_cfg.api_key.clone()))
+            .merge(Serialized::default("digiflazz.webhook_secret", sim_cfg.webhook_secret.clone()))
+            .merge(Serialized::default("digiflazz.base_url", digiflazz.url.clone()))
+            .merge(Serialized::default("digiflazz.timeout_secs", 2))
+            .merge(Serialized::default("schedule.product_sync", ""))
+            .merge(Serialized::default("log.level", "warn"));
+        let config = Config::from_figment(tweak(figment)).expect("test config is valid");
+        lapak::telemetry::init(&config.log);
+        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await.unwrap().expect("app builds");
         let (stop, stopped) = oneshot::channel::<()>();
         let served = app.clone();
         let server = tokio::spawn(async move {
@@ -67,8 +87,9 @@ impl TestApp {
             .await;
         });
         TestApp {
-            base: format!("http://{addr}"),
+            base,
             app,
+            digiflazz,
             client: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
             dir,
             stop: Some(stop),
@@ -156,6 +177,37 @@ impl TestApp {
     pub async fn sql(&self, sql: &str) {
         let sql = sql.to_string();
         self.app.db.run(move |c| c.execute_batch(&sql).map_err(lapak::db::DbError::from)).await.expect("sql runs");
+    }
+
+    /// Runs a query returning one integer.
+    pub async fn count(&self, sql: &str) -> i64 {
+        let sql = sql.to_string();
+        self.app
+            .db
+            .run(move |c| c.query_row(&sql, [], |r| r.get(0)).map_err(lapak::db::DbError::from))
+            .await
+            .expect("query runs")
+    }
+
+    /// Runs a query returning one text value.
+    pub async fn text(&self, sql: &str) -> Option<String> {
+        let sql = sql.to_string();
+        self.app
+            .db
+            .run(move |c| c.query_row(&sql, [], |r| r.get(0)).map_err(lapak::db::DbError::from))
+            .await
+            .expect("query runs")
+    }
+
+    /// An order that was paid and handed to the supplier (checkout comes later).
+    pub async fn processing_order(&self, code: &str, sku: &str, customer_no: &str) {
+        self.sql(&format!(
+            "INSERT INTO transactions (transaction_code, product_code, customer_no, product_price, total_price,
+                                       status, payment_status, paid_at)
+             VALUES ('{code}', '{sku}', '{customer_no}', 10000, 10000, 'processing', 'paid',
+                     strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+        ))
+        .await;
     }
 
     pub async fn stop(mut self) {

@@ -1,0 +1,3 @@
+//! Background work: the schedule registry (tokio-cron-scheduler).
+
+pub mod schedule;

@@ -1,0 +1,3 @@
+//! Orders: purchases and top-ups, their state machine and fulfilment.
+
+pub mod fulfilment;

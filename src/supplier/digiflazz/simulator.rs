@@ -1,0 +1,581 @@
+//! A Digiflazz simulator: an HTTP server that answers `cek-saldo`, `price-list` and
+//! `transaction` as Digiflazz does (providers.md part 1). Tests run lapak's real client
+//! against it on 127.0.0.1:0, and `lapak serve` uses it in demo mode.
+//!
+//! Behaviour:
+//! - every request's `sign` is checked (wrong sign: rc 41, HTTP 400);
+//! - a full price list is served at most once per `pricelist_limit` (else rc 83);
+//! - the documented test cases for `xld10`: 087800001230 Sukses (SN 1234567890),
+//!   ...1232 Gagal (rc 02), ...1233 Pending then a signed webhook Sukses, ...1234
+//!   Pending then a signed webhook Gagal;
+//! - any other SKU succeeds with a generated SN, unless the customer number ends in
+//!   `9902` (Gagal rc 02), `9954` (rc 54, wrong number), `9903` (Pending, then webhook
+//!   Sukses), `9904` (Pending, then webhook Gagal) or `9999` (the answer comes too late:
+//!   the order succeeds at the supplier but the caller times out);
+//! - the same ref_id again returns that transaction's current state, never a new purchase.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use poem::{
+    handler, http::StatusCode, listener::Acceptor, post, web::Data, Body, EndpointExt, IntoResponse, Response, Route,
+    Server,
+};
+use serde_json::{json, Value};
+
+use super::{
+    sign, webhook_signature,
+    wire::{CekSaldoReq, PriceItem, PriceListReq, TransactionData, TransactionReq},
+};
+
+#[derive(Clone, Debug)]
+pub struct SimConfig {
+    pub username: String,
+    pub api_key: String,
+    /// Signs webhooks; empty = webhooks are sent unsigned.
+    pub webhook_secret: String,
+    /// How long a pending test case waits before its webhook.
+    pub pending_delay: Duration,
+    /// One full price list per this long (Digiflazz: 5 minutes).
+    pub pricelist_limit: Duration,
+    /// How long a `...9999` order keeps the caller waiting.
+    pub slow_answer: Duration,
+    /// Where webhooks go when a request has no `cb_url`.
+    pub webhook_url: Option<String>,
+    pub deposit: i64,
+}
+
+impl SimConfig {
+    pub fn demo() -> Self {
+        SimConfig {
+            username: "demo".into(),
+            api_key: "demo-key".into(),
+            webhook_secret: "demo-secret".into(),
+            pending_delay: Duration::from_secs(5),
+            pricelist_limit: Duration::from_secs(300),
+            slow_answer: Duration::from_secs(45),
+            webhook_url: None,
+            deposit: 10_000_000,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+struct SimTx {
+    data: TransactionData,
+    final_data: Option<TransactionData>,
+}
+
+struct State {
+    cfg: SimConfig,
+    catalogue: Vec<PriceItem>,
+    deposit: i64,
+    last_full_list: Option<Instant>,
+    txs: HashMap<String, SimTx>,
+    /// Every `transaction` request per ref_id.
+    calls: HashMap<String, usize>,
+    purchases: usize,
+    webhooks_sent: usize,
+}
+
+#[derive(Clone)]
+pub struct SimHandle {
+    state: Arc<Mutex<State>>,
+    http: reqwest::Client,
+}
+
+/// A running simulator.
+pub struct Simulator {
+    pub url: String,
+    pub handle: SimHandle,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl Simulator {
+    /// Serves on 127.0.0.1 at a free port; `url` is the base to configure (`.../v1`).
+    pub async fn start(cfg: SimConfig) -> std::io::Result<Simulator> {
+        let acceptor =
+            poem::listener::Listener::into_acceptor(poem::listener::TcpListener::bind("127.0.0.1:0")).await?;
+        let addr = acceptor
+            .local_addr()
+            .into_iter()
+            .find_map(|a| a.as_socket_addr().cloned())
+            .ok_or_else(|| std::io::Error::other("no local address"))?;
+        let handle = SimHandle {
+            state: Arc::new(Mutex::new(State {
+                deposit: cfg.deposit,
+                cfg,
+                catalogue: catalogue(),
+                last_full_list: None,
+                txs: HashMap::new(),
+                calls: HashMap::new(),
+                purchases: 0,
+                webhooks_sent: 0,
+            })),
+            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client builds"),
+        };
+        let app = Route::new()
+            .at("/v1/cek-saldo", post(cek_saldo))
+            .at("/v1/price-list", post(price_list))
+            .at("/v1/transaction", post(transaction))
+            .data(handle.clone());
+        let server = tokio::spawn(async move {
+            let _ = Server::new_with_acceptor(acceptor).run(app).await;
+        });
+        Ok(Simulator { url: format!("http://{addr}/v1"), handle, server })
+    }
+}
+
+impl SimHandle {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Changes the catalogue (tests: price moves, delisting, status flips).
+    pub fn edit_catalogue(&self, f: impl FnOnce(&mut Vec<PriceItem>)) {
+        f(&mut self.lock().catalogue);
+    }
+
+    /// Lets the next full price list through at once.
+    pub fn reset_pricelist_limit(&self) {
+        self.lock().last_full_list = None;
+    }
+
+    pub fn set_webhook_url(&self, url: Option<String>) {
+        self.lock().cfg.webhook_url = url;
+    }
+
+    /// `transaction` requests received for a ref_id.
+    pub fn calls_for(&self, ref_id: &str) -> usize {
+        self.lock().calls.get(ref_id).copied().unwrap_or(0)
+    }
+
+    /// Orders created (first request of a ref_id that the supplier accepted).
+    pub fn purchases(&self) -> usize {
+        self.lock().purchases
+    }
+
+    pub fn webhooks_sent(&self) -> usize {
+        self.lock().webhooks_sent
+    }
+
+    pub fn catalogue_len(&self) -> usize {
+        self.lock().catalogue.len()
+    }
+}
+
+fn answer(status: StatusCode, body: Value) -> Response {
+    Response::builder().status(status).content_type("application/json").body(body.to_string())
+}
+
+fn rc_error(rc: &str, message: &str) -> Response {
+    answer(StatusCode::BAD_REQUEST, json!({"data": {"rc": rc, "message": message, "status": "Gagal"}}))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
+    serde_json::from_slice(body).map_err(|_| rc_error("40", "Payload Error"))
+}
+
+#[handler]
+async fn cek_saldo(sim: Data<&SimHandle>, body: Body) -> Response {
+    let bytes = body.into_vec().await.unwrap_or_default();
+    let req: CekSaldoReq = match parse(&bytes) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let st = sim.lock();
+    if req.username != st.cfg.username {
+        return rc_error("42", "Gagal memproses API Buyer");
+    }
+    if req.sign != sign(&st.cfg.username, &st.cfg.api_key, "depo") {
+        return rc_error("41", "Signature tidak valid");
+    }
+    answer(StatusCode::OK, json!({"data": {"deposit": st.deposit}}))
+}
+
+#[handler]
+async fn price_list(sim: Data<&SimHandle>, body: Body) -> Response {
+    let bytes = body.into_vec().await.unwrap_or_default();
+    let req: PriceListReq = match parse(&bytes) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let mut st = sim.lock();
+    if req.username != st.cfg.username {
+        return rc_error("42", "Gagal memproses API Buyer");
+    }
+    if req.sign != sign(&st.cfg.username, &st.cfg.api_key, "pricelist") {
+        return rc_error("41", "Signature tidak valid");
+    }
+    if req.cmd == "pasca" {
+        return answer(StatusCode::OK, json!({"data": []}));
+    }
+    if req.cmd != "prepaid" {
+        return rc_error("40", "Payload Error");
+    }
+    let filtered = req.code.is_some() || req.category.is_some() || req.brand.is_some() || req.kind.is_some();
+    if !filtered {
+        let limit = st.cfg.pricelist_limit;
+        if st.last_full_list.is_some_and(|t| t.elapsed() < limit) {
+            return answer(
+                StatusCode::OK,
+                json!({"data": {"rc": "83", "message": "Anda telah mencapai limitasi pengecekan pricelist, silahkan coba beberapa saat lagi"}}),
+            );
+        }
+        st.last_full_list = Some(Instant::now());
+    }
+    let items: Vec<&PriceItem> = st
+        .catalogue
+        .iter()
+        .filter(|i| req.code.as_ref().is_none_or(|c| &i.buyer_sku_code == c))
+        .filter(|i| req.category.as_ref().is_none_or(|c| i.category.eq_ignore_ascii_case(c)))
+        .filter(|i| req.brand.as_ref().is_none_or(|b| i.brand.eq_ignore_ascii_case(b)))
+        .filter(|i| req.kind.as_ref().is_none_or(|k| i.kind.eq_ignore_ascii_case(k)))
+        .collect();
+    answer(StatusCode::OK, json!({ "data": items }))
+}
+
+/// What a new order's customer number asks for.
+enum Script {
+    Success,
+    Fail(&'static str, &'static str),
+    PendingThen(bool),
+    Slow,
+}
+
+fn script_for(sku: &str, customer_no: &str) -> Script {
+    match (sku, customer_no) {
+        ("xld10", "087800001230") => Script::Success,
+        ("xld10", "087800001232") => Script::Fail("02", "Transaksi Gagal"),
+        ("xld10", "087800001233") => Script::PendingThen(true),
+        ("xld10", "087800001234") => Script::PendingThen(false),
+        _ if customer_no.ends_with("9902") => Script::Fail("02", "Transaksi Gagal"),
+        _ if customer_no.ends_with("9954") => Script::Fail("54", "Nomor Tujuan Salah"),
+        _ if customer_no.ends_with("9903") => Script::PendingThen(true),
+        _ if customer_no.ends_with("9904") => Script::PendingThen(false),
+        _ if customer_no.ends_with("9999") => Script::Slow,
+        _ => Script::Success,
+    }
+}
+
+fn serial_for(sku: &str, customer_no: &str, ref_id: &str) -> String {
+    if sku == "xld10" && customer_no == "087800001230" {
+        return "1234567890".into();
+    }
+    // A stable, plausible serial: digits derived from the ref_id.
+    let digest = sign("sn", sku, ref_id);
+    let digits: String = digest.bytes().map(|b| char::from(b'0' + b % 10)).take(20).collect();
+    if sku.starts_with("pln") {
+        digits.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("-")
+    } else {
+        digits
+    }
+}
+
+#[handler]
+async fn transaction(sim: Data<&SimHandle>, body: Body) -> Response {
+    let bytes = body.into_vec().await.unwrap_or_default();
+    let req: TransactionReq = match parse(&bytes) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let sim = sim.0.clone();
+    let (resp, slow, webhook) = {
+        let mut st = sim.lock();
+        if req.username != st.cfg.username {
+            return rc_error("42", "Gagal memproses API Buyer");
+        }
+        if req.sign != sign(&st.cfg.username, &st.cfg.api_key, &req.ref_id) {
+            return rc_error("41", "Signature tidak valid");
+        }
+        *st.calls.entry(req.ref_id.clone()).or_default() += 1;
+
+        // The same ref_id: the current state of that order.
+        if let Some(tx) = st.txs.get(&req.ref_id) {
+            let current = tx.final_data.clone().unwrap_or_else(|| tx.data.clone());
+            if current.buyer_sku_code != req.buyer_sku_code || current.customer_no != req.customer_no {
+                return rc_error("49", "Ref ID tidak unik");
+            }
+            return answer(StatusCode::OK, json!({ "data": current }));
+        }
+
+        let Some(item) = st.catalogue.iter().find(|i| i.buyer_sku_code == req.buyer_sku_code).cloned() else {
+            return rc_error("43", "SKU tidak di temukan atau Non-Aktif");
+        };
+        if item.buyer_product_status != Some(true) || item.seller_product_status != Some(true) {
+            return rc_error("43", "SKU tidak di temukan atau Non-Aktif");
+        }
+        let price = item.price.unwrap_or(0);
+        if req.max_price.is_some_and(|m| price > m) {
+            return rc_error("69", "Harga seller lebih besar dari ketentuan harga Buyer");
+        }
+        if st.deposit < price {
+            return rc_error("44", "Saldo tidak cukup");
+        }
+        let base = TransactionData {
+            ref_id: req.ref_id.clone(),
+            customer_no: req.customer_no.clone(),
+            buyer_sku_code: req.buyer_sku_code.clone(),
+            price: Some(price),
+            tele: "@lapak_simulator".into(),
+            wa: "081234512345".into(),
+            trx_id: format!("SIM{}", st.purchases + 1),
+            ..Default::default()
+        };
+        let success = |st: &mut State, base: &TransactionData| {
+            st.deposit -= price;
+            TransactionData {
+                message: "Transaksi Sukses".into(),
+                status: "Sukses".into(),
+                rc: "00".into(),
+                sn: serial_for(&req.buyer_sku_code, &req.customer_no, &req.ref_id),
+                buyer_last_saldo: Some(st.deposit),
+                ..base.clone()
+            }
+        };
+        let failed = |st: &State, base: &TransactionData, rc: &str, msg: &str| TransactionData {
+            message: msg.into(),
+            status: "Gagal".into(),
+            rc: rc.into(),
+            buyer_last_saldo: Some(st.deposit),
+            ..base.clone()
+        };
+        st.purchases += 1;
+        match script_for(&req.buyer_sku_code, &req.customer_no) {
+            Script::Success => {
+                let d = success(&mut st, &base);
+                st.txs.insert(req.ref_id.clone(), SimTx { data: d.clone(), final_data: None });
+                (answer(StatusCode::OK, json!({ "data": d })), None, None)
+            }
+            Script::Fail(rc, msg) => {
+                let d = failed(&st, &base, rc, msg);
+                st.txs.insert(req.ref_id.clone(), SimTx { data: d.clone(), final_data: None });
+                (answer(StatusCode::OK, json!({ "data": d })), None, None)
+            }
+            Script::PendingThen(ok) => {
+                let pending = TransactionData {
+                    message: "Transaksi Pending".into(),
+                    status: "Pending".into(),
+                    rc: "03".into(),
+                    buyer_last_saldo: Some(st.deposit),
+                    ..base.clone()
+                };
+                let fin = if ok { success(&mut st, &base) } else { failed(&st, &base, "02", "Transaksi Gagal") };
+                st.txs.insert(req.ref_id.clone(), SimTx { data: pending.clone(), final_data: None });
+                let target = req.cb_url.clone().or_else(|| st.cfg.webhook_url.clone());
+                (answer(StatusCode::OK, json!({ "data": pending })), None, Some((fin, target, st.cfg.pending_delay)))
+            }
+            Script::Slow => {
+                let d = success(&mut st, &base);
+                st.txs.insert(req.ref_id.clone(), SimTx { data: d.clone(), final_data: None });
+                (answer(StatusCode::OK, json!({ "data": d })), Some(st.cfg.slow_answer), None)
+            }
+        }
+    };
+    if let Some((fin, target, delay)) = webhook {
+        let sim = sim.clone();
+        tokio::spawn(async move { sim.finish_later(fin, target, delay).await });
+    }
+    if let Some(wait) = slow {
+        tokio::time::sleep(wait).await;
+    }
+    resp.into_response()
+}
+
+impl SimHandle {
+    /// Settles a pending order after `delay` and posts the signed webhook.
+    async fn finish_later(&self, fin: TransactionData, target: Option<String>, delay: Duration) {
+        tokio::time::sleep(delay).await;
+        let (secret, ref_id) = {
+            let mut st = self.lock();
+            if let Some(tx) = st.txs.get_mut(&fin.ref_id) {
+                tx.final_data = Some(fin.clone());
+            }
+            (st.cfg.webhook_secret.clone(), fin.ref_id.clone())
+        };
+        let Some(url) = target else {
+            return;
+        };
+        let body = json!({ "data": fin }).to_string();
+        let mut req = self
+            .http
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("user-agent", "Digiflazz-Hookshot")
+            .header("x-digiflazz-event", "update")
+            .header("x-digiflazz-delivery", ulid::Ulid::generate().to_string());
+        if !secret.is_empty() {
+            req = req.header("x-hub-signature", webhook_signature(&secret, body.as_bytes()));
+        }
+        match req.body(body).send().await {
+            Ok(_) => self.lock().webhooks_sent += 1,
+            Err(e) => tracing::warn!(%ref_id, error = %e, "simulator: webhook delivery failed"),
+        }
+    }
+}
+
+/// A realistic prepaid price list: 100+ SKUs over Games, Pulsa, Data, E-Money and PLN.
+pub fn catalogue() -> Vec<PriceItem> {
+    let mut out = Vec::new();
+    let mut add = |category: &str, brand: &str, sku: String, name: String, price: i64, desc: &str| {
+        out.push(PriceItem {
+            product_name: name,
+            category: category.into(),
+            brand: brand.into(),
+            kind: "Umum".into(),
+            seller_name: "Si***".into(),
+            price: Some(price),
+            buyer_sku_code: sku,
+            buyer_product_status: Some(true),
+            seller_product_status: Some(true),
+            unlimited_stock: Some(true),
+            stock: Some(0),
+            multi: Some(true),
+            start_cut_off: "0:0".into(),
+            end_cut_off: "0:0".into(),
+            desc: desc.into(),
+            admin: None,
+            commission: None,
+        });
+    };
+    let games: [(&str, &str, &str, &[(i64, i64)]); 4] = [
+        (
+            "MOBILE LEGENDS",
+            "ml",
+            "Diamonds",
+            &[
+                (5, 1_380),
+                (12, 3_300),
+                (28, 7_700),
+                (36, 9_900),
+                (59, 16_200),
+                (74, 20_300),
+                (86, 23_600),
+                (170, 46_600),
+                (172, 47_200),
+                (257, 70_500),
+                (344, 94_300),
+                (429, 117_600),
+                (514, 140_900),
+                (706, 193_500),
+            ],
+        ),
+        (
+            "FREE FIRE",
+            "ff",
+            "Diamond",
+            &[(5, 850), (12, 1_850), (50, 6_950), (70, 9_500), (140, 18_900), (355, 47_500), (720, 94_000)],
+        ),
+        ("PUBG MOBILE", "pubg", "UC", &[(60, 14_200), (325, 70_500), (660, 140_000), (1800, 350_000)]),
+        ("GENSHIN IMPACT", "gi", "Genesis Crystals", &[(60, 13_200), (330, 64_000), (1090, 198_000)]),
+    ];
+    for (brand, code, unit, denoms) in games {
+        for (qty, price) in denoms {
+            add(
+                "Games",
+                brand,
+                format!("{code}{qty}"),
+                format!("{brand} {qty} {unit}"),
+                *price,
+                "Masukkan User ID dan Zone ID",
+            );
+        }
+    }
+    let operators = [
+        ("TELKOMSEL", "tsel", 200),
+        ("INDOSAT", "isat", 150),
+        ("XL", "xld", 0),
+        ("AXIS", "axis", 100),
+        ("TRI", "three", 120),
+        ("SMARTFREN", "sf", 80),
+        ("by.U", "byu", 90),
+    ];
+    for (brand, code, extra) in operators {
+        for nominal in [5_000, 10_000, 20_000, 25_000, 50_000, 100_000] {
+            let k = nominal / 1000;
+            let price = nominal + 150 + extra + if brand == "XL" && nominal == 10_000 { -150 } else { 0 };
+            add("Pulsa", brand, format!("{code}{k}"), format!("{brand} {nominal}"), price, "Pulsa reguler");
+        }
+    }
+    for (brand, code) in [("TELKOMSEL", "tseldata"), ("XL", "xldata"), ("INDOSAT", "isatdata")] {
+        for (gb, price) in [(1, 12_500), (3, 27_000), (10, 62_000), (25, 98_000)] {
+            add(
+                "Data",
+                brand,
+                format!("{code}{gb}"),
+                format!("{brand} Data {gb}GB 30 Hari"),
+                price,
+                "Kuota utama 30 hari",
+            );
+        }
+    }
+    for (brand, code, fee) in [
+        ("DANA", "dana", 1_000),
+        ("OVO", "ovo", 1_200),
+        ("GO PAY", "gopay", 1_100),
+        ("SHOPEE PAY", "spay", 1_000),
+        ("LinkAja", "linkaja", 1_300),
+    ] {
+        for nominal in [10_000, 20_000, 50_000, 100_000] {
+            let k = nominal / 1000;
+            add(
+                "E-Money",
+                brand,
+                format!("{code}{k}"),
+                format!("{brand} {nominal}"),
+                nominal + fee,
+                "Saldo masuk otomatis",
+            );
+        }
+    }
+    for nominal in [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000] {
+        let k = nominal / 1000;
+        add("PLN", "PLN", format!("pln{k}"), format!("Token PLN {nominal}"), nominal + 1_500, "Token listrik prabayar");
+    }
+    // Realistic oddities: a SKU the seller switched off, one out of stock, and a nightly
+    // cut-off window.
+    if let Some(i) = out.iter_mut().find(|i| i.buyer_sku_code == "gi1090") {
+        i.seller_product_status = Some(false);
+    }
+    if let Some(i) = out.iter_mut().find(|i| i.buyer_sku_code == "pubg1800") {
+        i.unlimited_stock = Some(false);
+        i.stock = Some(0);
+    }
+    if let Some(i) = out.iter_mut().find(|i| i.buyer_sku_code == "pln1000") {
+        i.start_cut_off = "23:45".into();
+        i.end_cut_off = "0:15".into();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogue_is_big_and_varied() {
+        let c = catalogue();
+        assert!(c.len() >= 60, "{}", c.len());
+        for cat in ["Games", "Pulsa", "Data", "E-Money", "PLN"] {
+            assert!(c.iter().any(|i| i.category == cat), "{cat}");
+        }
+        for brand in ["MOBILE LEGENDS", "FREE FIRE", "TELKOMSEL", "XL", "DANA", "OVO", "PLN"] {
+            assert!(c.iter().any(|i| i.brand == brand), "{brand}");
+        }
+        let xld10 = c.iter().find(|i| i.buyer_sku_code == "xld10").unwrap();
+        assert_eq!(xld10.price, Some(10_000));
+        let mut skus: Vec<_> = c.iter().map(|i| &i.buyer_sku_code).collect();
+        skus.sort();
+        skus.dedup();
+        assert_eq!(skus.len(), c.len(), "SKUs are unique");
+    }
+}
