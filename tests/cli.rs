@@ -154,3 +154,15 @@ fn create_admin_then_backup() {
     // Refuses to overwrite.
     assert!(!lapak(dir.path(), &["backup", "backups/copy.db"], &[], None).status.success());
 }
+
+#[test]
+fn the_database_is_in_wal_mode_with_foreign_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(lapak(dir.path(), &["migrate"], &[], None).status.success());
+    let conn = rusqlite::Connection::open(dir.path().join("data/lapak.db")).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    // The schema's foreign keys are all consistent.
+    let violations: i64 = conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(violations, 0);
+}

@@ -49,9 +49,9 @@ impl CustomizeConnection<Connection, rusqlite::Error> for Pragmas {
             Synchronous::Normal => "NORMAL",
         };
         conn.busy_timeout(Duration::from_millis(self.busy_timeout_ms))?;
+        // journal_mode = WAL is set once by `Db::open` (it is stored in the file).
         conn.execute_batch(&format!(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = {sync};
+            "PRAGMA synchronous = {sync};
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;"
         ))?;
@@ -67,6 +67,16 @@ impl Db {
             if !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent)
                     .map_err(|e| DbError::Other(format!("cannot create database folder {}: {e}", parent.display())))?;
+            }
+        }
+        // Switch the file to WAL once, alone: several pooled connections doing it at the
+        // same time on a new file race for the lock.
+        {
+            let conn = Connection::open(&cfg.path)?;
+            conn.busy_timeout(Duration::from_millis(cfg.busy_timeout_ms))?;
+            let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                return Err(DbError::Other(format!("cannot put {} in WAL mode (got {mode})", cfg.path.display())));
             }
         }
         let manager = SqliteConnectionManager::file(&cfg.path);
