@@ -10,6 +10,8 @@ use crate::{
     config::Config,
     db::{migrate, Db},
     http::metrics::Metrics,
+    jobs::Jobs,
+    payments::{tripay::TripayClient, PaymentsState},
     supplier::{digiflazz::DigiflazzClient, SupplierState},
 };
 
@@ -22,6 +24,13 @@ pub struct AppState {
     pub metrics: Metrics,
     pub digiflazz: DigiflazzClient,
     pub supplier: SupplierState,
+    pub tripay: TripayClient,
+    pub payments: PaymentsState,
+    pub jobs: Jobs,
+    /// For outbound posts (notification bridge).
+    pub http: reqwest::Client,
+    /// Demo mode: the Tripay simulator lapak serves under `/demo/tripay`.
+    pub demo_tripay: std::sync::OnceLock<crate::payments::tripay::simulator::TripaySim>,
 }
 
 /// Keyed rate limiters (governor). Keys are prefixed by what they count.
@@ -68,6 +77,14 @@ impl AppState {
             metrics: Metrics::new(),
             digiflazz: DigiflazzClient::new(&config.digiflazz),
             supplier: SupplierState::default(),
+            tripay: TripayClient::new(&config.tripay),
+            payments: PaymentsState::default(),
+            jobs: Jobs::default(),
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(10))
+                .build()
+                .map_err(|e| anyhow::anyhow!("http client: {e}"))?,
+            demo_tripay: std::sync::OnceLock::new(),
             config,
             db,
         }))

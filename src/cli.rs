@@ -96,7 +96,11 @@ fn serve(mut config: Config) -> anyhow::Result<()> {
         let addr = config.listen_addr();
         let acceptor = http::bind(&addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
         let port = acceptor.local_addr().into_iter().find_map(|a| a.as_socket_addr().map(|s| s.port())).unwrap_or(0);
-        let _demo = demo::start(&mut config, &format!("http://127.0.0.1:{port}")).await?;
+        // Demo links a browser opens must point at this server.
+        if config.server.public_url == crate::config::ServerConfig::default().public_url && port != 8000 {
+            config.server.public_url = format!("http://localhost:{port}");
+        }
+        let mut demo = demo::start(&mut config, &format!("http://127.0.0.1:{port}")).await?;
         tracing::info!(
             version = env!("CARGO_PKG_VERSION"),
             database = %config.database.path.display(),
@@ -105,7 +109,12 @@ fn serve(mut config: Config) -> anyhow::Result<()> {
             "starting lapak"
         );
         let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
+        if let Some(sim) = demo.tripay.take() {
+            let _ = app.demo_tripay.set(sim);
+        }
+        jobs::queue::start(&app).await?;
         let mut scheduler = jobs::schedule::start(&app).await?;
+        jobs::schedule::catch_up(&app).await;
         first_run_sync(&app);
         tracing::info!(%addr, "listening; API docs at /docs, spec at /openapi.json");
         http::serve(app, acceptor, http::shutdown_signal()).await?;

@@ -21,6 +21,46 @@ pub struct Config {
     pub tripay: TripayConfig,
     pub schedule: ScheduleConfig,
     pub simulator: SimulatorConfig,
+    pub orders: OrdersConfig,
+    pub notifications: NotificationsConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrdersConfig {
+    /// Minutes a customer has to pay (60 fits every Tripay channel's expiry range).
+    pub payment_expiry_minutes: u64,
+    /// Seconds between two supplier status checks of one order (Digiflazz: at least 60).
+    pub recheck_min_secs: u64,
+    /// Automatic supplier checks per order before it waits for the webhook or an admin.
+    pub max_rechecks: u64,
+    /// Orders sent to the supplier at the same time.
+    pub workers: usize,
+}
+
+impl Default for OrdersConfig {
+    fn default() -> Self {
+        Self { payment_expiry_minutes: 60, recheck_min_secs: 60, max_rechecks: 100, workers: 8 }
+    }
+}
+
+#[derive(Clone, Deserialize, Serialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationsConfig {
+    /// Your bridge (WhatsApp, e-mail, push): each notification is POSTed there as JSON.
+    pub webhook_url: String,
+    /// Signs those posts: `X-Lapak-Signature: sha256=<HMAC-SHA256(secret, body)>`.
+    #[serde(deserialize_with = "lenient_string")]
+    pub webhook_secret: String,
+}
+
+impl fmt::Debug for NotificationsConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NotificationsConfig")
+            .field("webhook_url", &self.webhook_url)
+            .field("webhook_secret", &mask(&self.webhook_secret))
+            .finish()
+    }
 }
 
 /// Scheduled jobs: cron expressions with seconds ("sec min hour day month weekday"),
@@ -30,11 +70,22 @@ pub struct Config {
 pub struct ScheduleConfig {
     /// Product sync from Digiflazz (default: every 30 minutes).
     pub product_sync: String,
+    /// Unpaid orders past their deadline become expired (default: every 30 seconds).
+    pub expire_unpaid: String,
+    /// Supplier status re-checks that are due, and paid orders without a job (every 15 s).
+    pub recheck_supplier: String,
+    /// Finished jobs older than a week leave the queue file (daily at 03:00 UTC).
+    pub prune_jobs: String,
 }
 
 impl Default for ScheduleConfig {
     fn default() -> Self {
-        Self { product_sync: "0 */30 * * * *".into() }
+        Self {
+            product_sync: "0 */30 * * * *".into(),
+            expire_unpaid: "*/30 * * * * *".into(),
+            recheck_supplier: "*/15 * * * * *".into(),
+            prune_jobs: "0 0 3 * * *".into(),
+        }
     }
 }
 
@@ -92,6 +143,8 @@ pub struct DatabaseConfig {
     pub busy_timeout_ms: u64,
     /// `full` (default) or `normal`. See `db::pool` for why a money database wants full.
     pub synchronous: Synchronous,
+    /// The job queue's own SQLite file.
+    pub queue_path: PathBuf,
 }
 
 impl Default for DatabaseConfig {
@@ -101,6 +154,7 @@ impl Default for DatabaseConfig {
             pool_size: 16,
             busy_timeout_ms: 5_000,
             synchronous: Synchronous::Full,
+            queue_path: PathBuf::from("data/queue.db"),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::{
     config::Config,
+    payments::tripay::simulator::{TripaySim, TripaySimConfig},
     supplier::digiflazz::simulator::{SimConfig, Simulator},
 };
 
@@ -12,11 +13,14 @@ use crate::{
 #[derive(Default)]
 pub struct Demo {
     pub digiflazz: Option<Simulator>,
+    /// Served by lapak itself under `/demo/tripay` (the checkout page must be reachable
+    /// by the customer's browser).
+    pub tripay: Option<TripaySim>,
 }
 
 impl Demo {
     pub fn active(&self) -> bool {
-        self.digiflazz.is_some()
+        self.digiflazz.is_some() || self.tripay.is_some()
     }
 }
 
@@ -43,6 +47,24 @@ pub async fn start(config: &mut Config, own_url: &str) -> std::io::Result<Demo> 
              Orders are not real. Set digiflazz.username and digiflazz.api_key to sell for real."
         );
         demo.digiflazz = Some(sim);
+    }
+    if !config.tripay.has_credentials() {
+        let public = config.server.public_url.trim_end_matches('/').to_string();
+        let cfg = TripaySimConfig::demo(format!("{public}/demo/tripay/checkout"));
+        config.tripay.api_key = cfg.api_key.clone();
+        config.tripay.private_key = cfg.private_key.clone();
+        config.tripay.merchant_code = cfg.merchant_code.clone();
+        config.tripay.base_url = format!("{}/demo/tripay/api", own_url.trim_end_matches('/'));
+        if config.tripay.callback_url.is_empty() {
+            config.tripay.callback_url = format!("{}/api/v1/callbacks/tripay", own_url.trim_end_matches('/'));
+        }
+        tracing::warn!(
+            checkout = %format!("{public}/demo/tripay/checkout/<reference>"),
+            "DEMO MODE: no Tripay credentials configured; payments go to the built-in Tripay simulator, \
+             whose checkout page has Pay and Expire buttons. Set tripay.api_key, tripay.private_key and \
+             tripay.merchant_code to take real payments."
+        );
+        demo.tripay = Some(TripaySim::new(cfg));
     }
     Ok(demo)
 }

@@ -14,10 +14,13 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod jobs;
+pub mod notifications;
 pub mod openapi_tags;
 pub mod orders;
+pub mod payments;
 pub mod supplier;
 pub mod telemetry;
+pub mod vouchers;
 
 pub use app::{App, AppState};
 pub use config::Config;

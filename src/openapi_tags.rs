@@ -14,6 +14,8 @@ pub enum ApiTags {
     AdminCatalog,
     /// Admin: users.
     AdminUsers,
+    /// Checkout, orders, payment channels.
+    Orders,
     /// Calls from Digiflazz and Tripay.
     Webhooks,
 }

@@ -25,7 +25,7 @@ use poem::{
 use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
-use crate::{accounts, app::App, catalog, error, supplier};
+use crate::{accounts, app::App, catalog, error, orders, payments, supplier, vouchers};
 
 /// The id of the current request (also sent back as `X-Request-Id`).
 #[derive(Clone, Debug)]
@@ -45,6 +45,11 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         supplier::api::AdminSupplierApi,
         supplier::api::PricingRulesApi,
         supplier::api::SupplierWebhookApi,
+        orders::api::OrdersApi,
+        payments::api::PaymentChannelsApi,
+        payments::api::TripayCallbackApi,
+        vouchers::api::VouchersApi,
+        vouchers::api::AdminVouchersApi,
     );
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))
         .description(
@@ -77,7 +82,11 @@ pub fn routes(app: App) -> impl Endpoint {
         c
     };
 
-    Route::new()
+    let mut route = Route::new();
+    if let Some(sim) = app.demo_tripay.get() {
+        route = route.nest("/demo/tripay", sim.routes());
+    }
+    route
         .nest("/api/v1", api)
         .at(
             "/openapi.json",

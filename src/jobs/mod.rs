@@ -1,3 +1,7 @@
 //! Background work: the schedule registry (tokio-cron-scheduler).
 
+pub mod fulfil;
+pub mod queue;
 pub mod schedule;
+
+pub use queue::Jobs;

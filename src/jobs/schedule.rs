@@ -4,10 +4,15 @@
 
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
+use std::{future::Future, pin::Pin};
+
 use crate::{
     app::App,
+    orders,
     supplier::sync::{self, Trigger},
 };
+
+type Task = fn(App) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 
 /// Whether a cron expression is one the scheduler accepts.
 pub fn valid_cron(expr: &str) -> bool {
@@ -35,6 +40,54 @@ pub async fn start(app: &App) -> Result<JobScheduler, JobSchedulerError> {
             .await?;
     }
 
+    let tasks: [(&str, &str, Task); 3] = [
+        ("expire_unpaid", cfg.expire_unpaid.as_str(), |app| Box::pin(async move { expire_unpaid(&app).await })),
+        ("recheck_supplier", cfg.recheck_supplier.as_str(), |app| {
+            Box::pin(async move { recheck_supplier(&app).await })
+        }),
+        ("prune_jobs", cfg.prune_jobs.as_str(), |app| Box::pin(async move { prune_jobs(&app).await })),
+    ];
+    for (name, expr, task) in tasks {
+        if expr.trim().is_empty() {
+            tracing::info!(job = name, "schedule off");
+            continue;
+        }
+        let app = app.clone();
+        sched.add(Job::new_async(expr, move |_, _| task(app.clone()))?).await?;
+    }
+
     sched.start().await?;
     Ok(sched)
+}
+
+/// Work a restart may have left: outbox rows not yet queued, due re-checks, expiries.
+pub async fn catch_up(app: &App) {
+    if let Err(e) = crate::jobs::queue::drain_outbox(app).await {
+        tracing::error!(error = %e, "start-up outbox drain failed");
+    }
+    recheck_supplier(app).await;
+    expire_unpaid(app).await;
+}
+
+async fn expire_unpaid(app: &App) {
+    match orders::service::expire_due(app).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(expired = n, "unpaid orders expired"),
+        Err(e) => tracing::error!(error = %e, "expiring unpaid orders failed"),
+    }
+}
+
+async fn recheck_supplier(app: &App) {
+    match crate::jobs::fulfil::sweep_due(app).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(queued = n, "supplier re-checks queued"),
+        Err(e) => tracing::error!(error = %e, "queueing supplier re-checks failed"),
+    }
+}
+
+async fn prune_jobs(app: &App) {
+    match crate::jobs::queue::prune(app, 7).await {
+        Ok(n) => tracing::info!(pruned = n, "finished jobs pruned"),
+        Err(e) => tracing::error!(error = %e, "pruning jobs failed"),
+    }
 }

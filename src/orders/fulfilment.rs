@@ -104,9 +104,12 @@ pub fn apply(tx: &Transaction<'_>, order: &SupplierOrder, source: Source) -> Res
         SupplierStatus::Failed => {
             let reason =
                 if order.message.is_empty() { format!("supplier rc {}", order.rc) } else { order.message.clone() };
+            // A paid order that failed must be refunded (the wallet credits members; the
+            // admin handles guests).
             let n = tx.execute(
                 "UPDATE transactions SET status = 'failed', failed_at = ?2, failed_reason = ?3, digiflazz_message = ?4,
                         digiflazz_status = ?5, digiflazz_rc = ?6, digiflazz_trx_id = COALESCE(?7, digiflazz_trx_id),
+                        refund_required = CASE WHEN payment_status = 'paid' THEN 1 ELSE refund_required END,
                         updated_at = ?2
                  WHERE id = ?1 AND status = 'processing'",
                 params![id, now, reason, order.message, order.status_text, order.rc, order.trx_id],
@@ -128,6 +131,47 @@ pub fn apply(tx: &Transaction<'_>, order: &SupplierOrder, source: Source) -> Res
         }
         SupplierStatus::Unknown => Ok(Applied::Unknown { transaction_id: id }),
     }
+}
+
+/// The user's notification for a final outcome, in the caller's transaction. Returns
+/// the notification ids to deliver after the commit.
+pub fn notify(tx: &Transaction<'_>, applied: &Applied) -> Result<Vec<i64>, DbError> {
+    let (id, ok) = match applied {
+        Applied::Succeeded { transaction_id } => (*transaction_id, true),
+        Applied::Failed { transaction_id } => (*transaction_id, false),
+        _ => return Ok(vec![]),
+    };
+    let row: Option<(Option<i64>, String, Option<String>, Option<String>, Option<String>)> = tx
+        .query_row(
+            "SELECT user_id, transaction_code, product_name, digiflazz_serial_number, failed_reason FROM transactions WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((Some(user), code, name, sn, reason)) = row else {
+        return Ok(vec![]);
+    };
+    let name = name.unwrap_or_default();
+    let n = if ok {
+        crate::notifications::create(
+            tx,
+            user,
+            crate::notifications::Kind::Success,
+            "Transaksi Berhasil",
+            &format!("{name} berhasil. SN: {}", sn.clone().unwrap_or_default()),
+            json!({"transaction_code": code, "event": "order_completed", "sn": sn}),
+        )?
+    } else {
+        crate::notifications::create(
+            tx,
+            user,
+            crate::notifications::Kind::Error,
+            "Transaksi Gagal",
+            &format!("{name} gagal: {}", reason.clone().unwrap_or_default()),
+            json!({"transaction_code": code, "event": "order_failed", "reason": reason}),
+        )?
+    };
+    Ok(vec![n])
 }
 
 fn log(

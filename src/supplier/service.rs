@@ -70,8 +70,7 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
             }
             Ok(None) => WebhookResult::Done("ping".into()),
             Ok(Some(order)) if verified => {
-                let applied = app.db.write(move |tx| fulfilment::apply(tx, &order, Source::Webhook)).await?;
-                after_applied(app, &applied).await;
+                let applied = apply_and_notify(app, order, Source::Webhook).await?;
                 WebhookResult::Done(applied.label().into())
             }
             // No secret configured: anyone could have sent this. Ask Digiflazz instead.
@@ -123,13 +122,25 @@ pub async fn recheck(app: &App, ref_id: &str) -> Result<Option<Applied>, DbError
         .digiflazz
         .topup(&TopupRequest { sku, customer_no, ref_id: ref_id.to_string(), max_price: None, callback_url: None })
         .await;
-    let applied = app.db.write(move |tx| fulfilment::apply(tx, &answer, Source::Recheck)).await?;
-    after_applied(app, &applied).await;
-    Ok(Some(applied))
+    Ok(Some(apply_and_notify(app, answer, Source::Recheck).await?))
 }
 
-/// Follow-ups of a state change that happen outside the transaction (hooks for the
-/// orders issue: notifications, refunds).
-async fn after_applied(_app: &App, applied: &Applied) {
-    tracing::info!(outcome = applied.label(), "supplier answer applied");
+/// Applies an answer and writes the user's notification in one transaction, then
+/// delivers the notification.
+async fn apply_and_notify(app: &App, order: SupplierOrder, source: Source) -> Result<Applied, DbError> {
+    let (applied, notes) = app
+        .db
+        .write(move |tx| -> Result<_, DbError> {
+            let applied = fulfilment::apply(tx, &order, source)?;
+            if !matches!(applied, Applied::StillPending { .. } | Applied::Unknown { .. }) {
+                tx.execute("UPDATE transactions SET next_check_at = NULL WHERE transaction_code = ?1 AND status <> 'processing'",
+                           [&order.ref_id])?;
+            }
+            let notes = fulfilment::notify(tx, &applied)?;
+            Ok((applied, notes))
+        })
+        .await?;
+    crate::notifications::deliver(app, notes);
+    tracing::info!(outcome = applied.label(), source = source.as_str(), "supplier answer applied");
+    Ok(applied)
 }

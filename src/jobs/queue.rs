@@ -1,0 +1,152 @@
+//! The job queue: apalis on SQLite (its own file, `database.queue_path`).
+//!
+//! The money database is the source of truth: a paid order's `fulfilment_outbox` row is
+//! written in the same transaction that marks it paid. A dispatcher moves outbox rows
+//! into the apalis queue (woken at once by the callback, and every few seconds anyway),
+//! and a schedule sweeps orders whose re-check is due. The queue file can therefore use
+//! apalis' own settings (its setup turns `synchronous` off): a job it loses is found
+//! again by the sweep, and the job is idempotent.
+
+use std::{sync::Arc, time::Duration};
+
+use apalis::prelude::*;
+use apalis_sqlite::{Config as QueueConfig, SqliteStorage};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, OnceCell};
+
+use super::fulfil;
+use crate::{app::App, db::now_str, db::DbError};
+
+pub const QUEUE: &str = "ProcessDigiflazzOrder";
+
+/// The job: fulfil (or re-check) one paid order with its fixed ref_id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProcessDigiflazzOrder {
+    pub transaction_id: i64,
+    pub transaction_code: String,
+}
+
+#[derive(Default)]
+pub struct Jobs {
+    wake: Notify,
+    storage: OnceCell<SqliteStorage<ProcessDigiflazzOrder>>,
+}
+
+impl Jobs {
+    /// Tells the dispatcher there is outbox work now.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub fn started(&self) -> bool {
+        self.storage.initialized()
+    }
+
+    /// Queues a job (used by the dispatcher and the re-check sweep).
+    pub async fn push(&self, job: ProcessDigiflazzOrder) -> Result<(), String> {
+        let storage = self.storage.get().ok_or("the job queue is not started")?;
+        let mut s = storage.clone();
+        s.push(job).await.map_err(|e| e.to_string())
+    }
+}
+
+/// Opens the queue, starts the worker and the dispatcher. Call once per app.
+pub async fn start(app: &App) -> anyhow::Result<()> {
+    let path = &app.config.database.queue_path;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let (pool, listener) = SqliteStorage::connect_with_callback(&url)?;
+    SqliteStorage::setup(&pool).await?;
+    let storage = SqliteStorage::<ProcessDigiflazzOrder>::new(&pool).with_config(QueueConfig::default().queue(QUEUE));
+    app.jobs.storage.set(storage.clone()).map_err(|_| anyhow::anyhow!("the job queue was started twice"))?;
+
+    let backend = storage.poll_with_stream(listener);
+    let worker = WorkerBuilder::new("lapak-fulfilment")
+        .backend(backend)
+        .data(app.clone())
+        .concurrency(app.config.orders.workers.max(1))
+        .build(handle);
+    tokio::spawn(async move {
+        if let Err(e) = worker.run().await {
+            tracing::error!(error = %e, "the fulfilment worker stopped");
+        }
+    });
+
+    let dispatcher = app.clone();
+    tokio::spawn(async move { dispatch_loop(dispatcher).await });
+    Ok(())
+}
+
+async fn handle(job: ProcessDigiflazzOrder, app: Data<App>) -> Result<(), BoxDynError> {
+    // Errors here are database errors; the order stays processing and the sweep comes
+    // back to it, so the task itself never needs apalis' immediate retries.
+    if let Err(e) = fulfil::run(&app, job.transaction_id).await {
+        tracing::error!(order = %job.transaction_code, error = %e, "fulfilment failed; the sweep will retry");
+    }
+    Ok(())
+}
+
+async fn dispatch_loop(app: App) {
+    loop {
+        match drain_outbox(&app).await {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "outbox dispatch failed"),
+        }
+        tokio::select! {
+            _ = app.jobs.wake.notified() => {},
+            _ = tokio::time::sleep(Duration::from_secs(2)) => {},
+        }
+    }
+}
+
+/// Moves undispatched outbox rows into the queue. A row pushed twice (a crash between
+/// push and mark) only means a second, harmless status check.
+pub async fn drain_outbox(app: &App) -> Result<usize, DbError> {
+    let rows: Vec<(i64, i64, String)> = app
+        .db
+        .run(|c| {
+            let mut s = c.prepare(
+                "SELECT o.id, o.transaction_id, t.transaction_code FROM fulfilment_outbox o
+                 JOIN transactions t ON t.id = o.transaction_id
+                 WHERE o.dispatched_at IS NULL ORDER BY o.id LIMIT 100",
+            )?;
+            let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<Vec<_>, _>>()?;
+            Ok::<_, DbError>(rows)
+        })
+        .await?;
+    let n = rows.len();
+    for (outbox_id, transaction_id, code) in rows {
+        if let Err(e) = app.jobs.push(ProcessDigiflazzOrder { transaction_id, transaction_code: code }).await {
+            return Err(DbError::Other(format!("queue push failed: {e}")));
+        }
+        app.db
+            .run(move |c| {
+                c.execute(
+                    "UPDATE fulfilment_outbox SET dispatched_at = ?2 WHERE id = ?1",
+                    params![outbox_id, now_str()],
+                )
+                .map_err(DbError::from)
+            })
+            .await?;
+    }
+    Ok(n)
+}
+
+/// Keeps the queue file small: finished jobs older than `keep_days` are deleted.
+pub async fn prune(app: &App, keep_days: i64) -> Result<u64, String> {
+    let storage = app.jobs.storage.get().ok_or("the job queue is not started")?;
+    let cutoff = chrono::Utc::now().timestamp() - keep_days * 86_400;
+    let done =
+        sqlx::query("DELETE FROM Jobs WHERE status IN ('Done', 'Killed') AND done_at IS NOT NULL AND done_at < ?1")
+            .bind(cutoff)
+            .execute(storage.pool())
+            .await
+            .map_err(|e| e.to_string())?;
+    Ok(done.rows_affected())
+}
+
+pub type SharedJobs = Arc<Jobs>;
