@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use figment::{providers::Serialized, Figment};
 use lapak::{
+    payments::tripay::simulator::{TripaySimConfig, TripaySimServer},
     supplier::digiflazz::simulator::{SimConfig, Simulator},
     App, AppState, Config,
 };
@@ -18,6 +19,8 @@ pub struct TestApp {
     pub app: App,
     /// The fake Digiflazz this app talks to.
     pub digiflazz: Simulator,
+    /// The fake Tripay.
+    pub tripay: TripaySimServer,
     pub client: reqwest::Client,
     pub dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
@@ -61,6 +64,13 @@ impl TestApp {
         let base = format!("http://{addr}");
         let sim_cfg = SimConfig { webhook_url: Some(format!("{base}/api/v1/webhooks/digiflazz")), ..sim };
         let digiflazz = Simulator::start(sim_cfg.clone()).await.expect("simulator starts");
+        let tripay_cfg = TripaySimConfig {
+            api_key: "DEV-test-key".into(),
+            private_key: "test-private-key".into(),
+            merchant_code: "T0042".into(),
+            checkout_base: String::new(),
+        };
+        let tripay = TripaySimServer::start(tripay_cfg.clone()).await.expect("tripay simulator starts");
         let figment = Figment::from(Serialized::defaults(Config::default()))
             .merge(Serialized::default("database.path", dir.path().join("lapak.db")))
             .merge(Serialized::default("server.host", "127.0.0.1"))
@@ -73,11 +83,18 @@ impl TestApp {
             .merge(Serialized::default("digiflazz.webhook_secret", sim_cfg.webhook_secret.clone()))
             .merge(Serialized::default("digiflazz.base_url", digiflazz.url.clone()))
             .merge(Serialized::default("digiflazz.timeout_secs", 2))
+            .merge(Serialized::default("database.queue_path", dir.path().join("queue.db")))
+            .merge(Serialized::default("tripay.api_key", tripay_cfg.api_key.clone()))
+            .merge(Serialized::default("tripay.private_key", tripay_cfg.private_key.clone()))
+            .merge(Serialized::default("tripay.merchant_code", tripay_cfg.merchant_code.clone()))
+            .merge(Serialized::default("tripay.base_url", tripay.url.clone()))
+            .merge(Serialized::default("orders.recheck_min_secs", 1))
             .merge(Serialized::default("schedule.product_sync", ""))
             .merge(Serialized::default("log.level", "warn"));
         let config = Config::from_figment(tweak(figment)).expect("test config is valid");
         lapak::telemetry::init(&config.log);
         let app = tokio::task::spawn_blocking(move || AppState::build(config)).await.unwrap().expect("app builds");
+        lapak::jobs::queue::start(&app).await.expect("job queue starts");
         let (stop, stopped) = oneshot::channel::<()>();
         let served = app.clone();
         let server = tokio::spawn(async move {
@@ -90,6 +107,7 @@ impl TestApp {
             base,
             app,
             digiflazz,
+            tripay,
             client: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
             dir,
             stop: Some(stop),
@@ -208,6 +226,50 @@ impl TestApp {
                      strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
         ))
         .await;
+    }
+
+    /// The Tripay reference of an order.
+    pub async fn reference_of(&self, code: &str) -> String {
+        self.text(&format!(
+            "SELECT p.payment_reference FROM payments p JOIN transactions t ON t.id = p.transaction_id
+             WHERE t.transaction_code = '{code}'"
+        ))
+        .await
+        .expect("the order has a payment")
+    }
+
+    /// Pays an order at the simulated Tripay, which posts the signed callback.
+    pub async fn pay(&self, code: &str) {
+        let reference = self.reference_of(code).await;
+        let status = self.tripay.sim.settle(&reference, "PAID").await.expect("settled");
+        assert_eq!(status, 200, "callback accepted");
+    }
+
+    /// Waits (up to 10 s) until the order has this status; returns the last status seen.
+    pub async fn wait_status(&self, code: &str, want: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..200 {
+            last = self
+                .text(&format!("SELECT status FROM transactions WHERE transaction_code = '{code}'"))
+                .await
+                .unwrap_or_default();
+            if last == want {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        last
+    }
+
+    /// The id of an item by SKU (after a sync).
+    pub async fn item_id(&self, sku: &str) -> i64 {
+        self.count(&format!("SELECT id FROM product_items WHERE digiflazz_code = '{sku}'")).await
+    }
+
+    /// Syncs the catalog from the simulator through the admin API.
+    pub async fn sync(&self, admin: &str) {
+        let r = self.post("/api/v1/admin/products/sync", Some(admin), json!({})).await;
+        assert_eq!(r.status, StatusCode::OK, "sync: {}", r.body);
     }
 
     pub async fn stop(mut self) {
