@@ -6,7 +6,14 @@ use tracing_subscriber::{fmt, EnvFilter};
 use crate::config::{LogConfig, LogFormat};
 
 pub fn init(cfg: &LogConfig) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&cfg.level));
+    // The job queue and the HTTP server crates are chatty at info; keep them to warnings
+    // unless RUST_LOG asks otherwise.
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        EnvFilter::new(format!(
+            "{},apalis=warn,apalis_core=warn,apalis_sqlite=warn,sqlx=warn,poem::server=warn",
+            cfg.level
+        ))
+    });
     let builder = fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -145,6 +145,21 @@ pub async fn run(app: &App, transaction_id: i64) -> Result<(), DbError> {
     Ok(())
 }
 
+/// At start-up: every processing order becomes due now (a status check with its ref_id).
+pub async fn release_leases(app: &App) -> Result<usize, DbError> {
+    let now = ts(Utc::now());
+    app.db
+        .write(move |tx| {
+            tx.execute(
+                "UPDATE transactions SET next_check_at = ?1
+                 WHERE status = 'processing' AND transaction_type = 'purchase' AND next_check_at > ?1",
+                [now],
+            )
+            .map_err(DbError::from)
+        })
+        .await
+}
+
 /// Queues every order whose re-check is due, and paid orders that never got a job (a
 /// lost queue entry). Run by the schedule and at start-up.
 pub async fn sweep_due(app: &App) -> Result<usize, DbError> {

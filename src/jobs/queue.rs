@@ -63,15 +63,39 @@ pub async fn start(app: &App) -> anyhow::Result<()> {
     let storage = SqliteStorage::<ProcessDigiflazzOrder>::new(&pool).with_config(QueueConfig::default().queue(QUEUE));
     app.jobs.storage.set(storage.clone()).map_err(|_| anyhow::anyhow!("the job queue was started twice"))?;
 
-    let backend = storage.poll_with_stream(listener);
-    let worker = WorkerBuilder::new("lapak-fulfilment")
-        .backend(backend)
-        .data(app.clone())
-        .concurrency(app.config.orders.workers.max(1))
-        .build(handle);
+    // The worker is supervised: if it ever stops, a new one (with a new name: apalis
+    // keeps a dead worker's name registered for a while) takes over.
+    let (worker_app, concurrency) = (app.clone(), app.config.orders.workers.max(1));
+    let mut listener = Some(listener);
     tokio::spawn(async move {
-        if let Err(e) = worker.run().await {
-            tracing::error!(error = %e, "the fulfilment worker stopped");
+        loop {
+            let name = format!("lapak-fulfilment-{}", ulid::Ulid::generate());
+            let backend = storage.clone();
+            let run = match listener.take() {
+                Some(l) => {
+                    WorkerBuilder::new(name.as_str())
+                        .backend(backend.poll_with_stream(l))
+                        .data(worker_app.clone())
+                        .concurrency(concurrency)
+                        .build(handle)
+                        .run()
+                        .await
+                }
+                // Without the insert hook after a restart: poll every 100 ms.
+                None => {
+                    WorkerBuilder::new(name.as_str())
+                        .backend(backend.poll_with_interval(Duration::from_millis(100)))
+                        .data(worker_app.clone())
+                        .concurrency(concurrency)
+                        .build(handle)
+                        .run()
+                        .await
+                }
+            };
+            if let Err(e) = run {
+                tracing::error!(worker = %name, error = %e, "the fulfilment worker stopped; starting a new one");
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
         }
     });
 

@@ -60,8 +60,17 @@ pub async fn start(app: &App) -> Result<JobScheduler, JobSchedulerError> {
     Ok(sched)
 }
 
-/// Work a restart may have left: outbox rows not yet queued, due re-checks, expiries.
+/// Work a restart may have left: outbox rows not yet queued, orders a killed process was
+/// sending (their lease is void: nothing of this process holds one yet), due re-checks,
+/// expiries.
 pub async fn catch_up(app: &App) {
+    match crate::jobs::fulfil::release_leases(app).await {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::warn!(orders = n, "orders in flight when lapak stopped; re-checking them with the same ref_id")
+        }
+        Err(e) => tracing::error!(error = %e, "releasing order leases failed"),
+    }
     if let Err(e) = crate::jobs::queue::drain_outbox(app).await {
         tracing::error!(error = %e, "start-up outbox drain failed");
     }
