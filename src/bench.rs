@@ -21,6 +21,20 @@ use crate::{
 
 #[derive(Subcommand, Debug)]
 pub enum Bench {
+    /// Checkout throughput over HTTP with the fake upstreams answering at once, next to
+    /// raw rusqlite doing the same inserts in one process.
+    Checkout {
+        #[arg(long, default_value_t = 3_000)]
+        orders: usize,
+        /// Requests in flight at once.
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+    },
+    /// Time from a signed PAID callback to the supplier receiving the order (p50/p99).
+    Callback {
+        #[arg(long, default_value_t = 300)]
+        orders: usize,
+    },
     /// Product sync of a large price list: fetch from the simulator over HTTP, parse,
     /// price and write (first sync, a sync where 10 % of prices moved, an unchanged one).
     Sync {
@@ -38,6 +52,8 @@ pub fn run(what: Bench) -> anyhow::Result<()> {
     rt.block_on(async move {
         match what {
             Bench::Sync { skus, runs } => bench_sync(skus, runs.max(1)).await,
+            Bench::Checkout { orders, concurrency } => bench_checkout(orders.max(1), concurrency.max(1)).await,
+            Bench::Callback { orders } => bench_callback(orders.max(1)).await,
         }
     })
 }
@@ -134,4 +150,244 @@ fn tempfile_dir() -> std::io::Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(format!("lapak-bench-{}", ulid::Ulid::generate()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// A shop on a temporary database, served on 127.0.0.1 against both simulators.
+struct Shop {
+    dir: std::path::PathBuf,
+    base: String,
+    app: crate::App,
+    digiflazz: Simulator,
+    tripay: crate::payments::tripay::simulator::TripaySimServer,
+}
+
+impl Shop {
+    async fn start() -> anyhow::Result<Shop> {
+        use crate::payments::tripay::simulator::{TripaySimConfig, TripaySimServer};
+        let dir = tempfile_dir()?;
+        let acceptor = crate::http::bind("127.0.0.1:0").await?;
+        let addr = poem::listener::Acceptor::local_addr(&acceptor)
+            .into_iter()
+            .find_map(|a| a.as_socket_addr().cloned())
+            .ok_or_else(|| anyhow::anyhow!("no address"))?;
+        let base = format!("http://{addr}");
+        let digiflazz =
+            Simulator::start(SimConfig { pricelist_limit: Duration::ZERO, webhook_url: None, ..SimConfig::demo() })
+                .await?;
+        let tcfg = TripaySimConfig {
+            api_key: "DEV-bench".into(),
+            private_key: "bench-key".into(),
+            merchant_code: "T0001".into(),
+            checkout_base: String::new(),
+        };
+        let tripay = TripaySimServer::start(tcfg.clone()).await?;
+        let config = Config::from_figment(
+            Figment::from(Serialized::defaults(Config::default()))
+                .merge(Serialized::default("database.path", dir.join("bench.db")))
+                .merge(Serialized::default("database.queue_path", dir.join("queue.db")))
+                .merge(Serialized::default("server.public_url", base.clone()))
+                .merge(Serialized::default("digiflazz.username", "demo"))
+                .merge(Serialized::default("digiflazz.api_key", "demo-key"))
+                .merge(Serialized::default("digiflazz.base_url", digiflazz.url.clone()))
+                .merge(Serialized::default("tripay.api_key", tcfg.api_key.clone()))
+                .merge(Serialized::default("tripay.private_key", tcfg.private_key.clone()))
+                .merge(Serialized::default("tripay.merchant_code", tcfg.merchant_code.clone()))
+                .merge(Serialized::default("tripay.base_url", tripay.url.clone()))
+                .merge(Serialized::default("log.level", "error")),
+        )?;
+        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
+        crate::jobs::queue::start(&app).await?;
+        sync_products(&app, Trigger::Cli).await?;
+        let served = app.clone();
+        tokio::spawn(async move {
+            let _ = crate::http::serve(served, acceptor, std::future::pending()).await;
+        });
+        Ok(Shop { dir, base, app, digiflazz, tripay })
+    }
+
+    async fn item(&self, sku: &'static str) -> anyhow::Result<i64> {
+        Ok(self
+            .app
+            .db
+            .run(move |c| {
+                c.query_row("SELECT id FROM product_items WHERE digiflazz_code = ?1", [sku], |r| r.get(0))
+                    .map_err(crate::db::DbError::from)
+            })
+            .await?)
+    }
+}
+
+impl Drop for Shop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+async fn bench_checkout(orders: usize, concurrency: usize) -> anyhow::Result<()> {
+    let cpus = std::thread::available_parallelism()?.get();
+    println!("bench checkout: {orders} guest checkouts over HTTP, {concurrency} in flight, {cpus} CPU(s)");
+    let shop = Shop::start().await?;
+    let item = shop.item("tsel10").await?;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    // Warm up (connection pools, the channel cache).
+    for i in 0..20 {
+        checkout_once(&client, &shop.base, item, i).await?;
+    }
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (client, base, next) = (client.clone(), shop.base.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= orders {
+                    break;
+                }
+                let t = Instant::now();
+                checkout_once(&client, &base, item, i + 100).await?;
+                lat.push(t.elapsed());
+            }
+            anyhow::Ok(lat)
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await??);
+    }
+    let took = started.elapsed();
+    lat.sort();
+    println!(
+        "  lapak (HTTP, 2 writes + Tripay call per order): {:>7.0} orders/s   p50 {:.1} ms   p99 {:.1} ms   ({} orders in {:.2} s)",
+        orders as f64 / took.as_secs_f64(),
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99)),
+        orders,
+        took.as_secs_f64()
+    );
+
+    // Raw rusqlite: the same rows (order, log, payment, fee update) in one process,
+    // one thread, the same two transactions per order, the same PRAGMAs.
+    let raw_db =
+        crate::db::Db::open(&crate::config::DatabaseConfig { path: shop.dir.join("raw.db"), ..Default::default() })?;
+    let mut conn = raw_db.conn()?;
+    crate::db::migrate::run(&mut conn)?;
+    conn.execute("INSERT INTO users (name, email, is_guest) VALUES ('g', 'g@example.com', 1)", [])?;
+    let started = Instant::now();
+    for i in 0..orders {
+        let code = format!("RAW{i:016}");
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO transactions (transaction_code, user_id, product_item_id, product_name, product_code, base_price,
+                 product_price, total_price, customer_data, customer_no, contact_name, contact_email, payment_method, expires_at)
+             VALUES (?1, 1, NULL, 'Telkomsel Pulsa 10000', 'tsel10', 10350, 12400, 12400, '{\"phone\":\"081234567890\"}',
+                     '081234567890', 'g', 'g@example.com', 'QRIS', '2099-01-01T00:00:00.000Z')",
+            [&code],
+        )?;
+        let id = tx.last_insert_rowid();
+        tx.execute("INSERT INTO transaction_logs (transaction_id, status_from, status_to, message) VALUES (?1, '', 'pending', 'created')", [id])?;
+        tx.commit()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO payments (transaction_id, payment_reference, payment_method, payment_channel, amount, fee, total_amount)
+             VALUES (?1, ?2, 'QRIS', 'QRIS', 12400, 837, 13237)",
+            rusqlite::params![id, format!("REF{i}")],
+        )?;
+        tx.execute("UPDATE transactions SET admin_fee = 837, total_price = 13237 WHERE id = ?1", [id])?;
+        tx.commit()?;
+    }
+    let raw = started.elapsed();
+    println!(
+        "  raw rusqlite (same inserts, one thread):        {:>7.0} orders/s   ({} orders in {:.2} s)",
+        orders as f64 / raw.as_secs_f64(),
+        orders,
+        raw.as_secs_f64()
+    );
+    println!("target: at least 1,500 orders/s on 2 cores");
+    Ok(())
+}
+
+async fn checkout_once(client: &reqwest::Client, base: &str, item: i64, i: usize) -> anyhow::Result<String> {
+    let body = serde_json::json!({
+        "product_item_id": item, "customer_data": {"phone": "081234567890"}, "payment_method": "QRIS",
+        "customer_name": "Bench", "customer_email": format!("bench{}@example.com", i % 200)
+    });
+    let r = client.post(format!("{base}/api/v1/transactions")).json(&body).send().await?;
+    anyhow::ensure!(r.status() == 201, "checkout answered {}", r.status());
+    let v: serde_json::Value = r.json().await?;
+    Ok(v["transaction_code"].as_str().unwrap_or_default().to_string())
+}
+
+async fn bench_callback(orders: usize) -> anyhow::Result<()> {
+    println!(
+        "bench callback: {orders} orders, one signed PAID callback at a time, time until Digiflazz gets the order"
+    );
+    let shop = Shop::start().await?;
+    let item = shop.item("tsel10").await?;
+    let client = reqwest::Client::new();
+    let mut codes = Vec::new();
+    for i in 0..orders {
+        codes.push(checkout_once(&client, &shop.base, item, i).await?);
+    }
+    let mut lat = Vec::new();
+    for code in &codes {
+        let reference: String = {
+            let c = code.clone();
+            shop.app
+                .db
+                .run(move |db| {
+                    db.query_row(
+                        "SELECT p.payment_reference FROM payments p JOIN transactions t ON t.id = p.transaction_id
+                         WHERE t.transaction_code = ?1",
+                        [c],
+                        |r| r.get(0),
+                    )
+                    .map_err(crate::db::DbError::from)
+                })
+                .await?
+        };
+        let (body, sig, _) =
+            shop.tripay.sim.callback_for(&reference, "PAID").ok_or_else(|| anyhow::anyhow!("no payment"))?;
+        let t0 = Instant::now();
+        let r = client
+            .post(format!("{}/api/v1/callbacks/tripay", shop.base))
+            .header("content-type", "application/json")
+            .header("x-callback-event", "payment_status")
+            .header("x-callback-signature", sig)
+            .body(body)
+            .send()
+            .await?;
+        anyhow::ensure!(r.status() == 200, "callback answered {}", r.status());
+        let seen = loop {
+            if let Some(at) = shop.digiflazz.handle.first_seen(code) {
+                break at;
+            }
+            anyhow::ensure!(t0.elapsed() < Duration::from_secs(10), "the order never reached the supplier");
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        };
+        lat.push(seen.saturating_duration_since(t0));
+    }
+    lat.sort();
+    println!(
+        "  PAID callback -> supplier request: p50 {:.1} ms   p95 {:.1} ms   p99 {:.1} ms   max {:.1} ms",
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.95)),
+        ms(percentile(&lat, 0.99)),
+        ms(*lat.last().unwrap_or(&Duration::ZERO))
+    );
+    println!("target: p99 at most 50 ms");
+    Ok(())
 }

@@ -52,6 +52,9 @@ pub enum Command {
     },
     /// Sync products and prices from Digiflazz now (the simulator in demo mode).
     SyncProducts,
+    /// Check the ledger: every balance equals the sum of its mutations and each
+    /// mutation's balance_before/balance_after chain is unbroken. Exits non-zero on any offender.
+    CheckLedger,
     /// Measure performance and print the figures.
     Bench {
         #[command(subcommand)]
@@ -68,13 +71,19 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    telemetry::init(&config.log);
-    let result = match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    let mut log = config.log.clone();
+    if matches!(command, Command::Bench { .. }) {
+        log.level = "warn".into(); // figures, not request logs
+    }
+    telemetry::init(&log);
+    let result = match command {
         Command::Serve => serve(config),
         Command::Migrate => run_migrate(&config),
         Command::CreateAdmin { email, name, password_stdin } => create_admin(&config, &email, &name, password_stdin),
         Command::Backup { path } => backup(&config, &path),
         Command::SyncProducts => sync_products(config),
+        Command::CheckLedger => check_ledger(&config),
         Command::Bench { what } => crate::bench::run(what),
     };
     match result {
@@ -219,6 +228,28 @@ fn create_admin(config: &Config, email: &str, name: &str, password_stdin: bool) 
         println!("user {email} (user {id}) is now an admin with the new password; its old sessions were ended");
     }
     Ok(())
+}
+
+fn check_ledger(config: &Config) -> anyhow::Result<()> {
+    let db = Db::open(&config.database)?;
+    let mut conn = db.conn()?;
+    migrate::run(&mut conn)?;
+    let (checked, offenders) = crate::wallet::ledger::check(&conn)?;
+    if offenders.is_empty() {
+        println!("ledger OK: {checked} balances, each equal to the sum of its mutations, every chain unbroken");
+        return Ok(());
+    }
+    for o in &offenders {
+        println!(
+            "OFFENDER user {} <{}>: balance {} but mutations sum to {}{}",
+            o.user_id,
+            o.email,
+            o.balance,
+            o.sum_of_mutations,
+            o.broken_at.map(|id| format!("; chain broken at mutation {id}")).unwrap_or_default()
+        );
+    }
+    anyhow::bail!("{} of {checked} balances do not add up", offenders.len())
 }
 
 fn backup(config: &Config, path: &std::path::Path) -> anyhow::Result<()> {

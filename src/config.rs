@@ -23,6 +23,26 @@ pub struct Config {
     pub simulator: SimulatorConfig,
     pub orders: OrdersConfig,
     pub notifications: NotificationsConfig,
+    pub wallet: WalletConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WalletConfig {
+    /// Smallest deposit (balance top-up), rupiah.
+    pub deposit_min: i64,
+    /// Largest deposit, rupiah.
+    pub deposit_max: i64,
+    /// Smallest withdrawal, rupiah.
+    pub withdrawal_min: i64,
+    /// Whether retail (non-reseller) members may pay with their balance too.
+    pub retail_balance_purchases: bool,
+}
+
+impl Default for WalletConfig {
+    fn default() -> Self {
+        Self { deposit_min: 10_000, deposit_max: 10_000_000, withdrawal_min: 10_000, retail_balance_purchases: false }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

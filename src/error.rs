@@ -72,6 +72,12 @@ impl ApiError {
         self
     }
 
+    /// Replaces the machine-readable code.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Cow::Borrowed(code);
+        self
+    }
+
     pub fn with_details(mut self, details: Value) -> Self {
         self.details = Some(details);
         self

@@ -21,6 +21,7 @@ pub mod payments;
 pub mod supplier;
 pub mod telemetry;
 pub mod vouchers;
+pub mod wallet;
 
 pub use app::{App, AppState};
 pub use config::Config;

@@ -16,6 +16,10 @@ pub enum ApiTags {
     AdminUsers,
     /// Checkout, orders, payment channels.
     Orders,
+    /// Balance, mutations, deposits, withdrawals.
+    Wallet,
+    /// Admin: balances, withdrawals, refunds.
+    AdminWallet,
     /// Calls from Digiflazz and Tripay.
     Webhooks,
 }

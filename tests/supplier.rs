@@ -467,6 +467,13 @@ async fn a_pending_order_completes_from_the_simulators_signed_webhook() {
         }
     }
     assert_eq!(status, "success");
+    // The simulator counts a webhook once lapak has answered it.
+    for _ in 0..50 {
+        if t.digiflazz.handle.webhooks_sent() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     assert_eq!(t.digiflazz.handle.webhooks_sent(), 1);
     assert_eq!(t.count("SELECT COUNT(*) FROM supplier_webhooks WHERE verified = 1").await, 1);
 }

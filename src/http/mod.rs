@@ -25,7 +25,7 @@ use poem::{
 use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
-use crate::{accounts, app::App, catalog, error, orders, payments, supplier, vouchers};
+use crate::{accounts, app::App, catalog, error, orders, payments, supplier, vouchers, wallet};
 
 /// The id of the current request (also sent back as `X-Request-Id`).
 #[derive(Clone, Debug)]
@@ -50,6 +50,8 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         payments::api::TripayCallbackApi,
         vouchers::api::VouchersApi,
         vouchers::api::AdminVouchersApi,
+        wallet::api::WalletApi,
+        wallet::api::AdminWalletApi,
     );
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))
         .description(

@@ -72,9 +72,13 @@ pub async fn start(app: &App) -> anyhow::Result<()> {
             let name = format!("lapak-fulfilment-{}", ulid::Ulid::generate());
             let backend = storage.clone();
             let run = match listener.take() {
+                // Woken by the insert hook at once; the interval catches anything the
+                // hook misses (stack.md: hook-only polling can wait for the heartbeat).
                 Some(l) => {
                     WorkerBuilder::new(name.as_str())
-                        .backend(backend.poll_with_stream(l))
+                        .backend(
+                            backend.poll_with_strategy(Strategy::new().stream(l).interval(Duration::from_millis(250))),
+                        )
                         .data(worker_app.clone())
                         .concurrency(concurrency)
                         .build(handle)

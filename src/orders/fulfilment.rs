@@ -118,6 +118,7 @@ pub fn apply(tx: &Transaction<'_>, order: &SupplierOrder, source: Source) -> Res
                 return Ok(Applied::Ignored { transaction_id: id, status });
             }
             log(tx, id, "processing", "failed", &why, &meta)?;
+            refund_member(tx, id, "supplier failure")?;
             Ok(Applied::Failed { transaction_id: id })
         }
         SupplierStatus::Pending => {
@@ -131,6 +132,59 @@ pub fn apply(tx: &Transaction<'_>, order: &SupplierOrder, source: Source) -> Res
         }
         SupplierStatus::Unknown => Ok(Applied::Unknown { transaction_id: id }),
     }
+}
+
+/// Refunds a failed, paid order of a member to its balance, exactly once (the status
+/// moves failed -> refunded in the same statement that allows the credit). Guests'
+/// orders stay `refund_required` for the admin. Returns whether a refund was made.
+pub fn refund_member(tx: &Transaction<'_>, id: i64, why: &str) -> Result<bool, DbError> {
+    let row: Option<(i64, String, i64, Option<String>)> = tx
+        .query_row(
+            "SELECT t.user_id, t.transaction_code, t.total_price, t.product_name FROM transactions t
+             JOIN users u ON u.id = t.user_id
+             WHERE t.id = ?1 AND t.status = 'failed' AND t.payment_status = 'paid' AND u.is_guest = 0",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((user, code, total, name)) = row else {
+        return Ok(false);
+    };
+    let now = now_str();
+    let moved = tx.execute(
+        "UPDATE transactions SET status = 'refunded', refunded_at = ?2, refund_required = 0, updated_at = ?2
+         WHERE id = ?1 AND status = 'failed'",
+        params![id, now],
+    )?;
+    if moved == 0 || total <= 0 {
+        return Ok(moved > 0);
+    }
+    crate::wallet::ledger::credit(
+        tx,
+        user,
+        total,
+        crate::wallet::ledger::EntryKind::Refund,
+        &format!("Refund: {} ({why})", name.clone().unwrap_or_default()),
+        crate::wallet::ledger::Refs { transaction_id: Some(id), ..Default::default() },
+    )
+    .map_err(|e| DbError::Other(e.to_string()))?;
+    log(
+        tx,
+        id,
+        "failed",
+        "refunded",
+        &format!("refunded Rp {total} to the balance ({why})"),
+        &json!({"amount": total}),
+    )?;
+    crate::notifications::create(
+        tx,
+        user,
+        crate::notifications::Kind::Success,
+        "Refund Berhasil",
+        &format!("Rp {total} untuk {} dikembalikan ke saldo Anda.", name.unwrap_or_default()),
+        json!({"transaction_code": code, "event": "refunded", "amount": total}),
+    )?;
+    Ok(true)
 }
 
 /// The user's notification for a final outcome, in the caller's transaction. Returns

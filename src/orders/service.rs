@@ -36,6 +36,7 @@ use crate::{
     notifications::{self, Kind},
     payments::{model::NewPayment, service as payments},
     vouchers,
+    wallet::ledger::{self, EntryKind, LedgerError, Refs},
 };
 
 /// "LPK" + 16 Crockford base-32 characters: 80 random bits, so codes cannot be guessed.
@@ -184,10 +185,15 @@ pub async fn checkout(
     }
 
     let method = req.payment_method.trim().to_uppercase();
-    if method == "BALANCE" {
-        return Err(
-            ApiError::validation("payment_method", "paying with balance is not available").with_field("payment_method")
-        );
+    let by_balance = method == "BALANCE";
+    if by_balance {
+        match &user {
+            None => return Err(ApiError::validation("payment_method", "log in to pay with your balance")),
+            Some(u) if !u.is_reseller() && !app.config.wallet.retail_balance_purchases => {
+                return Err(ApiError::validation("payment_method", "paying with balance is for reseller accounts"))
+            }
+            _ => {}
+        }
     }
     let item_id = req.product_item_id;
     let (item, product) = app
@@ -219,10 +225,14 @@ pub async fn checkout(
     }
     let (customer_no, clean) = customer_no(&product.input_fields, &product.customer_no_format, &req.customer_data)?;
     let price = item.price_for(buyer.tier);
-    let channels = payments::channels(app).await?;
-    let channel = channels.iter().find(|c| c.code.eq_ignore_ascii_case(&method)).cloned().ok_or_else(|| {
-        ApiError::validation("payment_method", format!("{method} is not an available payment channel"))
-    })?;
+    let channel = if by_balance {
+        None
+    } else {
+        let channels = payments::channels(app).await?;
+        Some(channels.iter().find(|c| c.code.eq_ignore_ascii_case(&method)).cloned().ok_or_else(|| {
+            ApiError::validation("payment_method", format!("{method} is not an available payment channel"))
+        })?)
+    };
 
     // Step 1: the order and its voucher use, in one transaction.
     let code = new_code();
@@ -253,7 +263,7 @@ pub async fn checkout(
                         user_id,
                         product_item_id: Some(item_id),
                         customer_type: tier.as_str(),
-                        payment_method_type: "gateway",
+                        payment_method_type: if by_balance { "balance" } else { "gateway" },
                         transaction_type: TransactionType::Purchase,
                         product_name: &order_name,
                         product_code: Some(&sku),
@@ -306,25 +316,92 @@ pub async fn checkout(
                     )?;
                 }
                 let amount = price - discount;
-                if !channel.accepts(amount) {
-                    return Err(ApiError::validation(
-                        "payment_method",
-                        format!(
-                            "{} takes amounts from Rp {} to Rp {}; this order is Rp {amount}",
-                            channel.code,
-                            channel.min_amount.unwrap_or(0),
-                            channel.max_amount.map(|m| m.to_string()).unwrap_or_else(|| "any".into())
-                        ),
-                    ));
+                if let Some(channel) = &channel {
+                    if !channel.accepts(amount) {
+                        return Err(ApiError::validation(
+                            "payment_method",
+                            format!(
+                                "{} takes amounts from Rp {} to Rp {}; this order is Rp {amount}",
+                                channel.code,
+                                channel.min_amount.unwrap_or(0),
+                                channel.max_amount.map(|m| m.to_string()).unwrap_or_else(|| "any".into())
+                            ),
+                        ));
+                    }
+                    repo::log(tx, id, "", "pending", "order created, waiting for payment", None, None)?;
+                } else if amount > 0 {
+                    // Paid from the wallet: the debit, the order and its fulfilment job commit together.
+                    ledger::debit(
+                        tx,
+                        user_id,
+                        amount,
+                        EntryKind::Purchase,
+                        &format!("Purchase: {order_name}"),
+                        Refs { transaction_id: Some(id), ..Default::default() },
+                    )
+                    .map_err(|e| match e {
+                        LedgerError::Insufficient { balance, needed } => ApiError::validation(
+                            "payment_method",
+                            format!("insufficient balance: Rp {balance} available, Rp {needed} needed"),
+                        )
+                        .with_code("insufficient_balance")
+                        .with_details(json!({"balance": balance, "needed": needed})),
+                        LedgerError::NonPositive => ApiError::internal("non-positive debit"),
+                        LedgerError::Db(d) => d.into(),
+                    })?;
+                    mark_paid_by_balance(tx, id)?;
+                } else {
+                    mark_paid_by_balance(tx, id)?;
                 }
-                repo::log(tx, id, "", "pending", "order created, waiting for payment", None, None)?;
                 Ok((id, amount))
             })
             .await?
     };
     let (order_id, amount) = prepared;
+    if by_balance {
+        app.jobs.wake();
+        return Ok((view(app, order_id).await?, true));
+    }
+    let buyer = PaymentBuyer { name: buyer.name.clone(), email: buyer.email.clone(), phone: buyer.phone.clone() };
+    attach_payment(app, order_id, &code, amount, &method, &buyer, &item.sku, &order_name, expires).await?;
+    Ok((view(app, order_id).await?, true))
+}
 
-    // Step 2: the payment at Tripay, then its record (or the order's failure).
+/// Who pays, as the gateway needs it.
+pub struct PaymentBuyer {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+fn mark_paid_by_balance(tx: &rusqlite::Connection, id: i64) -> ApiResult<()> {
+    let now = now_str();
+    tx.execute(
+        "UPDATE transactions SET payment_method_type = 'balance', payment_status = 'paid', paid_at = ?2,
+                status = 'processing', processed_at = ?2, updated_at = ?2
+         WHERE id = ?1",
+        params![id, now],
+    )?;
+    repo::log(tx, id, "", "processing", "paid from the balance", None, None)?;
+    tx.execute("INSERT INTO fulfilment_outbox (transaction_id) VALUES (?1)", [id])?;
+    Ok(())
+}
+
+/// Step 2 of a gateway order (purchases and deposits): the payment at Tripay, then its
+/// record; or, when Tripay fails, the order marked failed with the reason and a 502.
+#[allow(clippy::too_many_arguments)]
+pub async fn attach_payment(
+    app: &App,
+    order_id: i64,
+    code: &str,
+    amount: i64,
+    method: &str,
+    buyer: &PaymentBuyer,
+    item_sku: &str,
+    order_name: &str,
+    expires: chrono::DateTime<Utc>,
+) -> ApiResult<()> {
+    let (code, method) = (code.to_string(), method.to_string());
     let callback_url = if app.config.tripay.callback_url.is_empty() {
         format!("{}/api/v1/callbacks/tripay", app.config.server.public_url.trim_end_matches('/'))
     } else {
@@ -339,8 +416,8 @@ pub async fn checkout(
         customer_name: buyer.name.clone(),
         customer_email: buyer.email.clone(),
         customer_phone: buyer.phone.clone(),
-        item_sku: item.sku.clone(),
-        item_name: order_name.clone(),
+        item_sku: item_sku.to_string(),
+        item_name: order_name.to_string(),
         callback_url: Some(callback_url),
         return_url,
         expires_at_unix: Some(expires.timestamp()),
@@ -386,7 +463,7 @@ pub async fn checkout(
                     Ok(())
                 })
                 .await?;
-            Ok((view(app, order_id).await?, true))
+            Ok(())
         }
         Err(e) => {
             let reason = format!("the payment could not be created: {e}");
@@ -624,7 +701,28 @@ pub async fn settle_payment(
                             json!({"transaction_code": o.code, "event": "payment_success"}),
                         )?);
                     }
-                    if !is_topup {
+                    if is_topup {
+                        // A deposit: the wallet is credited with the deposit amount (the fee
+                        // was the customer's), once: this branch only runs out of UNPAID.
+                        let uid = o.user_id.ok_or_else(|| DbError::Other("a deposit without a user".into()))?;
+                        ledger::credit(tx, uid, o.product_price, EntryKind::Topup,
+                                       &format!("Deposit via {}", o.payment_method.clone().unwrap_or_default()),
+                                       Refs { transaction_id: Some(o.id), ..Default::default() })
+                            .map_err(|e| DbError::Other(e.to_string()))?;
+                        tx.execute(
+                            "UPDATE transactions SET status = 'success', completed_at = ?2, updated_at = ?2 WHERE id = ?1",
+                            params![o.id, now],
+                        )?;
+                        repo::log(tx, o.id, "processing", "success", "balance credited", None, None)?;
+                        notes.push(notifications::create(
+                            tx,
+                            uid,
+                            Kind::Success,
+                            "Saldo Masuk",
+                            &format!("Deposit Rp {} sudah masuk ke saldo Anda.", o.product_price),
+                            json!({"transaction_code": o.code, "event": "deposit_credited", "amount": o.product_price}),
+                        )?);
+                    } else {
                         tx.execute("INSERT INTO fulfilment_outbox (transaction_id) VALUES (?1)", [o.id])?;
                     }
                     Ok((PaymentOutcome::Applied("paid".into()), notes, !is_topup))

@@ -77,6 +77,8 @@ struct State {
     txs: HashMap<String, SimTx>,
     /// Every `transaction` request per ref_id.
     calls: HashMap<String, usize>,
+    /// When each ref_id was first asked for (latency measurements).
+    first_seen: HashMap<String, Instant>,
     purchases: usize,
     webhooks_sent: usize,
 }
@@ -118,6 +120,7 @@ impl Simulator {
                 last_full_list: None,
                 txs: HashMap::new(),
                 calls: HashMap::new(),
+                first_seen: HashMap::new(),
                 purchases: 0,
                 webhooks_sent: 0,
             })),
@@ -157,6 +160,11 @@ impl SimHandle {
     /// `transaction` requests received for a ref_id.
     pub fn calls_for(&self, ref_id: &str) -> usize {
         self.lock().calls.get(ref_id).copied().unwrap_or(0)
+    }
+
+    /// When the first `transaction` request for a ref_id arrived.
+    pub fn first_seen(&self, ref_id: &str) -> Option<Instant> {
+        self.lock().first_seen.get(ref_id).copied()
     }
 
     /// Orders created (first request of a ref_id that the supplier accepted).
@@ -298,6 +306,7 @@ async fn transaction(sim: Data<&SimHandle>, body: Body) -> Response {
             return rc_error("41", "Signature tidak valid");
         }
         *st.calls.entry(req.ref_id.clone()).or_default() += 1;
+        st.first_seen.entry(req.ref_id.clone()).or_insert_with(Instant::now);
 
         // The same ref_id: the current state of that order.
         if let Some(tx) = st.txs.get(&req.ref_id) {
