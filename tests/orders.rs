@@ -546,3 +546,56 @@ async fn payment_channels_show_fees_for_an_amount() {
     let briva = small.body.as_array().unwrap().iter().find(|c| c["code"] == "BRIVA").unwrap().clone();
     assert_eq!(briva["available"], false);
 }
+
+#[tokio::test]
+async fn notifications_reach_the_operators_bridge_signed() {
+    use std::sync::{Arc, Mutex};
+    // A bridge that records what it gets.
+    let got: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let sink = got.clone();
+    let app = poem::Route::new().at(
+        "/hook",
+        poem::post(poem::endpoint::make(move |req: poem::Request| {
+            let sink = sink.clone();
+            async move {
+                let sig = req.header("x-lapak-signature").unwrap_or_default().to_string();
+                let body = req.into_body().into_string().await.unwrap_or_default();
+                sink.lock().unwrap().push((sig, body));
+                "ok"
+            }
+        })),
+    );
+    let acceptor = lapak::http::bind("127.0.0.1:0").await.unwrap();
+    let addr =
+        poem::listener::Acceptor::local_addr(&acceptor).into_iter().find_map(|a| a.as_socket_addr().cloned()).unwrap();
+    tokio::spawn(async move { poem::Server::new_with_acceptor(acceptor).run(app).await });
+
+    let t = TestApp::spawn_with(|f| {
+        f.merge(figment::providers::Serialized::default("notifications.webhook_url", format!("http://{addr}/hook")))
+            .merge(figment::providers::Serialized::default("notifications.webhook_secret", "bridge-secret"))
+    })
+    .await;
+    let admin = t.admin().await;
+    t.sync(&admin).await;
+    let item = t.item_id("xld10").await;
+    let order = buy(&t, guest(item, "087800001230", "QRIS"), None).await;
+    let code = order["transaction_code"].as_str().unwrap().to_string();
+    t.pay(&code).await;
+    assert_eq!(t.wait_status(&code, "success").await, "success");
+    for _ in 0..100 {
+        if got.lock().unwrap().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let posts = got.lock().unwrap().clone();
+    assert_eq!(posts.len(), 2, "payment and completion");
+    for (sig, body) in &posts {
+        assert_eq!(sig, &lapak::notifications::signature("bridge-secret", body.as_bytes()));
+        let v: Value = serde_json::from_str(body).unwrap();
+        assert_eq!(v["user"]["email"], "budi@example.com");
+        assert_eq!(v["data"]["transaction_code"], code.as_str());
+    }
+    assert!(posts.iter().any(|(_, b)| b.contains("Transaksi Berhasil")));
+    assert_eq!(t.count("SELECT COUNT(*) FROM notification_deliveries WHERE status = 200").await, 2);
+}
