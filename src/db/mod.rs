@@ -30,6 +30,10 @@ pub enum DbError {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<SqliteConnectionManager>,
+    /// SQLite has one writer at a time. Writers queue here, in order, instead of in
+    /// SQLite's busy handler, which sleeps in growing steps and turns contention into
+    /// latency spikes.
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug)]
@@ -88,7 +92,7 @@ impl Db {
                 synchronous: cfg.synchronous,
             }))
             .build(manager)?;
-        Ok(Db { pool })
+        Ok(Db { pool, writer: Default::default() })
     }
 
     /// A connection for synchronous code (CLI commands, blocking tasks).
@@ -120,6 +124,7 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
+        let _turn = self.writer.clone().lock_owned().await;
         self.run(move |conn| {
             let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(DbError::from)?;
             let out = f(&tx)?;

@@ -25,7 +25,7 @@ use poem::{
 use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
-use crate::{accounts, app::App, catalog, error, orders, payments, supplier, vouchers, wallet};
+use crate::{accounts, app::App, catalog, error, notifications, orders, payments, supplier, vouchers, wallet};
 
 /// The id of the current request (also sent back as `X-Request-Id`).
 #[derive(Clone, Debug)]
@@ -52,6 +52,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         vouchers::api::AdminVouchersApi,
         wallet::api::WalletApi,
         wallet::api::AdminWalletApi,
+        notifications::api::NotificationsApi,
     );
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))
         .description(

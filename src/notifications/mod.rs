@@ -9,6 +9,8 @@ use sha2::Sha256;
 
 use crate::{app::App, db::DbError};
 
+pub mod api;
+
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
     Info,
@@ -89,6 +91,19 @@ async fn deliver_one(app: &App, url: &str, id: i64) -> Result<(), DbError> {
                     }))
                 },
             )
+            .and_then(|mut v| {
+                // The user's push devices, for a bridge that sends push messages.
+                let uid = v["user"]["id"].as_i64().unwrap_or(0);
+                let mut s = c.prepare("SELECT device_id, fcm_token, platform FROM user_devices WHERE user_id = ?1")?;
+                let devices = s
+                    .query_map([uid], |r| {
+                        Ok(json!({"device_id": r.get::<_, String>(0)?, "fcm_token": r.get::<_, Option<String>>(1)?,
+                                  "platform": r.get::<_, String>(2)?}))
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                v["devices"] = Value::Array(devices);
+                Ok(v)
+            })
             .map_err(DbError::from)
         })
         .await?;
