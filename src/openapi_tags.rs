@@ -18,6 +18,8 @@ pub enum ApiTags {
     Orders,
     /// Balance, mutations, deposits, withdrawals.
     Wallet,
+    /// Admin: orders.
+    AdminOrders,
     /// Admin: balances, withdrawals, refunds.
     AdminWallet,
     /// Calls from Digiflazz and Tripay.

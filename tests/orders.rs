@@ -599,3 +599,62 @@ async fn notifications_reach_the_operators_bridge_signed() {
     assert!(posts.iter().any(|(_, b)| b.contains("Transaksi Berhasil")));
     assert_eq!(t.count("SELECT COUNT(*) FROM notification_deliveries WHERE status = 200").await, 2);
 }
+
+#[tokio::test]
+async fn the_admin_sees_everything_about_an_order_and_acts_on_it() {
+    let (t, admin) = setup().await;
+    let item = t.item_id("xld10").await;
+    let ok = buy(&t, guest(item, "087800001230", "QRIS"), None).await;
+    let ok_code = ok["transaction_code"].as_str().unwrap().to_string();
+    t.pay(&ok_code).await;
+    assert_eq!(t.wait_status(&ok_code, "success").await, "success");
+    let stuck = buy(&t, guest(item, "087812349999", "QRIS"), None).await;
+    let stuck_code = stuck["transaction_code"].as_str().unwrap().to_string();
+    t.pay(&stuck_code).await;
+    buy(&t, guest(item, "087800001230", "BRIVA"), None).await; // stays unpaid
+
+    let list = t.get("/api/v1/admin/transactions?status=success", Some(&admin)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert_eq!(list.body["meta"]["total"], 1);
+    assert_eq!(list.body["data"][0]["base_price"], 10_000);
+    let found = t.get(&format!("/api/v1/admin/transactions?search={}", &ok_code[3..10]), Some(&admin)).await;
+    assert_eq!(found.body["meta"]["total"], 1);
+    assert_eq!(t.get("/api/v1/admin/transactions?search=BRIVA", Some(&admin)).await.body["meta"]["total"], 1);
+
+    let d = t.get(&format!("/api/v1/admin/transactions/{ok_code}"), Some(&admin)).await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(d.body["sn"], "1234567890");
+    assert_eq!(d.body["callbacks"].as_array().unwrap().len(), 1);
+    assert_eq!(d.body["callbacks"][0]["is_valid"], true);
+    assert_eq!(d.body["logs"].as_array().unwrap().len(), 3);
+    assert_eq!(d.body["supplier_calls"][0]["outcome"], "success");
+
+    let stats = t.get("/api/v1/admin/transactions/statistics", Some(&admin)).await;
+    assert_eq!(stats.body["total"], 3);
+    assert_eq!(stats.body["by_status"]["success"], 1);
+    assert_eq!(stats.body["by_status"]["pending"], 1);
+    assert_eq!(stats.body["revenue"], 12_000);
+    assert_eq!(stats.body["profit"], 2_000, "selling price minus the supplier cost, not the gateway fee");
+
+    // Illegal moves are refused; a legal one is logged with its reason.
+    let bad = t
+        .post(
+            &format!("/api/v1/admin/transactions/{ok_code}/status"),
+            Some(&admin),
+            json!({"status": "pending", "reason": "oops"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::CONFLICT);
+    // The stuck order (supplier timed out): re-check finds it done.
+    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    let r = t.post(&format!("/api/v1/admin/transactions/{stuck_code}/recheck"), Some(&admin), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["status"], "success");
+    assert_eq!(t.digiflazz.handle.purchases(), 2, "the re-check bought nothing");
+    let retry = t.post(&format!("/api/v1/admin/transactions/{stuck_code}/retry"), Some(&admin), json!({})).await;
+    assert_eq!(retry.status, StatusCode::CONFLICT, "only processing orders are retried");
+    assert!(t.count("SELECT COUNT(*) FROM activity_logs WHERE action = 'transaction.recheck'").await >= 1);
+    // Customers cannot see any of it.
+    let (cust, _) = t.register("c@example.com", "081288889999").await;
+    assert_eq!(t.get("/api/v1/admin/transactions", Some(&cust)).await.status, StatusCode::FORBIDDEN);
+}

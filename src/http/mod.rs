@@ -36,24 +36,28 @@ pub struct RequestId(pub String);
 pub struct ClientIp(pub String);
 
 pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
-    let apis = (
+    // Grouped: poem-openapi implements OpenApi for tuples of up to 16.
+    let public = (
         accounts::api::AuthApi,
         accounts::api::MeApi,
         catalog::api::CatalogApi,
+        orders::api::OrdersApi,
+        payments::api::PaymentChannelsApi,
+        vouchers::api::VouchersApi,
+        wallet::api::WalletApi,
+        notifications::api::NotificationsApi,
+    );
+    let webhooks = (supplier::api::SupplierWebhookApi, payments::api::TripayCallbackApi);
+    let admin = (
         catalog::api::AdminCatalogApi,
         accounts::api::AdminUsersApi,
         supplier::api::AdminSupplierApi,
         supplier::api::PricingRulesApi,
-        supplier::api::SupplierWebhookApi,
-        orders::api::OrdersApi,
-        payments::api::PaymentChannelsApi,
-        payments::api::TripayCallbackApi,
-        vouchers::api::VouchersApi,
         vouchers::api::AdminVouchersApi,
-        wallet::api::WalletApi,
         wallet::api::AdminWalletApi,
-        notifications::api::NotificationsApi,
+        orders::admin_api::AdminOrdersApi,
     );
+    let apis = (public, webhooks, admin);
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))
         .description(
             "lapak: a top-up store backend for Indonesian digital-goods resellers \
