@@ -18,8 +18,10 @@ pub mod notifications;
 pub mod openapi_tags;
 pub mod orders;
 pub mod payments;
+pub mod settings;
 pub mod supplier;
 pub mod telemetry;
+pub mod utility;
 pub mod vouchers;
 pub mod wallet;
 

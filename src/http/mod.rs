@@ -25,7 +25,9 @@ use poem::{
 use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
-use crate::{accounts, app::App, catalog, error, notifications, orders, payments, supplier, vouchers, wallet};
+use crate::{
+    accounts, app::App, catalog, error, notifications, orders, payments, settings, supplier, utility, vouchers, wallet,
+};
 
 /// The id of the current request (also sent back as `X-Request-Id`).
 #[derive(Clone, Debug)]
@@ -46,6 +48,8 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         vouchers::api::VouchersApi,
         wallet::api::WalletApi,
         notifications::api::NotificationsApi,
+        settings::api::SettingsApi,
+        utility::UtilityApi,
     );
     let webhooks = (supplier::api::SupplierWebhookApi, payments::api::TripayCallbackApi);
     let admin = (
@@ -56,6 +60,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         vouchers::api::AdminVouchersApi,
         wallet::api::AdminWalletApi,
         orders::admin_api::AdminOrdersApi,
+        settings::api::AdminSettingsApi,
     );
     let apis = (public, webhooks, admin);
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))

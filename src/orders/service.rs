@@ -224,6 +224,17 @@ pub async fn checkout(
         return Err(ApiError::conflict(code, msg).with_field("product_item_id"));
     }
     let (customer_no, clean) = customer_no(&product.input_fields, &product.customer_no_format, &req.customer_data)?;
+    crate::utility::check_operator(&product.kind, &product.brand, clean.get("phone").map(String::as_str))?;
+    let guest = user.is_none();
+    app.db
+        .run(move |c| -> ApiResult<()> {
+            crate::settings::ensure_open(c)?;
+            if guest && !crate::settings::flag(c, "features.guest_checkout", true)? {
+                return Err(ApiError::forbidden("buying without an account is turned off; please log in"));
+            }
+            Ok(())
+        })
+        .await?;
     let price = item.price_for(buyer.tier);
     let channel = if by_balance {
         None

@@ -131,6 +131,15 @@ impl WalletApi {
         if b.amount < min || b.amount > max {
             return Err(ApiError::validation("amount", format!("a deposit is between Rp {min} and Rp {max}")));
         }
+        app.db
+            .run(|c| -> ApiResult<()> {
+                crate::settings::ensure_open(c)?;
+                if !crate::settings::flag(c, "features.deposits", true)? {
+                    return Err(ApiError::forbidden("deposits are turned off"));
+                }
+                Ok(())
+            })
+            .await?;
         let method = b.payment_method.trim().to_uppercase();
         let channels = payments::channels(&app).await?;
         let channel = channels.iter().find(|c| c.code == method).ok_or_else(|| {
