@@ -229,3 +229,72 @@ async fn login_is_rate_limited_per_ip_and_identifier() {
     let retry: u64 = limited.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "Retry-After {retry}");
 }
+
+#[tokio::test]
+async fn profile_password_and_soft_delete() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin().await;
+    let (token, id) = t.register("care@example.com", "081300001111").await;
+    let other = t.login("care@example.com", "rahasia-123").await;
+
+    let r = t.patch("/api/v1/me", Some(&token), json!({"name": "Budi Baru", "phone": "+6281300002222"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.body["name"].as_str(), r.body["phone"].as_str()), (Some("Budi Baru"), Some("081300002222")));
+    t.register("taken@example.com", "081300003333").await;
+    let r = t.patch("/api/v1/me", Some(&token), json!({"phone": "081300003333"})).await;
+    assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::CONFLICT, Some("phone")));
+
+    // Changing the password needs the current one and ends the other sessions.
+    let r = t
+        .post(
+            "/api/v1/me/password",
+            Some(&token),
+            json!({"current_password": "wrong-one", "new_password": "new-secret-1"}),
+        )
+        .await;
+    assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("current_password")));
+    let r = t
+        .post(
+            "/api/v1/me/password",
+            Some(&token),
+            json!({"current_password": "rahasia-123", "new_password": "new-secret-1"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(t.get("/api/v1/me", Some(&token)).await.status, StatusCode::OK, "this session stays");
+    assert_eq!(t.get("/api/v1/me", Some(&other)).await.status, StatusCode::UNAUTHORIZED, "others end");
+    let fresh = t.login("care@example.com", "new-secret-1").await;
+
+    // An order in flight blocks deletion; then a soft delete keeps the history.
+    t.sql(&format!(
+        "INSERT INTO transactions (transaction_code, user_id, product_price, total_price, status) VALUES ('LPKDEL1', {id}, 1000, 1000, 'pending')"
+    ))
+    .await;
+    t.post(
+        &format!("/api/v1/admin/users/{id}/balance-adjustments"),
+        Some(&admin),
+        json!({"amount": 5000, "reason": "gift"}),
+    )
+    .await;
+    let r =
+        t.call(reqwest::Method::DELETE, "/api/v1/me", Some(&fresh), Some(json!({"password": "new-secret-1"}))).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::CONFLICT, "orders_in_progress"));
+    t.sql("UPDATE transactions SET status = 'failed' WHERE transaction_code = 'LPKDEL1'").await;
+    let r = t.call(reqwest::Method::DELETE, "/api/v1/me", Some(&fresh), Some(json!({"password": "nope-nope"}))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r =
+        t.call(reqwest::Method::DELETE, "/api/v1/me", Some(&fresh), Some(json!({"password": "new-secret-1"}))).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(t.get("/api/v1/me", Some(&fresh)).await.status, StatusCode::UNAUTHORIZED);
+    let login =
+        t.post("/api/v1/auth/login", None, json!({"identifier": "care@example.com", "password": "new-secret-1"})).await;
+    assert_eq!(login.status, StatusCode::UNAUTHORIZED);
+    // History intact: the order, the ledger, the log rows all still point at the user.
+    assert_eq!(t.count(&format!("SELECT COUNT(*) FROM transactions WHERE user_id = {id}")).await, 1);
+    assert_eq!(t.count(&format!("SELECT COUNT(*) FROM balance_mutations WHERE user_id = {id}")).await, 1);
+    assert_eq!(t.count(&format!("SELECT COUNT(*) FROM users WHERE id = {id} AND deleted_at IS NOT NULL")).await, 1);
+    let u = t.get(&format!("/api/v1/admin/users/{id}"), Some(&admin)).await;
+    assert!(u.body["deleted_at"].is_string());
+    // The address is free again.
+    t.register("care@example.com", "081300004444").await;
+}

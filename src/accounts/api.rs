@@ -3,6 +3,7 @@
 use poem::{web::Data, Request};
 use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenApi};
 
+use super::model::{AccountDeletion, PasswordChange, ProfileUpdate};
 use super::{
     model::{
         AdminUser, AdminUserList, AdminUserUpdate, CustomerType, LoginRequest, Profile, RegisterRequest, Role,
@@ -84,6 +85,34 @@ impl MeApi {
     async fn me(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<Json<Profile>> {
         Ok(Json(service::profile(&app, auth.0.id).await?))
     }
+
+    /// Change name or phone.
+    #[oai(path = "/me", method = "patch")]
+    async fn update(&self, app: Data<&App>, auth: BearerAuth, body: Json<ProfileUpdate>) -> ApiResult<Json<Profile>> {
+        service::update_profile(&app, auth.0.id, body.0).await?;
+        Ok(Json(service::profile(&app, auth.0.id).await?))
+    }
+
+    /// Change the password; every other session ends.
+    #[oai(path = "/me/password", method = "post")]
+    async fn change_password(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        body: Json<PasswordChange>,
+    ) -> ApiResult<NoContent> {
+        service::change_password(&app, &auth.0, body.0).await?;
+        Ok(NoContent::Done)
+    }
+
+    /// Delete the account (with the password). Refused while an order is pending or
+    /// processing. A soft delete: orders, ledger and logs stay for the books; the
+    /// e-mail and phone become free again.
+    #[oai(path = "/me", method = "delete")]
+    async fn delete(&self, app: Data<&App>, auth: BearerAuth, body: Json<AccountDeletion>) -> ApiResult<NoContent> {
+        service::delete_account(&app, &auth.0, body.0).await?;
+        Ok(NoContent::Done)
+    }
 }
 
 pub struct AdminUsersApi;
@@ -120,8 +149,9 @@ impl AdminUsersApi {
             app.db.run(move |c| -> ApiResult<_> { Ok(repo::list_users(c, &filter, pr.limit(), pr.offset())?) }).await?;
         let data = rows
             .into_iter()
-            .map(|(u, balance)| AdminUser {
+            .map(|(u, balance, referrals)| AdminUser {
                 referred_by: u.referred_by,
+                referral_count: referrals,
                 last_login_at: u.last_login_at.clone(),
                 deleted_at: u.deleted_at.clone(),
                 profile: Profile::of(u, balance),
@@ -140,6 +170,7 @@ impl AdminUsersApi {
                 let u = repo::find_by_id(c, id)?.ok_or_else(|| ApiError::not_found("user"))?;
                 let balance = repo::balance_of(c, id)?;
                 Ok(AdminUser {
+                    referral_count: repo::referral_count(c, id)?,
                     referred_by: u.referred_by,
                     last_login_at: u.last_login_at.clone(),
                     deleted_at: u.deleted_at.clone(),

@@ -177,6 +177,8 @@ pub struct AdminUser {
     #[oai(flatten)]
     pub profile: Profile,
     pub referred_by: Option<i64>,
+    /// Users who registered with this user's referral code.
+    pub referral_count: i64,
     pub last_login_at: Option<String>,
     pub deleted_at: Option<String>,
 }
@@ -196,4 +198,26 @@ pub struct AdminUserUpdate {
     pub status: Option<UserStatus>,
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct ProfileUpdate {
+    #[oai(validator(min_length = 1, max_length = 255))]
+    pub name: Option<String>,
+    #[oai(validator(max_length = 20))]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct PasswordChange {
+    #[oai(validator(min_length = 1, max_length = 128))]
+    pub current_password: String,
+    #[oai(validator(min_length = 8, max_length = 128))]
+    pub new_password: String,
+}
+
+#[derive(Debug, Object)]
+pub struct AccountDeletion {
+    #[oai(validator(min_length = 1, max_length = 128))]
+    pub password: String,
 }

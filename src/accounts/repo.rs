@@ -211,7 +211,7 @@ pub fn list_users(
     f: &UserFilter,
     limit: i64,
     offset: i64,
-) -> rusqlite::Result<(Vec<(User, i64)>, i64)> {
+) -> rusqlite::Result<(Vec<(User, i64, i64)>, i64)> {
     let mut clauses: Vec<&str> = Vec::new();
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     if let Some(s) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
@@ -245,7 +245,8 @@ pub fn list_users(
     )?;
     let n = args.len();
     let sql = format!(
-        "SELECT {cols}, COALESCE(b.balance, 0) FROM users u LEFT JOIN balances b ON b.user_id = u.id
+        "SELECT {cols}, COALESCE(b.balance, 0), (SELECT COUNT(*) FROM users r WHERE r.referred_by = u.id)
+         FROM users u LEFT JOIN balances b ON b.user_id = u.id
          {where_sql} ORDER BY u.id DESC LIMIT ?{l} OFFSET ?{o}",
         cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "),
         l = n + 1,
@@ -256,7 +257,7 @@ pub fn list_users(
     all.push(offset.into());
     let mut stmt = c.prepare(&sql)?;
     let rows = stmt
-        .query_map(rusqlite::params_from_iter(all.iter()), |r| Ok((user_from(r)?, r.get(14)?)))?
+        .query_map(rusqlite::params_from_iter(all.iter()), |r| Ok((user_from(r)?, r.get(14)?, r.get(15)?)))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok((rows, total))
 }
@@ -295,4 +296,8 @@ pub fn log_activity(
         params![user_id, action, model_type, model_id, description, ip, meta.map(|m| m.to_string())],
     )?;
     Ok(())
+}
+
+pub fn referral_count(c: &Connection, id: i64) -> rusqlite::Result<i64> {
+    c.query_row("SELECT COUNT(*) FROM users WHERE referred_by = ?1", [id], |r| r.get(0))
 }

@@ -288,6 +288,112 @@ pub async fn profile(app: &App, user_id: i64) -> ApiResult<Profile> {
         .await
 }
 
+pub async fn update_profile(app: &App, user_id: i64, b: super::model::ProfileUpdate) -> ApiResult<()> {
+    let name = match b.name.as_deref().map(str::trim) {
+        Some("") => return Err(ApiError::validation("name", "name must not be blank")),
+        other => other.map(str::to_string),
+    };
+    let phone = match b.phone.as_deref() {
+        Some(p) => {
+            Some(normalize_phone(p).ok_or_else(|| ApiError::validation("phone", "not an Indonesian mobile number"))?)
+        }
+        None => None,
+    };
+    app.db
+        .write(move |tx| -> ApiResult<()> {
+            if let Some(p) = &phone {
+                if repo::find_live_by_phone(tx, p)?.is_some_and(|(u, _)| u.id != user_id) {
+                    return Err(ApiError::conflict("phone_taken", "this phone number is already registered")
+                        .with_field("phone"));
+                }
+            }
+            tx.execute(
+                "UPDATE users SET name = COALESCE(?2, name), phone = COALESCE(?3, phone),
+                        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+                rusqlite::params![user_id, name, phone],
+            )?;
+            Ok(())
+        })
+        .await
+}
+
+async fn password_hash_of(app: &App, user_id: i64) -> ApiResult<Option<String>> {
+    app.db
+        .run(move |c| -> ApiResult<_> {
+            Ok(c.query_row("SELECT password FROM users WHERE id = ?1", [user_id], |r| r.get(0))?)
+        })
+        .await
+}
+
+pub async fn change_password(app: &App, user: &AuthUser, b: super::model::PasswordChange) -> ApiResult<()> {
+    if !verify_password(b.current_password, password_hash_of(app, user.id).await?).await {
+        return Err(ApiError::validation("current_password", "the current password is wrong"));
+    }
+    let hash = hash_password(b.new_password).await?;
+    let (uid, keep) = (user.id, user.token_id);
+    app.db
+        .write(move |tx| -> ApiResult<()> {
+            tx.execute(
+                "UPDATE users SET password = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+                rusqlite::params![uid, hash],
+            )?;
+            tx.execute(
+                "UPDATE access_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                 WHERE user_id = ?1 AND id <> ?2 AND revoked_at IS NULL",
+                rusqlite::params![uid, keep],
+            )?;
+            repo::log_activity(
+                tx,
+                Some(uid),
+                "password.change",
+                Some("user"),
+                Some(uid),
+                "password changed",
+                None,
+                None,
+            )?;
+            Ok(())
+        })
+        .await
+}
+
+pub async fn delete_account(app: &App, user: &AuthUser, b: super::model::AccountDeletion) -> ApiResult<()> {
+    if user.is_admin() {
+        return Err(ApiError::conflict("admin_account", "an admin account cannot delete itself"));
+    }
+    if !verify_password(b.password, password_hash_of(app, user.id).await?).await {
+        return Err(ApiError::validation("password", "the password is wrong"));
+    }
+    let uid = user.id;
+    app.db
+        .write(move |tx| -> ApiResult<()> {
+            let busy: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM transactions WHERE user_id = ?1 AND status IN ('pending', 'processing')",
+                [uid],
+                |r| r.get(0),
+            )?;
+            if busy > 0 {
+                return Err(ApiError::conflict(
+                    "orders_in_progress",
+                    format!("{busy} order(s) are still pending or processing; wait until they finish"),
+                ));
+            }
+            let now = crate::db::now_str();
+            // Soft delete: the row stays (orders, ledger and logs point at it); the
+            // login data is cleared so the address and number can be used again.
+            tx.execute(
+                "UPDATE users SET deleted_at = ?2, status = 'inactive', password = NULL, phone = NULL, remember_token = NULL,
+                        updated_at = ?2 WHERE id = ?1",
+                rusqlite::params![uid, now],
+            )?;
+            repo::revoke_all_tokens(tx, uid)?;
+            tx.execute("DELETE FROM user_devices WHERE user_id = ?1", [uid])?;
+            repo::log_activity(tx, Some(uid), "account.delete", Some("user"), Some(uid), "account deleted by its owner", None, None)?;
+            Ok(())
+        })
+        .await
+}
+
 /// `lapak create-admin`: creates the admin, or makes an existing account an admin with
 /// the new password. Returns (user id, created?).
 pub fn create_admin(db: &Db, email: &str, name: &str, password_hash: &str) -> Result<(i64, bool), DbError> {
