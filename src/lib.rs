@@ -18,6 +18,7 @@ pub mod notifications;
 pub mod openapi_tags;
 pub mod orders;
 pub mod payments;
+pub mod reports;
 pub mod settings;
 pub mod supplier;
 pub mod telemetry;

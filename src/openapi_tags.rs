@@ -20,6 +20,8 @@ pub enum ApiTags {
     Wallet,
     /// Admin: orders.
     AdminOrders,
+    /// Admin: dashboard, reports, CSV export.
+    AdminReports,
     /// Admin: balances, withdrawals, refunds.
     AdminWallet,
     /// Calls from Digiflazz and Tripay.

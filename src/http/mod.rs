@@ -26,7 +26,8 @@ use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
 use crate::{
-    accounts, app::App, catalog, error, notifications, orders, payments, settings, supplier, utility, vouchers, wallet,
+    accounts, app::App, catalog, error, notifications, orders, payments, reports, settings, supplier, utility,
+    vouchers, wallet,
 };
 
 /// The id of the current request (also sent back as `X-Request-Id`).
@@ -61,6 +62,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         wallet::api::AdminWalletApi,
         orders::admin_api::AdminOrdersApi,
         settings::api::AdminSettingsApi,
+        reports::ReportsApi,
     );
     let apis = (public, webhooks, admin);
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))
