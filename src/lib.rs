@@ -4,6 +4,7 @@
 //! can start the real app on a temporary database.
 
 pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod bench;
 pub mod catalog;

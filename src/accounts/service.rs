@@ -98,7 +98,8 @@ fn new_referral_code() -> String {
     (0..8).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
 }
 
-fn unique_referral_code(c: &rusqlite::Connection) -> Result<String, DbError> {
+/// A referral code no user has yet.
+pub fn referral_code_for(c: &rusqlite::Connection) -> Result<String, DbError> {
     for _ in 0..20 {
         let code = new_referral_code();
         if !repo::referral_code_taken(c, &code)? {
@@ -156,7 +157,7 @@ pub async fn register(app: &App, req: RegisterRequest, ip: &str, ua: Option<Stri
                         .with_field("phone"));
                 }
             }
-            let code = unique_referral_code(tx)?;
+            let code = referral_code_for(tx)?;
             let id = match existing_email {
                 // A guest who bought before registers: the guest row becomes the account,
                 // so its order history follows.
@@ -406,7 +407,7 @@ pub fn create_admin(db: &Db, email: &str, name: &str, password_hash: &str) -> Re
             (u.id, false)
         }
         None => {
-            let code = unique_referral_code(&tx)?;
+            let code = referral_code_for(&tx)?;
             let id = repo::insert_user(
                 &tx,
                 &repo::NewUser {

@@ -26,7 +26,7 @@ use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
 use crate::{
-    accounts, app::App, catalog, error, notifications, orders, payments, reports, settings, supplier, utility,
+    accounts, admin, app::App, catalog, error, notifications, orders, payments, reports, settings, supplier, utility,
     vouchers, wallet,
 };
 
@@ -51,6 +51,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         notifications::api::NotificationsApi,
         settings::api::SettingsApi,
         utility::UtilityApi,
+        admin::AnalyticsApi,
     );
     let webhooks = (supplier::api::SupplierWebhookApi, payments::api::TripayCallbackApi);
     let admin = (
@@ -63,6 +64,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         orders::admin_api::AdminOrdersApi,
         settings::api::AdminSettingsApi,
         reports::ReportsApi,
+        admin::AdminToolsApi,
     );
     let apis = (public, webhooks, admin);
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))

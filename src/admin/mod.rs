@@ -1,0 +1,502 @@
+//! Admin tools that belong to no single feature: the activity log, creating users of
+//! any role and tier, user statistics, bulk price edits; and the customer's own
+//! analytics.
+
+use poem::{web::Data, Request};
+use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, Object, OpenApi};
+use rusqlite::{params, types::Value};
+
+use crate::{
+    accounts::{
+        model::{AdminUser, CustomerType, Profile, Role},
+        repo as users,
+        service::{hash_password, normalize_email, normalize_phone},
+    },
+    app::App,
+    db::{like_pattern, now_str, numbered_where},
+    error::{ApiError, ApiResult},
+    http::{
+        auth::{AdminAuth, BearerAuth},
+        pagination::{PageMeta, PageRequest},
+        ClientIp,
+    },
+    openapi_tags::ApiTags,
+    orders::api::parse_bound,
+    supplier::pricing,
+};
+
+#[derive(Debug, Object)]
+pub struct Activity {
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub user_email: Option<String>,
+    pub action: String,
+    pub model_type: Option<String>,
+    pub model_id: Option<i64>,
+    pub description: Option<String>,
+    pub ip_address: Option<String>,
+    pub meta_data: Option<serde_json::Value>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Object)]
+pub struct ActivityList {
+    pub data: Vec<Activity>,
+    pub meta: PageMeta,
+}
+
+#[derive(Debug, Object)]
+pub struct ActionCount {
+    pub action: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct Cleaned {
+    pub deleted: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct CleanRequest {
+    /// Delete entries older than this many days (1..=365).
+    #[oai(validator(minimum(value = "1"), maximum(value = "365")))]
+    pub days: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct UserCreate {
+    #[oai(validator(min_length = 1, max_length = 255))]
+    pub name: String,
+    #[oai(validator(max_length = 255))]
+    pub email: String,
+    #[oai(validator(max_length = 20))]
+    pub phone: Option<String>,
+    #[oai(validator(min_length = 8, max_length = 128))]
+    pub password: String,
+    pub role: Option<Role>,
+    pub customer_type: Option<CustomerType>,
+}
+
+#[derive(Debug, Object)]
+pub struct UserStats {
+    pub total: i64,
+    pub admins: i64,
+    pub resellers: i64,
+    pub retail: i64,
+    pub guests: i64,
+    pub suspended: i64,
+    pub deleted: i64,
+    pub new_last_30_days: i64,
+    pub with_balance: i64,
+    pub total_balance: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct PriceEdit {
+    pub item_id: i64,
+    /// A fixed retail price (an override syncs keep); `null` with `clear` returns to the rules.
+    pub retail_price: Option<i64>,
+    pub reseller_price: Option<i64>,
+    /// Remove both overrides: the pricing rules apply again.
+    pub clear: Option<bool>,
+}
+
+#[derive(Debug, Object)]
+pub struct BulkPrices {
+    pub items: Vec<PriceEdit>,
+}
+
+#[derive(Debug, Object)]
+pub struct BulkResult {
+    pub updated: i64,
+}
+
+#[derive(ApiResponse)]
+pub enum UserCreated {
+    #[oai(status = 201)]
+    Created(Json<AdminUser>),
+}
+
+fn ip(req: &Request) -> Option<String> {
+    req.data::<ClientIp>().map(|c| c.0.clone())
+}
+
+pub struct AdminToolsApi;
+
+#[OpenApi(prefix_path = "/admin", tag = "ApiTags::AdminUsers")]
+impl AdminToolsApi {
+    /// The activity log: every admin action, logins, account changes.
+    #[allow(clippy::too_many_arguments)]
+    #[oai(path = "/activity-logs", method = "get")]
+    async fn activity(
+        &self,
+        app: Data<&App>,
+        _auth: AdminAuth,
+        action: Query<Option<String>>,
+        user_id: Query<Option<i64>>,
+        search: Query<Option<String>>,
+        from: Query<Option<String>>,
+        to: Query<Option<String>>,
+        page: Query<Option<u32>>,
+        per_page: Query<Option<u32>>,
+    ) -> ApiResult<Json<ActivityList>> {
+        let pr = PageRequest::new(page.0, per_page.0);
+        let mut c = Vec::new();
+        let mut a: Vec<Value> = Vec::new();
+        if let Some(x) = action.0 {
+            c.push("l.action = ?{n}");
+            a.push(x.into());
+        }
+        if let Some(u) = user_id.0 {
+            c.push("l.user_id = ?{n}");
+            a.push(u.into());
+        }
+        if let Some(s) = search.0.filter(|s| !s.trim().is_empty()) {
+            c.push("(l.description LIKE ?{n} ESCAPE '\\' OR l.action LIKE ?{n} ESCAPE '\\')");
+            a.push(like_pattern(&s).into());
+        }
+        if let Some(f) = parse_bound("from", from.0, false)? {
+            c.push("l.created_at >= ?{n}");
+            a.push(f.into());
+        }
+        if let Some(t) = parse_bound("to", to.0, true)? {
+            c.push("l.created_at < ?{n}");
+            a.push(t.into());
+        }
+        let (data, total) = app
+            .db
+            .run(move |db| -> ApiResult<_> {
+                let w = numbered_where(&c);
+                let total: i64 =
+                    db.query_row(&format!("SELECT COUNT(*) FROM activity_logs l {w}"), rusqlite::params_from_iter(a.iter()), |r| r.get(0))?;
+                let n = a.len();
+                a.push(pr.limit().into());
+                a.push(pr.offset().into());
+                let mut s = db.prepare(&format!(
+                    "SELECT l.id, l.user_id, u.email, l.action, l.model_type, l.model_id, l.description, l.ip_address, l.meta_data,
+                            l.created_at
+                     FROM activity_logs l LEFT JOIN users u ON u.id = l.user_id {w} ORDER BY l.id DESC LIMIT ?{} OFFSET ?{}",
+                    n + 1,
+                    n + 2
+                ))?;
+                let rows = s
+                    .query_map(rusqlite::params_from_iter(a.iter()), |r| {
+                        let meta: Option<String> = r.get(8)?;
+                        Ok(Activity {
+                            id: r.get(0)?,
+                            user_id: r.get(1)?,
+                            user_email: r.get(2)?,
+                            action: r.get(3)?,
+                            model_type: r.get(4)?,
+                            model_id: r.get(5)?,
+                            description: r.get(6)?,
+                            ip_address: r.get(7)?,
+                            meta_data: meta.and_then(|m| serde_json::from_str(&m).ok()),
+                            created_at: r.get(9)?,
+                        })
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((rows, total))
+            })
+            .await?;
+        Ok(Json(ActivityList { data, meta: pr.meta(total) }))
+    }
+
+    /// Entries per action, most frequent first.
+    #[oai(path = "/activity-logs/statistics", method = "get")]
+    async fn activity_stats(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<ActionCount>>> {
+        let rows = app
+            .db
+            .run(|c| -> ApiResult<_> {
+                let mut s =
+                    c.prepare("SELECT action, COUNT(*) FROM activity_logs GROUP BY action ORDER BY 2 DESC, 1")?;
+                let rows = s
+                    .query_map([], |r| Ok(ActionCount { action: r.get(0)?, count: r.get(1)? }))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(rows)
+            })
+            .await?;
+        Ok(Json(rows))
+    }
+
+    /// Delete activity entries older than N days.
+    #[oai(path = "/activity-logs/clean", method = "post")]
+    async fn clean(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        req: &Request,
+        body: Json<CleanRequest>,
+    ) -> ApiResult<Json<Cleaned>> {
+        let (days, admin, ip) = (body.0.days, auth.0.id, ip(req));
+        let deleted = app
+            .db
+            .write(move |tx| -> ApiResult<i64> {
+                let cutoff = crate::db::ts(chrono::Utc::now() - chrono::Duration::days(days));
+                let n = tx.execute("DELETE FROM activity_logs WHERE created_at < ?1", [cutoff])? as i64;
+                users::log_activity(
+                    tx,
+                    Some(admin),
+                    "activity_logs.clean",
+                    None,
+                    None,
+                    &format!("older than {days} days: {n}"),
+                    ip.as_deref(),
+                    None,
+                )?;
+                Ok(n)
+            })
+            .await?;
+        Ok(Json(Cleaned { deleted }))
+    }
+
+    /// Create a user of any role and tier.
+    #[oai(path = "/users", method = "post")]
+    async fn create_user(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        req: &Request,
+        body: Json<UserCreate>,
+    ) -> ApiResult<UserCreated> {
+        let b = body.0;
+        let email =
+            normalize_email(&b.email).ok_or_else(|| ApiError::validation("email", "not a valid e-mail address"))?;
+        let phone = match b.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+            Some(p) => Some(
+                normalize_phone(p).ok_or_else(|| ApiError::validation("phone", "not an Indonesian mobile number"))?,
+            ),
+            None => None,
+        };
+        let name = b.name.trim().to_string();
+        if name.is_empty() {
+            return Err(ApiError::validation("name", "name must not be blank"));
+        }
+        let hash = hash_password(b.password).await?;
+        let (admin, ip) = (auth.0.id, ip(req));
+        let user = app
+            .db
+            .write(move |tx| -> ApiResult<_> {
+                if users::find_live_by_email(tx, &email)?.is_some() {
+                    return Err(ApiError::conflict("email_taken", "this e-mail address is already registered")
+                        .with_field("email"));
+                }
+                if let Some(p) = &phone {
+                    if users::find_live_by_phone(tx, p)?.is_some() {
+                        return Err(ApiError::conflict("phone_taken", "this phone number is already registered")
+                            .with_field("phone"));
+                    }
+                }
+                let code = crate::accounts::service::referral_code_for(tx)?;
+                let id = users::insert_user(
+                    tx,
+                    &users::NewUser {
+                        name: &name,
+                        email: &email,
+                        phone: phone.as_deref(),
+                        password_hash: Some(&hash),
+                        role: b.role.unwrap_or(Role::Customer),
+                        customer_type: b.customer_type.unwrap_or(CustomerType::Retail),
+                        is_guest: false,
+                        referral_code: Some(&code),
+                        referred_by: None,
+                    },
+                )?;
+                tx.execute("INSERT OR IGNORE INTO balances (user_id) VALUES (?1)", [id])?;
+                users::log_activity(
+                    tx,
+                    Some(admin),
+                    "user.create",
+                    Some("user"),
+                    Some(id),
+                    &email,
+                    ip.as_deref(),
+                    None,
+                )?;
+                let u = users::find_by_id(tx, id)?.ok_or_else(|| ApiError::internal("user vanished"))?;
+                Ok(AdminUser {
+                    referred_by: None,
+                    referral_count: 0,
+                    last_login_at: None,
+                    deleted_at: None,
+                    profile: Profile::of(u, 0),
+                })
+            })
+            .await?;
+        Ok(UserCreated::Created(Json(user)))
+    }
+
+    /// Counts of users by kind, and balances held.
+    #[oai(path = "/users/statistics", method = "get")]
+    async fn user_stats(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<UserStats>> {
+        let since = crate::db::ts(chrono::Utc::now() - chrono::Duration::days(30));
+        let s = app
+            .db
+            .run(move |c| -> ApiResult<_> {
+                let n = |sql: &str| -> rusqlite::Result<i64> { c.query_row(sql, [], |r| r.get(0)) };
+                Ok(UserStats {
+                    total: n("SELECT COUNT(*) FROM users WHERE is_guest = 0 AND deleted_at IS NULL")?,
+                    admins: n("SELECT COUNT(*) FROM users WHERE role = 'admin' AND deleted_at IS NULL")?,
+                    resellers: n("SELECT COUNT(*) FROM users WHERE customer_type = 'reseller' AND is_guest = 0 AND deleted_at IS NULL")?,
+                    retail: n("SELECT COUNT(*) FROM users WHERE customer_type = 'retail' AND role = 'customer' AND is_guest = 0 AND deleted_at IS NULL")?,
+                    guests: n("SELECT COUNT(*) FROM users WHERE is_guest = 1")?,
+                    suspended: n("SELECT COUNT(*) FROM users WHERE status = 'suspended' AND deleted_at IS NULL")?,
+                    deleted: n("SELECT COUNT(*) FROM users WHERE deleted_at IS NOT NULL")?,
+                    new_last_30_days: c.query_row(
+                        "SELECT COUNT(*) FROM users WHERE is_guest = 0 AND created_at >= ?1",
+                        [&since],
+                        |r| r.get(0),
+                    )?,
+                    with_balance: n("SELECT COUNT(*) FROM balances WHERE balance > 0")?,
+                    total_balance: n("SELECT COALESCE(SUM(balance), 0) FROM balances")?,
+                })
+            })
+            .await?;
+        Ok(Json(s))
+    }
+
+    /// Set or clear fixed prices on many items at once (all or nothing). A price below
+    /// the supplier cost is refused.
+    #[oai(path = "/products/bulk-prices", method = "post")]
+    async fn bulk_prices(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        req: &Request,
+        body: Json<BulkPrices>,
+    ) -> ApiResult<Json<BulkResult>> {
+        let (items, admin, ip) = (body.0.items, auth.0.id, ip(req));
+        let n = app
+            .db
+            .write(move |tx| -> ApiResult<i64> {
+                for (i, e) in items.iter().enumerate() {
+                    let base: i64 = tx
+                        .query_row("SELECT base_price FROM product_items WHERE id = ?1", [e.item_id], |r| r.get(0))
+                        .map_err(|_| ApiError::validation(format!("items[{i}].item_id"), "no such item"))?;
+                    for (field, p) in [("retail_price", e.retail_price), ("reseller_price", e.reseller_price)] {
+                        if p.is_some_and(|p| p < base) {
+                            return Err(ApiError::validation(format!("items[{i}].{field}"), format!("below the supplier price {base}")));
+                        }
+                    }
+                    if e.clear == Some(true) {
+                        tx.execute("UPDATE product_items SET retail_price_override = NULL, reseller_price_override = NULL WHERE id = ?1",
+                                   [e.item_id])?;
+                    }
+                    tx.execute(
+                        "UPDATE product_items SET retail_price_override = COALESCE(?2, retail_price_override),
+                                reseller_price_override = COALESCE(?3, reseller_price_override), updated_at = ?4
+                         WHERE id = ?1",
+                        params![e.item_id, e.retail_price, e.reseller_price, now_str()],
+                    )?;
+                }
+                pricing::reprice_all(tx)?;
+                users::log_activity(tx, Some(admin), "products.bulk_prices", None, None, &format!("{} items", items.len()),
+                                    ip.as_deref(), None)?;
+                Ok(items.len() as i64)
+            })
+            .await?;
+        Ok(Json(BulkResult { updated: n }))
+    }
+
+    /// The users who registered with this user's referral code.
+    #[oai(path = "/users/:id/referrals", method = "get")]
+    async fn referrals(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<Vec<Profile>>> {
+        let id = id.0;
+        let rows = app
+            .db
+            .run(move |c| -> ApiResult<_> {
+                let mut s = c.prepare("SELECT id FROM users WHERE referred_by = ?1 ORDER BY id")?;
+                let ids = s.query_map([id], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
+                let mut out = Vec::new();
+                for uid in ids {
+                    if let Some(u) = users::find_by_id(c, uid)? {
+                        out.push(Profile::of(u, users::balance_of(c, uid)?));
+                    }
+                }
+                Ok(out)
+            })
+            .await?;
+        Ok(Json(rows))
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct DayFigure {
+    pub date: String,
+    pub orders: i64,
+    pub spent: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct TopProduct {
+    pub product: String,
+    pub orders: i64,
+    pub spent: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct Analytics {
+    pub from: String,
+    pub to: String,
+    /// What the caller paid for successful purchases (after discounts, with fees).
+    pub total_spent: i64,
+    /// Purchases created in the range.
+    pub transaction_count: i64,
+    /// Successful over finished purchases, percent.
+    pub success_rate: f64,
+    pub per_day: Vec<DayFigure>,
+    pub top_products: Vec<TopProduct>,
+}
+
+pub struct AnalyticsApi;
+
+#[OpenApi(tag = "ApiTags::Account")]
+impl AnalyticsApi {
+    /// The caller's own purchase figures (default: the last 30 days, Jakarta days).
+    #[oai(path = "/me/analytics", method = "get")]
+    async fn analytics(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        from: Query<Option<String>>,
+        to: Query<Option<String>>,
+    ) -> ApiResult<Json<Analytics>> {
+        let uid = auth.0.id;
+        let from = parse_bound("from", from.0, false)?
+            .unwrap_or_else(|| crate::db::ts(chrono::Utc::now() - chrono::Duration::days(30)));
+        let to = parse_bound("to", to.0, true)?
+            .unwrap_or_else(|| crate::db::ts(chrono::Utc::now() + chrono::Duration::days(1)));
+        let a = app
+            .db
+            .run(move |c| -> ApiResult<_> {
+                let base = "FROM transactions WHERE user_id = ?1 AND transaction_type = 'purchase' AND created_at >= ?2 AND created_at < ?3";
+                let p = params![uid, from, to];
+                let (count, spent, ok, finished): (i64, i64, i64, i64) = c.query_row(
+                    &format!(
+                        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'success' THEN total_price END), 0),
+                                COALESCE(SUM(status = 'success'), 0), COALESCE(SUM(status IN ('success', 'failed', 'refunded')), 0) {base}"
+                    ),
+                    p,
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?;
+                let mut s = c.prepare(&format!(
+                    "SELECT date(created_at, '+7 hours'), COUNT(*), COALESCE(SUM(CASE WHEN status = 'success' THEN total_price END), 0)
+                     {base} GROUP BY 1 ORDER BY 1"
+                ))?;
+                let per_day = s
+                    .query_map(p, |r| Ok(DayFigure { date: r.get(0)?, orders: r.get(1)?, spent: r.get(2)? }))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                let mut s = c.prepare(&format!(
+                    "SELECT COALESCE(product_name, ''), COUNT(*), COALESCE(SUM(total_price), 0) {base} AND status = 'success'
+                     GROUP BY 1 ORDER BY 2 DESC, 3 DESC LIMIT 5"
+                ))?;
+                let top_products = s
+                    .query_map(p, |r| Ok(TopProduct { product: r.get(0)?, orders: r.get(1)?, spent: r.get(2)? }))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                let rate = if finished == 0 { 0.0 } else { (ok as f64 * 10_000.0 / finished as f64).round() / 100.0 };
+                Ok(Analytics { from, to, total_spent: spent, transaction_count: count, success_rate: rate, per_day, top_products })
+            })
+            .await?;
+        Ok(Json(a))
+    }
+}
