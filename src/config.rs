@@ -24,6 +24,20 @@ pub struct Config {
     pub orders: OrdersConfig,
     pub notifications: NotificationsConfig,
     pub wallet: WalletConfig,
+    pub storage: StorageConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Uploaded images (banners, avatars), served at /uploads/...
+    pub uploads_dir: PathBuf,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        Self { uploads_dir: PathBuf::from("data/uploads") }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

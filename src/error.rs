@@ -177,8 +177,10 @@ impl ResponseError for ApiError {
     }
 
     fn as_response(&self) -> Response {
-        if self.status.is_server_error() {
+        if self.status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(status = self.status.as_u16(), code = %self.code, cause = ?self.cause, "request failed");
+        } else if self.status.is_server_error() {
+            tracing::warn!(status = self.status.as_u16(), code = %self.code, message = %self.message, "request refused");
         }
         let body = serde_json::to_vec(&self.body()).unwrap_or_default();
         let mut resp = Response::builder()

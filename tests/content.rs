@@ -131,3 +131,89 @@ async fn notifications_are_the_users_own() {
     assert_eq!(t.delete("/api/v1/devices/phone-1", Some(&b)).await.status, StatusCode::NOT_FOUND);
     let _ = admin;
 }
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+
+async fn upload_banner(
+    t: &TestApp,
+    admin: &str,
+    title: &str,
+    extra: &[(&str, &str)],
+    bytes: &'static [u8],
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new()
+        .text("title", title.to_string())
+        .part("image", reqwest::multipart::Part::bytes(bytes).file_name("b.png").mime_str("image/png").unwrap());
+    for (k, v) in extra {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    t.client.post(t.url("/api/v1/admin/banners")).bearer_auth(admin).multipart(form).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn banners_with_images_schedule_and_order() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin().await;
+    let a = upload_banner(&t, &admin, "Promo A", &[("sort_order", "2")], PNG).await;
+    assert_eq!(a.status(), StatusCode::CREATED);
+    let a: serde_json::Value = a.json().await.unwrap();
+    let image = a["image"].as_str().unwrap().to_string();
+    assert!(image.starts_with("/uploads/banners/") && image.ends_with(".png"));
+    let served = t.client.get(t.url(&image)).send().await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
+    let b = upload_banner(&t, &admin, "Promo B", &[("sort_order", "1")], PNG)
+        .await
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let future = upload_banner(&t, &admin, "Later", &[("start_date", "2099-01-01")], PNG).await;
+    assert_eq!(future.status(), StatusCode::CREATED);
+    let ended =
+        upload_banner(&t, &admin, "Over", &[("start_date", "2000-01-01"), ("end_date", "2000-02-01")], PNG).await;
+    assert_eq!(ended.status(), StatusCode::CREATED);
+
+    // Not an image: refused, whatever its name says.
+    let fake = upload_banner(&t, &admin, "Evil", &[], b"<svg onload=alert(1)></svg>").await;
+    assert_eq!(fake.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let titles = |v: &serde_json::Value| {
+        v.as_array().unwrap().iter().map(|b| b["title"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(titles(&t.get("/api/v1/banners", None).await.body), vec!["Promo B", "Promo A"], "in window, in order");
+    // Reorder (the source's reorder route was shadowed and never worked).
+    let r = t
+        .post(
+            "/api/v1/admin/banners/reorder",
+            Some(&admin),
+            json!({"orders": [{"id": a["id"], "sort_order": 0}, {"id": b["id"], "sort_order": 5}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(titles(&t.get("/api/v1/banners", None).await.body), vec!["Promo A", "Promo B"]);
+    t.patch(&format!("/api/v1/admin/banners/{}", a["id"]), Some(&admin), json!({"is_active": false})).await;
+    assert_eq!(titles(&t.get("/api/v1/banners", None).await.body), vec!["Promo B"]);
+    assert_eq!(t.delete(&format!("/api/v1/admin/banners/{}", b["id"]), Some(&admin)).await.status, StatusCode::OK);
+    assert_eq!(t.get("/api/v1/banners", None).await.body.as_array().unwrap().len(), 0);
+    // Paths outside the uploads are not served.
+    assert_eq!(
+        t.client.get(t.url("/uploads/banners/..%2F..%2Flapak.db")).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(t.client.get(t.url("/uploads/../lapak.db")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn avatar_upload() {
+    let t = TestApp::spawn().await;
+    let (token, _) = t.register("pic@example.com", "081200005555").await;
+    let form = reqwest::multipart::Form::new()
+        .part("image", reqwest::multipart::Part::bytes(PNG).file_name("me.png").mime_str("image/png").unwrap());
+    let r = t.client.post(t.url("/api/v1/me/avatar")).bearer_auth(&token).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let me = t.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(me.body["avatar"], body["avatar"]);
+    assert_eq!(t.client.get(t.url(body["avatar"].as_str().unwrap())).send().await.unwrap().status(), StatusCode::OK);
+}

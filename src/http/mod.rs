@@ -26,8 +26,8 @@ use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
 use crate::{
-    accounts, admin, app::App, catalog, error, notifications, orders, payments, reports, settings, supplier, utility,
-    vouchers, wallet,
+    accounts, admin, app::App, catalog, content, error, notifications, orders, payments, reports, settings, supplier,
+    utility, vouchers, wallet,
 };
 
 /// The id of the current request (also sent back as `X-Request-Id`).
@@ -52,6 +52,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         settings::api::SettingsApi,
         utility::UtilityApi,
         admin::AnalyticsApi,
+        content::ContentApi,
     );
     let webhooks = (supplier::api::SupplierWebhookApi, payments::api::TripayCallbackApi);
     let admin = (
@@ -65,6 +66,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         settings::api::AdminSettingsApi,
         reports::ReportsApi,
         admin::AdminToolsApi,
+        content::AdminContentApi,
     );
     let apis = (public, webhooks, admin);
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))
@@ -110,6 +112,7 @@ pub fn routes(app: App) -> impl Endpoint {
         )
         .nest("/docs", docs)
         .at("/healthz", healthz)
+        .at("/uploads/*path", content::serve_upload)
         .at("/metrics", metrics_handler)
         .at(
             "/",

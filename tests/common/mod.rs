@@ -84,6 +84,7 @@ impl TestApp {
             .merge(Serialized::default("digiflazz.base_url", digiflazz.url.clone()))
             .merge(Serialized::default("digiflazz.timeout_secs", 2))
             .merge(Serialized::default("database.queue_path", dir.path().join("queue.db")))
+            .merge(Serialized::default("storage.uploads_dir", dir.path().join("uploads")))
             .merge(Serialized::default("tripay.api_key", tripay_cfg.api_key.clone()))
             .merge(Serialized::default("tripay.private_key", tripay_cfg.private_key.clone()))
             .merge(Serialized::default("tripay.merchant_code", tripay_cfg.merchant_code.clone()))
