@@ -25,6 +25,64 @@ pub struct Config {
     pub notifications: NotificationsConfig,
     pub wallet: WalletConfig,
     pub storage: StorageConfig,
+    pub smtp: SmtpConfig,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    /// Plain SMTP (a local relay).
+    None,
+    /// STARTTLS, usually port 587.
+    Starttls,
+    /// TLS from the start, usually port 465.
+    Tls,
+}
+
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// Empty: e-mails are written to the log instead of sent.
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    #[serde(deserialize_with = "lenient_string")]
+    pub username: String,
+    #[serde(deserialize_with = "lenient_string")]
+    pub password: String,
+    pub from: String,
+    /// The front end's reset page; `{token}` is replaced by the reset token.
+    pub reset_url: String,
+    /// Minutes a reset link stays valid.
+    pub reset_ttl_minutes: u64,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        Self {
+            host: String::new(),
+            port: 587,
+            security: SmtpSecurity::Starttls,
+            username: String::new(),
+            password: String::new(),
+            from: "lapak <no-reply@localhost>".into(),
+            reset_url: "http://localhost:3000/reset-password?token={token}".into(),
+            reset_ttl_minutes: 60,
+        }
+    }
+}
+
+impl fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("username", &self.username)
+            .field("password", &mask(&self.password))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -298,3 +298,104 @@ async fn profile_password_and_soft_delete() {
     // The address is free again.
     t.register("care@example.com", "081300004444").await;
 }
+
+/// A minimal SMTP server on 127.0.0.1 that keeps every message it receives.
+async fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mails: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let store = mails.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut in_data = false;
+                let mut data = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            store.lock().unwrap().push(std::mem::take(&mut data));
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, mails)
+}
+
+#[tokio::test]
+async fn forgot_and_reset_password_by_email() {
+    let (port, mails) = smtp_sink().await;
+    let t = TestApp::spawn_with(|f| {
+        f.merge(Serialized::default("smtp.host", "127.0.0.1"))
+            .merge(Serialized::default("smtp.port", port))
+            .merge(Serialized::default("smtp.security", "none"))
+            .merge(Serialized::default("smtp.from", "Toko <no-reply@toko.example>"))
+            .merge(Serialized::default("smtp.reset_url", "http://fe/r?t={token}"))
+    })
+    .await;
+    let (old_token, _) = t.register("lupa@example.com", "081400001111").await;
+
+    // No enumeration: the same answer for an unknown address, and no mail for it.
+    let known = t.post("/api/v1/auth/forgot-password", None, json!({"email": "lupa@example.com"})).await;
+    let unknown = t.post("/api/v1/auth/forgot-password", None, json!({"email": "nobody@example.com"})).await;
+    assert_eq!((known.status, unknown.status), (StatusCode::ACCEPTED, StatusCode::ACCEPTED));
+    assert_eq!(known.body, unknown.body);
+    let mut mail = String::new();
+    for _ in 0..100 {
+        if let Some(m) = mails.lock().unwrap().first() {
+            mail = m.clone();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(mail.contains("lupa@example.com"), "{mail}");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(mails.lock().unwrap().len(), 1, "nothing sent for the unknown address");
+    // Decode quoted-printable as a mail client would (soft breaks, =3D).
+    let qp = |m: &str| m.replace("=\n", "").replace("=3D", "=");
+    let mail = qp(&mail);
+    let token = regex::Regex::new(r"http://fe/r\?t=(lpk_[A-Za-z0-9]+)").unwrap().captures(&mail).expect("a link")[1]
+        .to_string();
+
+    // The link works once; every session ends.
+    let r = t.post("/api/v1/auth/reset-password", None, json!({"token": token, "password": "brand-new-1"})).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(t.get("/api/v1/me", Some(&old_token)).await.status, StatusCode::UNAUTHORIZED);
+    t.login("lupa@example.com", "brand-new-1").await;
+    let again = t.post("/api/v1/auth/reset-password", None, json!({"token": token, "password": "another-2"})).await;
+    assert_eq!((again.status, again.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("token")));
+    // Expired links fail too.
+    t.post("/api/v1/auth/forgot-password", None, json!({"email": "lupa@example.com"})).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    t.sql("UPDATE password_reset_tokens SET expires_at = '2000-01-01T00:00:00.000Z' WHERE used_at IS NULL").await;
+    let mail2 = qp(&mails.lock().unwrap().last().cloned().unwrap());
+    let token2 = regex::Regex::new(r"t=(lpk_[A-Za-z0-9]+)").unwrap().captures(&mail2).unwrap()[1].to_string();
+    assert_ne!(token2, token);
+    let r = t.post("/api/v1/auth/reset-password", None, json!({"token": token2, "password": "another-2"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -3,7 +3,7 @@
 use poem::{web::Data, Request};
 use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenApi};
 
-use super::model::{AccountDeletion, PasswordChange, ProfileUpdate};
+use super::model::{Accepted, AccountDeletion, ForgotPassword, PasswordChange, ProfileUpdate, ResetPassword};
 use super::{
     model::{
         AdminUser, AdminUserList, AdminUserUpdate, CustomerType, LoginRequest, Profile, RegisterRequest, Role,
@@ -40,6 +40,12 @@ pub enum Registered {
 }
 
 #[derive(ApiResponse)]
+pub enum ForgotAccepted {
+    #[oai(status = 202)]
+    Accepted(Json<Accepted>),
+}
+
+#[derive(ApiResponse)]
 pub enum NoContent {
     #[oai(status = 204)]
     Done,
@@ -66,6 +72,26 @@ impl AuthApi {
     async fn login(&self, app: Data<&App>, req: &Request, body: Json<LoginRequest>) -> ApiResult<Json<TokenResponse>> {
         let (ip, ua) = client(req);
         Ok(Json(service::login(&app, body.0, &ip, ua).await?))
+    }
+
+    /// Ask for a password reset link by e-mail. The answer is the same whether or not
+    /// the address has an account.
+    #[oai(path = "/forgot-password", method = "post")]
+    async fn forgot(&self, app: Data<&App>, req: &Request, body: Json<ForgotPassword>) -> ApiResult<ForgotAccepted> {
+        let (ip, _) = client(req);
+        service::forgot_password(&app, &body.0.email, &ip).await?;
+        Ok(ForgotAccepted::Accepted(Json(Accepted {
+            message: "if this address has an account, a reset link is on its way".into(),
+        })))
+    }
+
+    /// Set a new password with the token from the reset e-mail (once; it expires).
+    /// Every session of the account ends.
+    #[oai(path = "/reset-password", method = "post")]
+    async fn reset(&self, app: Data<&App>, body: Json<ResetPassword>) -> ApiResult<NoContent> {
+        let b = body.0;
+        service::reset_password(&app, &b.token, b.password).await?;
+        Ok(NoContent::Done)
     }
 
     /// Log out: the token used for this call stops working.

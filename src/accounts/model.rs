@@ -221,3 +221,22 @@ pub struct AccountDeletion {
     #[oai(validator(min_length = 1, max_length = 128))]
     pub password: String,
 }
+
+#[derive(Debug, Object)]
+pub struct ForgotPassword {
+    #[oai(validator(max_length = 255))]
+    pub email: String,
+}
+
+#[derive(Debug, Object)]
+pub struct ResetPassword {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub token: String,
+    #[oai(validator(min_length = 8, max_length = 128))]
+    pub password: String,
+}
+
+#[derive(Debug, Object)]
+pub struct Accepted {
+    pub message: String,
+}

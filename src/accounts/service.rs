@@ -395,6 +395,68 @@ pub async fn delete_account(app: &App, user: &AuthUser, b: super::model::Account
         .await
 }
 
+/// Starts a password reset. The answer never says whether the address exists (the
+/// work happens in the background, so neither does the timing).
+pub async fn forgot_password(app: &App, email: &str, ip: &str) -> ApiResult<()> {
+    Limits::check(&app.limits.login, format!("forgot:{ip}")).map_err(ApiError::too_many)?;
+    let Some(email) = normalize_email(email) else {
+        return Ok(());
+    };
+    let app = app.clone();
+    tokio::spawn(async move {
+        let ttl = app.config.smtp.reset_ttl_minutes as i64;
+        let e2 = email.clone();
+        let made = app
+            .db
+            .write(move |tx| -> ApiResult<Option<String>> {
+                let Some((u, _)) = repo::find_live_by_email(tx, &e2)? else { return Ok(None) };
+                if u.is_guest || u.status != super::model::UserStatus::Active {
+                    return Ok(None);
+                }
+                let (token, hash) = new_token();
+                tx.execute(
+                    "INSERT INTO password_reset_tokens (user_id, token_hash, expires_at) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![u.id, hash, ts(Utc::now() + Duration::minutes(ttl))],
+                )?;
+                Ok(Some(token))
+            })
+            .await;
+        if let Ok(Some(token)) = made {
+            let link = app.config.smtp.reset_url.replace("{token}", &token);
+            let body = format!(
+                "Halo,\n\nSeseorang meminta reset password untuk akun ini. Buka tautan berikut dalam {} menit:\n\n{link}\n\n\
+                 Jika bukan Anda, abaikan e-mail ini.\n",
+                app.config.smtp.reset_ttl_minutes
+            );
+            if let Err(e) = super::mail::send(&app.config.smtp, &email, "Reset password", body).await {
+                tracing::error!(error = %e, "password reset e-mail failed");
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Finishes a reset: the token works once, before it expires; every session ends.
+pub async fn reset_password(app: &App, token: &str, password: String) -> ApiResult<()> {
+    let hash = token_hash(token.trim());
+    let new_hash = hash_password(password).await?;
+    app.db
+        .write(move |tx| -> ApiResult<()> {
+            let row: Option<(i64, i64)> = rusqlite::OptionalExtension::optional(tx.query_row(
+                "SELECT id, user_id FROM password_reset_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
+                rusqlite::params![hash, ts(Utc::now())],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            ))?;
+            let (id, uid) = row.ok_or_else(|| ApiError::validation("token", "this reset link is invalid, used or expired"))?;
+            tx.execute("UPDATE password_reset_tokens SET used_at = ?2 WHERE id = ?1", rusqlite::params![id, ts(Utc::now())])?;
+            tx.execute("UPDATE users SET password = ?2, updated_at = ?3 WHERE id = ?1", rusqlite::params![uid, new_hash, ts(Utc::now())])?;
+            repo::revoke_all_tokens(tx, uid)?;
+            repo::log_activity(tx, Some(uid), "password.reset", Some("user"), Some(uid), "password reset by e-mail", None, None)?;
+            Ok(())
+        })
+        .await
+}
+
 /// `lapak create-admin`: creates the admin, or makes an existing account an admin with
 /// the new password. Returns (user id, created?).
 pub fn create_admin(db: &Db, email: &str, name: &str, password_hash: &str) -> Result<(i64, bool), DbError> {
