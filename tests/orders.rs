@@ -81,6 +81,10 @@ async fn guest_qris_purchase_completes_with_sn_and_notification() {
         "SELECT COUNT(*) FROM transaction_logs l JOIN transactions t ON t.id = l.transaction_id WHERE t.transaction_code = '{code}'"
     )).await;
     assert_eq!(logs, 3, "created, paid, success");
+    // Both upstream calls are in the activity log, without any secret.
+    assert_eq!(t.count("SELECT COUNT(*) FROM activity_logs WHERE action = 'upstream.tripay.create'").await, 1);
+    assert_eq!(t.count("SELECT COUNT(*) FROM activity_logs WHERE action = 'upstream.digiflazz.transaction'").await, 1);
+    assert_eq!(t.count("SELECT COUNT(*) FROM activity_logs WHERE meta_data LIKE '%demo-key%' OR meta_data LIKE '%test-private-key%'").await, 0);
     // The supplier cost is snapshotted for profit reports.
     assert_eq!(
         t.count(&format!("SELECT base_price FROM transactions WHERE transaction_code = '{code}'")).await,

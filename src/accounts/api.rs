@@ -141,6 +141,16 @@ impl MeApi {
     }
 }
 
+/// Orders of the admin's user list.
+#[derive(Debug, Clone, Copy, poem_openapi::Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum UserSort {
+    Newest,
+    Oldest,
+    Name,
+    Balance,
+}
+
 pub struct AdminUsersApi;
 
 #[OpenApi(prefix_path = "/admin/users", tag = "ApiTags::AdminUsers")]
@@ -159,6 +169,7 @@ impl AdminUsersApi {
         status: Query<Option<UserStatus>>,
         include_guests: Query<Option<bool>>,
         include_deleted: Query<Option<bool>>,
+        sort: Query<Option<UserSort>>,
         page: Query<Option<u32>>,
         per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<AdminUserList>> {
@@ -170,6 +181,12 @@ impl AdminUsersApi {
             status: status.0,
             include_guests: include_guests.0.unwrap_or(false),
             include_deleted: include_deleted.0.unwrap_or(false),
+            sort: sort.0.map(|s| match s {
+                UserSort::Newest => "newest",
+                UserSort::Oldest => "oldest",
+                UserSort::Name => "name",
+                UserSort::Balance => "balance",
+            }),
         };
         let (rows, total) =
             app.db.run(move |c| -> ApiResult<_> { Ok(repo::list_users(c, &filter, pr.limit(), pr.offset())?) }).await?;

@@ -203,6 +203,8 @@ pub struct UserFilter {
     pub status: Option<UserStatus>,
     pub include_guests: bool,
     pub include_deleted: bool,
+    /// `newest` (default), `oldest`, `name` or `balance` (highest first).
+    pub sort: Option<&'static str>,
 }
 
 /// Admin list: whitelisted filters only, newest first.
@@ -247,7 +249,13 @@ pub fn list_users(
     let sql = format!(
         "SELECT {cols}, COALESCE(b.balance, 0), (SELECT COUNT(*) FROM users r WHERE r.referred_by = u.id)
          FROM users u LEFT JOIN balances b ON b.user_id = u.id
-         {where_sql} ORDER BY u.id DESC LIMIT ?{l} OFFSET ?{o}",
+         {where_sql} ORDER BY {order} LIMIT ?{l} OFFSET ?{o}",
+        order = match f.sort {
+            Some("oldest") => "u.id ASC",
+            Some("name") => "u.name COLLATE NOCASE ASC, u.id",
+            Some("balance") => "COALESCE(b.balance, 0) DESC, u.id DESC",
+            _ => "u.id DESC",
+        },
         cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "),
         l = n + 1,
         o = n + 2,

@@ -83,6 +83,7 @@ pub async fn run(app: &App, transaction_id: i64) -> Result<(), DbError> {
 
     let callback_url =
         Some(format!("{}/api/v1/webhooks/digiflazz", app.config.server.public_url.trim_end_matches('/')));
+    let started = std::time::Instant::now();
     let answer = app
         .digiflazz
         .topup(&TopupRequest {
@@ -93,6 +94,7 @@ pub async fn run(app: &App, transaction_id: i64) -> Result<(), DbError> {
             callback_url,
         })
         .await;
+    let ms = started.elapsed().as_millis() as i64;
     let source = if c.attempt == 1 { Source::Topup } else { Source::Recheck };
     let min_gap = app.config.orders.recheck_min_secs.max(1) as i64;
     let max_rechecks = app.config.orders.max_rechecks as i64;
@@ -101,6 +103,13 @@ pub async fn run(app: &App, transaction_id: i64) -> Result<(), DbError> {
         .db
         .write(move |tx| -> Result<_, DbError> {
             let applied = fulfilment::apply(tx, &answer, source)?;
+            crate::orders::service::upstream_log(
+                tx,
+                "upstream.digiflazz.transaction",
+                transaction_id,
+                &serde_json::json!({"ref_id": answer.ref_id, "kind": source.as_str(), "status": answer.status.as_str(),
+                                    "rc": answer.rc, "message": answer.message, "ms": ms}),
+            )?;
             let now = Utc::now();
             let next = match &applied {
                 Applied::StillPending { .. } => {

@@ -433,7 +433,10 @@ pub async fn attach_payment(
         return_url,
         expires_at_unix: Some(expires.timestamp()),
     };
-    match app.tripay.create(&new_payment).await {
+    let started = std::time::Instant::now();
+    let created = app.tripay.create(&new_payment).await;
+    let ms = started.elapsed().as_millis() as i64;
+    match created {
         Ok(p) => {
             let fee = p.fee_customer.max(0);
             let total = amount + fee;
@@ -471,6 +474,8 @@ pub async fn attach_payment(
                         "UPDATE transactions SET admin_fee = ?2, total_price = product_price - discount_amount + ?2 WHERE id = ?1",
                         params![order_id, fee],
                     )?;
+                    upstream_log(tx, "upstream.tripay.create", order_id, &json!({"ok": true, "method": method, "amount": amount,
+                                 "fee": fee, "ms": ms}))?;
                     Ok(())
                 })
                 .await?;
@@ -490,6 +495,7 @@ pub async fn attach_payment(
                     )?;
                     vouchers::release(tx, order_id, &now_s)?;
                     repo::log(tx, order_id, "pending", "failed", &r, None, None)?;
+                    upstream_log(tx, "upstream.tripay.create", order_id, &json!({"ok": false, "error": r, "ms": ms}))?;
                     Ok(())
                 })
                 .await?;
@@ -500,6 +506,21 @@ pub async fn attach_payment(
             .with_details(json!({"transaction_code": code})))
         }
     }
+}
+
+/// Records a call to Tripay or Digiflazz in the activity log, inside the transaction
+/// that stores its result. Only lapak's own facts go in: never a key or a signature.
+pub fn upstream_log(
+    tx: &rusqlite::Connection,
+    action: &str,
+    order_id: i64,
+    meta: &serde_json::Value,
+) -> Result<(), DbError> {
+    tx.execute(
+        "INSERT INTO activity_logs (action, model_type, model_id, description, meta_data) VALUES (?1, 'transaction', ?2, ?3, ?4)",
+        params![action, order_id, action, meta.to_string()],
+    )?;
+    Ok(())
 }
 
 /// The guest user for an e-mail: reused, or created. A registered member's address must
