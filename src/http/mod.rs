@@ -271,6 +271,17 @@ fn client_ip(req: &Request, trust_proxy: bool) -> String {
     }
 }
 
+/// The HTTP client for calls to Digiflazz and Tripay: a whole-call timeout, a shorter
+/// connect timeout, lapak's user agent.
+pub fn outbound_client(timeout_secs: u64) -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(timeout_secs))
+        .connect_timeout(Duration::from_secs(timeout_secs.min(10)))
+        .user_agent(concat!("lapak/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .expect("a reqwest client with these settings always builds")
+}
+
 /// Binds the configured address.
 pub async fn bind(addr: &str) -> std::io::Result<impl Acceptor> {
     TcpListener::bind(addr.to_string()).into_acceptor().await

@@ -5,8 +5,6 @@
 pub mod simulator;
 pub mod wire;
 
-use std::time::Duration;
-
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -124,12 +122,7 @@ impl std::fmt::Debug for TripayClient {
 
 impl TripayClient {
     pub fn new(cfg: &TripayConfig) -> Self {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(cfg.timeout_secs))
-            .connect_timeout(Duration::from_secs(cfg.timeout_secs.min(10)))
-            .user_agent(concat!("lapak/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .expect("reqwest client builds");
+        let http = crate::http::outbound_client(cfg.timeout_secs);
         Self {
             http,
             base: cfg.base_url.trim_end_matches('/').to_string(),
