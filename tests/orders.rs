@@ -662,3 +662,34 @@ async fn the_admin_sees_everything_about_an_order_and_acts_on_it() {
     let (cust, _) = t.register("c@example.com", "081288889999").await;
     assert_eq!(t.get("/api/v1/admin/transactions", Some(&cust)).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn the_admin_sees_the_job_queue_and_can_retry() {
+    let (t, admin) = setup().await;
+    let item = t.item_id("xld10").await;
+    let order = buy(&t, guest(item, "087800001230", "QRIS"), None).await;
+    let code = order["transaction_code"].as_str().unwrap().to_string();
+    t.pay(&code).await;
+    assert_eq!(t.wait_status(&code, "success").await, "success");
+    let mut jobs = Value::Null;
+    for _ in 0..50 {
+        jobs = t.get("/api/v1/admin/jobs", Some(&admin)).await.body;
+        if jobs["data"][0]["status"] == "Done" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(jobs["data"][0]["transaction_code"], code.as_str(), "{jobs}");
+    assert_eq!(jobs["data"][0]["status"], "Done");
+    assert!(jobs["counts"].as_array().unwrap().iter().any(|c| c["status"] == "Done" && c["count"] == 1));
+    let id = jobs["data"][0]["id"].as_str().unwrap().to_string();
+    // A retry of a finished order only checks it again: nothing is bought twice.
+    let r = t.post(&format!("/api/v1/admin/jobs/{id}/retry"), Some(&admin), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(t.digiflazz.handle.purchases(), 1);
+    assert_eq!(t.get("/api/v1/admin/jobs/nope/retry", Some(&admin)).await.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(t.post("/api/v1/admin/jobs/nope/retry", Some(&admin), json!({})).await.status, StatusCode::NOT_FOUND);
+    let (cust, _) = t.register("j@example.com", "081277770000").await;
+    assert_eq!(t.get("/api/v1/admin/jobs", Some(&cust)).await.status, StatusCode::FORBIDDEN);
+}

@@ -26,8 +26,8 @@ use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
 use crate::{
-    accounts, admin, app::App, catalog, content, error, notifications, orders, payments, reports, settings, supplier,
-    utility, vouchers, wallet,
+    accounts, admin, app::App, catalog, content, error, jobs, notifications, orders, payments, reports, settings,
+    supplier, utility, vouchers, wallet,
 };
 
 /// The id of the current request (also sent back as `X-Request-Id`).
@@ -67,6 +67,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         reports::ReportsApi,
         admin::AdminToolsApi,
         content::AdminContentApi,
+        jobs::api::AdminJobsApi,
     );
     let apis = (public, webhooks, admin);
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))

@@ -39,6 +39,11 @@ impl Jobs {
         self.wake.notify_one();
     }
 
+    /// The queue's own database (for the admin's job list).
+    pub fn pool(&self) -> Option<&apalis_sqlite::SqlitePool> {
+        self.storage.get().map(|s| s.pool())
+    }
+
     pub fn started(&self) -> bool {
         self.storage.initialized()
     }
