@@ -158,3 +158,27 @@ async fn cors_allows_configured_origins_only() {
     let other = t.client.get(t.url("/api/v1/products")).header("origin", "http://evil.example").send().await.unwrap();
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn every_admin_route_refuses_guests_and_customers() {
+    let t = TestApp::spawn().await;
+    let (customer, _) = t.register("walker@example.com", "081255550000").await;
+    let spec = t.get("/openapi.json", None).await.body;
+    let mut walked = 0;
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/v1/admin/") {
+            continue;
+        }
+        let concrete = regex::Regex::new(r"\{[^}]+\}").unwrap().replace_all(path, "1").to_string();
+        for method in ops.as_object().unwrap().keys() {
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = if matches!(method.as_str(), "post" | "put" | "patch") { Some(json!({})) } else { None };
+            let guest = t.call(m.clone(), &concrete, None, body.clone()).await;
+            assert_eq!(guest.status, StatusCode::UNAUTHORIZED, "{method} {path} as a guest: {}", guest.body);
+            let cust = t.call(m, &concrete, Some(&customer), body).await;
+            assert_eq!(cust.status, StatusCode::FORBIDDEN, "{method} {path} as a customer: {}", cust.body);
+            walked += 1;
+        }
+    }
+    assert!(walked >= 60, "walked {walked} admin operations");
+}

@@ -2,6 +2,8 @@
 //! any role and tier, user statistics, bulk price edits; and the customer's own
 //! analytics.
 
+pub mod console;
+
 use poem::{web::Data, Request};
 use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, Object, OpenApi};
 use rusqlite::{params, types::Value};
@@ -119,6 +121,37 @@ pub enum UserCreated {
 
 fn ip(req: &Request) -> Option<String> {
     req.data::<ClientIp>().map(|c| c.0.clone())
+}
+
+#[derive(Debug, Object)]
+pub struct SystemInfo {
+    pub version: String,
+    /// Running against the built-in Digiflazz simulator.
+    pub digiflazz_demo: bool,
+    /// Running against the built-in Tripay simulator.
+    pub tripay_demo: bool,
+    /// The effective configuration, secrets masked.
+    pub config: serde_json::Value,
+    pub payment_channels: Vec<crate::payments::model::PaymentChannel>,
+}
+
+/// Secrets in the configuration, replaced by `********` when set.
+const SECRET_KEYS: [&str; 5] = ["api_key", "private_key", "webhook_secret", "password", "secret"];
+
+fn masked(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(sections) = v.as_object_mut() {
+        for section in sections.values_mut() {
+            if let Some(keys) = section.as_object_mut() {
+                for (k, val) in keys.iter_mut() {
+                    let secret = SECRET_KEYS.iter().any(|s| k == s || k.ends_with(&format!("_{s}")));
+                    if secret && val.as_str().is_some_and(|s| !s.is_empty()) {
+                        *val = serde_json::Value::String("********".into());
+                    }
+                }
+            }
+        }
+    }
+    v
 }
 
 pub struct AdminToolsApi;
@@ -396,6 +429,34 @@ impl AdminToolsApi {
             })
             .await?;
         Ok(Json(BulkResult { updated: n }))
+    }
+
+    /// Version, demo mode, the effective configuration (secrets masked) and the payment
+    /// channels with their fees.
+    #[oai(path = "/system", method = "get")]
+    async fn system(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<SystemInfo>> {
+        let channels = crate::payments::service::channels(&app).await.unwrap_or_default();
+        Ok(Json(SystemInfo {
+            version: env!("CARGO_PKG_VERSION").into(),
+            digiflazz_demo: app.config.digiflazz.username == "demo"
+                && app.config.digiflazz.base_url.starts_with("http://127.0.0.1"),
+            tripay_demo: app.demo_tripay.get().is_some(),
+            config: masked(serde_json::to_value(&app.config).unwrap_or_default()),
+            payment_channels: channels
+                .into_iter()
+                .map(|c| crate::payments::model::PaymentChannel {
+                    fee: None,
+                    total: None,
+                    available: c.active,
+                    code: c.code,
+                    name: c.name,
+                    group: c.group,
+                    icon_url: c.icon_url,
+                    min_amount: c.min_amount,
+                    max_amount: c.max_amount,
+                })
+                .collect(),
+        }))
     }
 
     /// The users who registered with this user's referral code.

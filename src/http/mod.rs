@@ -114,6 +114,8 @@ pub fn routes(app: App) -> impl Endpoint {
         .nest("/docs", docs)
         .at("/healthz", healthz)
         .at("/uploads/*path", content::serve_upload)
+        .at("/admin", admin::console::serve)
+        .at("/admin/*path", admin::console::serve)
         .at("/metrics", metrics_handler)
         .at(
             "/",
