@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test of lapak: the Rust unit and integration tests (they start the real
-# app on temporary databases against fake upstreams on 127.0.0.1).
+# Runs every test of lapak:
+#  1. the Rust unit and integration tests (they start the real app on temporary
+#     databases against fake upstreams on 127.0.0.1, and run the built binary);
+#  2. the admin console's browser tests: Playwright (npm playwright-core) driving
+#     Debian's Chromium against the real binary in demo mode.
+# Chromium and the npm package are installed when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,4 +13,21 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
-cargo test --locked --all-targets
+cargo test --locked
+
+# --- browser tests ---------------------------------------------------------------------
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+if [ ! -x /usr/bin/chromium ]; then
+    echo "installing Debian's chromium for the browser tests"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+if ! command -v node >/dev/null 2>&1; then
+    echo "installing node.js for the browser tests"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+fi
+LAPAK_BIN="$PWD/target/debug/lapak" node --test tests/e2e/admin.test.mjs

@@ -122,7 +122,7 @@ function barChart(points, valueKey, label) {
     r.setAttribute('fill', '#0f766e');
     const t = document.createElementNS(ns, 'title'); t.textContent = `${p.key}: ${valueKey === 'count' ? p[valueKey] : rupiah(p[valueKey])}`; r.append(t);
     svg.append(r);
-    if (points.length <= 14) {
+    if (points.length <= 14 || i % 5 === points.length % 5) {
       const lab = document.createElementNS(ns, 'text');
       lab.setAttribute('x', pad + i * bw + bw / 2); lab.setAttribute('y', hgt + 14); lab.setAttribute('font-size', '10');
       lab.setAttribute('text-anchor', 'middle'); lab.setAttribute('fill', '#6b7280'); lab.textContent = String(p.key).slice(5);
@@ -132,12 +132,24 @@ function barChart(points, valueKey, label) {
   return svg;
 }
 
+/** The last `days` Jakarta dates, each with its bucket or zeros (a chart shows quiet days too). */
+function fillDays(points, days) {
+  const byKey = new Map(points.map((p) => [p.key, p]));
+  const out = [];
+  const now = Date.now() + 7 * 3600 * 1000; // Asia/Jakarta is UTC+7 all year
+  for (let i = days - 1; i >= 0; i--) {
+    const key = new Date(now - i * 86400000).toISOString().slice(0, 10);
+    out.push(byKey.get(key) || { key, count: 0, revenue: 0, profit: 0 });
+  }
+  return out;
+}
+
 function stat(label, value, extra) {
   return h('div', { class: 'card stat' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value), extra || null);
 }
 
 const main = () => document.getElementById('main');
-function render(...nodes) { main().replaceChildren(...nodes); }
+function render(...nodes) { main().replaceChildren(...nodes.flat().filter((n) => n !== null && n !== undefined && n !== false)); }
 
 // ---- pages ---------------------------------------------------------------------------
 
@@ -162,8 +174,8 @@ const pages = {
         stat('Failed jobs', h('a', { href: '#/jobs' }, String(failedJobs))),
         stat('New users, 30 days', String(month.new_users))),
       h('div', { class: 'two' },
-        h('div', {}, h('h2', {}, 'Revenue per day (30 days)'), barChart(month.daily, 'revenue', 'revenue per day')),
-        h('div', {}, h('h2', {}, 'Orders per day (30 days)'), barChart(month.daily, 'count', 'orders per day'))),
+        h('div', {}, h('h2', {}, 'Revenue per day (30 days)'), barChart(fillDays(month.daily, 30), 'revenue', 'revenue per day')),
+        h('div', {}, h('h2', {}, 'Orders per day (30 days)'), barChart(fillDays(month.daily, 30), 'count', 'orders per day'))),
       h('div', { class: 'two' },
         h('div', {}, h('h2', {}, 'Orders by status (30 days)'), table([{ label: 'Status', render: (r) => badge(r.key) }, { label: 'Orders', key: 'count', num: true }], month.orders_by_status)),
         h('div', {}, h('h2', {}, 'Top products (30 days)'), table([{ label: 'Product', key: 'key' }, { label: 'Sold', key: 'count', num: true }, { label: 'Revenue', num: true, render: (r) => rupiah(r.revenue) }], month.top_products))));
