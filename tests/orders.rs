@@ -624,6 +624,10 @@ async fn the_admin_sees_everything_about_an_order_and_acts_on_it() {
     let found = t.get(&format!("/api/v1/admin/transactions?search={}", &ok_code[3..10]), Some(&admin)).await;
     assert_eq!(found.body["meta"]["total"], 1);
     assert_eq!(t.get("/api/v1/admin/transactions?search=BRIVA", Some(&admin)).await.body["meta"]["total"], 1);
+    let oldest = t.get("/api/v1/admin/transactions?sort=oldest", Some(&admin)).await;
+    assert_eq!(oldest.body["data"][0]["transaction_code"], ok_code.as_str());
+    let newest = t.get("/api/v1/admin/transactions?sort=newest", Some(&admin)).await;
+    assert_ne!(newest.body["data"][0]["transaction_code"], ok_code.as_str());
 
     let d = t.get(&format!("/api/v1/admin/transactions/{ok_code}"), Some(&admin)).await;
     assert_eq!(d.status, StatusCode::OK);

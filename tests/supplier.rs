@@ -249,6 +249,14 @@ async fn sync_keeps_admin_edits_and_unlists_what_disappeared() {
     assert!(item(&public.body, "ml172").is_none());
     let tsel = t.get("/api/v1/products/slug/telkomsel-pulsa", None).await;
     assert!(item(&tsel.body, "tsel5").is_none());
+    // The admin can list products with nothing orderable left.
+    t.sql(
+        "UPDATE product_items SET is_active = 0 WHERE product_id = (SELECT id FROM products WHERE slug = 'free-fire')",
+    )
+    .await;
+    let dead = t.get("/api/v1/admin/products?orderable=false", Some(&admin)).await;
+    assert_eq!(dead.body["meta"]["total"], 1, "{}", dead.body);
+    assert_eq!(dead.body["data"][0]["slug"], "free-fire");
     let _ = ml5;
 }
 

@@ -239,7 +239,7 @@ const pages = {
 
   async products(params) {
     const q = new URLSearchParams({ page: params.get('page') || 1, per_page: 25 });
-    for (const k of ['search', 'category_id', 'brand', 'is_active']) if (params.get(k)) q.set(k, params.get(k));
+    for (const k of ['search', 'category_id', 'brand', 'is_active', 'orderable']) if (params.get(k)) q.set(k, params.get(k));
     const [list, cats] = await Promise.all([api('GET', `/admin/products?${q}`), api('GET', '/admin/categories')]);
     const sync = h('button', { id: 'sync-now', onclick: async () => {
       const s = await run(() => api('POST', '/admin/products/sync'));
@@ -252,6 +252,7 @@ const pages = {
         h('label', {}, 'Category', h('select', { name: 'category_id' }, h('option', { value: '' }, 'any'), cats.map((c) => h('option', { value: c.id, selected: params.get('category_id') == c.id }, c.name)))),
         h('label', {}, 'Brand', h('input', { name: 'brand', value: params.get('brand') || '' })),
         h('label', {}, 'Active', h('select', { name: 'is_active' }, ['', 'true', 'false'].map((v) => h('option', { value: v, selected: params.get('is_active') === v }, v || 'any')))),
+        h('label', {}, 'Orderable', h('select', { name: 'orderable' }, ['', 'true', 'false'].map((v) => h('option', { value: v, selected: params.get('orderable') === v }, v || 'any')))),
         h('button', {}, 'Filter'), sync),
       table([{ label: 'Product', key: 'name' }, { label: 'Category', render: (r) => r.category.name }, { label: 'Brand', key: 'brand' }, { label: 'Type', key: 'type' },
         { label: 'Items', key: 'item_count', num: true }, { label: 'Active', render: (r) => badge(r.is_active ? 'active' : 'inactive') }],
@@ -388,15 +389,21 @@ const pages = {
     const clean = (v) => { for (const k of Object.keys(v)) if (v[k] === null || v[k] === '') delete v[k]; return v; };
     const create = async () => { const v = await dialog('New voucher', form()); if (v) { await run(() => api('POST', '/admin/vouchers', clean(v)), 'Voucher created'); pages.vouchers(); } };
     const edit = async (r) => {
-      const usages = await api('GET', `/admin/vouchers/${r.id}/usages`);
-      const v = await dialog(`${r.code}: ${usages.length} use(s)`, form(r).filter((f) => f.name !== 'code'));
+      const v = await dialog(`Edit ${r.code}`, form(r).filter((f) => f.name !== 'code'));
       if (v) { await run(() => api('PATCH', `/admin/vouchers/${r.id}`, clean(v)), 'Voucher saved'); pages.vouchers(); }
+    };
+    const usages = async (r) => {
+      const rows = await api('GET', `/admin/vouchers/${r.id}/usages`);
+      document.getElementById('usages').replaceChildren(h('h2', {}, `Uses of ${r.code}`),
+        table([{ label: 'When', render: (u) => jakarta(u.created_at) }, { label: 'User', key: 'user_email' }, { label: 'Order', render: (u) => h('a', { href: `#/order/${u.transaction_code}` }, u.transaction_code) },
+          { label: 'Discount', num: true, render: (u) => rupiah(u.discount_amount) }, { label: 'Released', render: (u) => u.released_at ? 'yes (order not paid)' : '' }], rows));
     };
     render(h('h1', {}, 'Vouchers'), h('div', { class: 'actions' }, h('button', { id: 'new-voucher', onclick: create }, 'New voucher')),
       table([{ label: 'Code', key: 'code' }, { label: 'Name', key: 'name' }, { label: 'Discount', render: (r) => r.type === 'percentage' ? `${r.value} %` : rupiah(r.value) },
         { label: 'Used', num: true, render: (r) => `${r.usage_count}${r.usage_limit != null ? ' / ' + r.usage_limit : ''}` }, { label: 'For', key: 'customer_type' },
-        { label: 'Active', render: (r) => r.is_active ? h('button', { class: 'secondary', onclick: async (e) => { e.stopPropagation(); await run(() => api('DELETE', `/admin/vouchers/${r.id}`), 'Deactivated'); pages.vouchers(); } }, 'Deactivate') : badge('inactive') }],
-      list, edit));
+        { label: 'Active', render: (r) => r.is_active ? h('button', { class: 'secondary', onclick: async (e) => { e.stopPropagation(); await run(() => api('DELETE', `/admin/vouchers/${r.id}`), 'Deactivated'); pages.vouchers(); } }, 'Deactivate') : badge('inactive') },
+        { label: '', render: (r) => h('button', { class: 'secondary', onclick: (e) => { e.stopPropagation(); usages(r); } }, 'Uses') }],
+      list, edit), h('div', { id: 'usages' }));
   },
 
   async banners() {

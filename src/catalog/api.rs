@@ -369,6 +369,8 @@ impl AdminCatalogApi {
         brand: Query<Option<String>>,
         #[oai(name = "type")] kind: Query<Option<String>>,
         is_active: Query<Option<bool>>,
+        /// Only products with (true) or without (false) an orderable item.
+        orderable: Query<Option<bool>>,
         search: Query<Option<String>>,
         page: Query<Option<u32>>,
         per_page: Query<Option<u32>>,
@@ -379,6 +381,7 @@ impl AdminCatalogApi {
             brand: brand.0,
             kind: kind.0,
             is_active: is_active.0,
+            orderable: orderable.0,
             search: search.0,
             ..Default::default()
         };

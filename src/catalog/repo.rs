@@ -215,6 +215,8 @@ pub struct ProductFilter {
     /// Public lists: only active products in active categories.
     pub public: bool,
     pub is_active: Option<bool>,
+    /// Admin: only products with (true) or without (false) an orderable item.
+    pub orderable: Option<bool>,
 }
 
 pub fn list_products(
@@ -234,6 +236,11 @@ pub fn list_products(
     if let Some(a) = f.is_active {
         clauses.push("p.is_active = ?{n}");
         args.push(Value::Integer(a as i64));
+    }
+    match f.orderable {
+        Some(true) => clauses.push("EXISTS (SELECT 1 FROM product_items i WHERE i.product_id = p.id AND i.is_active = 1 AND i.stock_status = 'available' AND i.supplier_available = 1)"),
+        Some(false) => clauses.push("NOT EXISTS (SELECT 1 FROM product_items i WHERE i.product_id = p.id AND i.is_active = 1 AND i.stock_status = 'available' AND i.supplier_available = 1)"),
+        None => {}
     }
     if let Some(s) = &f.category_slug {
         clauses.push("c.slug = ?{n}");

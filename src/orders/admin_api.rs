@@ -161,6 +161,16 @@ fn filters(
     (c, a)
 }
 
+/// Orders of the admin's order list.
+#[derive(Debug, Clone, Copy, poem_openapi::Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum OrderSort {
+    Newest,
+    Oldest,
+    TotalDesc,
+    TotalAsc,
+}
+
 pub struct AdminOrdersApi;
 
 #[OpenApi(prefix_path = "/admin/transactions", tag = "ApiTags::AdminOrders")]
@@ -180,9 +190,16 @@ impl AdminOrdersApi {
         search: Query<Option<String>>,
         from: Query<Option<String>>,
         to: Query<Option<String>>,
+        sort: Query<Option<OrderSort>>,
         page: Query<Option<u32>>,
         per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<AdminOrderList>> {
+        let order_by = match sort.0.unwrap_or(OrderSort::Newest) {
+            OrderSort::Newest => "t.id DESC",
+            OrderSort::Oldest => "t.id ASC",
+            OrderSort::TotalDesc => "t.total_price DESC, t.id DESC",
+            OrderSort::TotalAsc => "t.total_price ASC, t.id DESC",
+        };
         let pr = PageRequest::new(page.0, per_page.0);
         let (c, mut a) = filters(
             status.0,
@@ -206,7 +223,7 @@ impl AdminOrdersApi {
                 a.push(pr.limit().into());
                 a.push(pr.offset().into());
                 let mut s = db.prepare(&format!(
-                    "SELECT t.id FROM transactions t {w} ORDER BY t.id DESC LIMIT ?{} OFFSET ?{}",
+                    "SELECT t.id FROM transactions t {w} ORDER BY {order_by} LIMIT ?{} OFFSET ?{}",
                     n + 1,
                     n + 2
                 ))?;

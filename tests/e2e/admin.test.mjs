@@ -148,6 +148,8 @@ test('create a voucher', async () => {
   await page.fill('#dialog input[name=value]', '1500');
   await page.click('#dialog button[value=ok]');
   await page.waitForSelector('td:text("E2EHEMAT")');
+  await page.locator('tr', { hasText: 'E2EHEMAT' }).locator('text=Uses').click();
+  await page.waitForSelector('#usages h2:text("Uses of E2EHEMAT")');
   await shot('vouchers');
   const list = (await api('GET', '/admin/vouchers', undefined, adminToken)).body;
   const v = list.find((x) => x.code === 'E2EHEMAT');
