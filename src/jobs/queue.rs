@@ -7,7 +7,7 @@
 //! apalis' own settings (its setup turns `synchronous` off): a job it loses is found
 //! again by the sweep, and the job is idempotent.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use apalis::prelude::*;
 use apalis_sqlite::{Config as QueueConfig, SqliteStorage};
@@ -42,10 +42,6 @@ impl Jobs {
     /// The queue's own database (for the admin's job list).
     pub fn pool(&self) -> Option<&apalis_sqlite::SqlitePool> {
         self.storage.get().map(|s| s.pool())
-    }
-
-    pub fn started(&self) -> bool {
-        self.storage.initialized()
     }
 
     /// Queues a job (used by the dispatcher and the re-check sweep).
@@ -181,5 +177,3 @@ pub async fn prune(app: &App, keep_days: i64) -> Result<u64, String> {
             .map_err(|e| e.to_string())?;
     Ok(done.rows_affected())
 }
-
-pub type SharedJobs = Arc<Jobs>;
