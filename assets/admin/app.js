@@ -458,7 +458,7 @@ const pages = {
         h('label', {}, 'Per', h('select', { name: 'group_by' }, ['day', 'week', 'month'].map((v) => h('option', { value: v, selected: by === v }, v)))),
         h('button', {}, 'Show'), h('button', { type: 'button', class: 'secondary', onclick: csv }, 'Export CSV')),
       h('div', { class: 'grid' }, stat('Revenue', rupiah(sales.totals.revenue)), stat('Profit', rupiah(sales.totals.profit)), stat('Orders', String(sales.totals.orders)), stat('Success rate', sales.totals.success_rate + ' %')),
-      barChart(sales.rows, 'revenue', 'revenue'),
+      barChart(by === 'day' && !from && !to ? fillDays(sales.rows, 30) : sales.rows, 'revenue', 'revenue'),
       h('h2', {}, 'Sales'), table([{ label: 'Period', key: 'key' }, ...money], sales.rows),
       h('div', { class: 'two' }, h('div', {}, h('h2', {}, 'Products'), table([{ label: 'Product', key: 'key' }, ...money], products.rows)),
         h('div', {}, h('h2', {}, 'Customers'), table([{ label: 'Customer', key: 'key' }, ...money], users.rows))),
