@@ -446,8 +446,10 @@ impl Config {
             }
             None => figment = figment.merge(Toml::file("config.toml")),
         }
-        // LAPAK_CONFIG names the file (see the CLI), it is not a key.
-        figment = figment.merge(Env::prefixed("LAPAK_").split("__").ignore(&["config"]));
+        // Only LAPAK_<SECTION>__<KEY> variables are configuration: a single-word LAPAK_*
+        // variable (LAPAK_CONFIG names the file; tools set others) is not a key. A
+        // misspelt section or key is still refused by deny_unknown_fields.
+        figment = figment.merge(Env::prefixed("LAPAK_").filter(|k| k.as_str().contains("__")).split("__"));
         Self::from_figment(figment)
     }
 

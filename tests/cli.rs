@@ -85,6 +85,13 @@ fn a_bad_config_value_is_one_clear_line() {
     let o = lapak(dir.path(), &["--config", "nope.toml", "migrate"], &[], None);
     assert_eq!(o.status.code(), Some(2));
 
+    // A misspelt section is refused; a single-word LAPAK_ variable is not configuration.
+    let o = lapak(dir.path(), &["migrate"], &[("LAPAK_SEVRER__PORT", "9000")], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).1.contains("sevrer"), "{}", text(&o).1);
+    let o = lapak(dir.path(), &["migrate"], &[("LAPAK_BIN", "/somewhere/lapak")], None);
+    assert!(o.status.success(), "{}", text(&o).1);
+
     // Half-set credentials.
     let o = lapak(dir.path(), &["migrate"], &[("LAPAK_DIGIFLAZZ__USERNAME", "shop")], None);
     let (_, err) = text(&o);

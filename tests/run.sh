@@ -30,4 +30,4 @@ fi
 if [ ! -d tests/e2e/node_modules/playwright-core ]; then
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
-LAPAK_BIN="$PWD/target/debug/lapak" node --test tests/e2e/admin.test.mjs
+E2E_LAPAK_BIN="$PWD/target/debug/lapak" node --test tests/e2e/admin.test.mjs

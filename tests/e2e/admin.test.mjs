@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = process.env.LAPAK_BIN || path.join(here, '..', '..', 'target', 'debug', 'lapak');
+const bin = process.env.E2E_LAPAK_BIN || path.join(here, '..', '..', 'target', 'debug', 'lapak');
 const artifacts = path.join(here, 'artifacts');
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
