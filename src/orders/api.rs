@@ -9,7 +9,7 @@ use poem_openapi::{
 
 use super::{
     model::{CancelRequest, CheckoutRequest, OrderList, OrderStatus, OrderView, TransactionType},
-    repo::{self, OrderFilter},
+    repo::OrderFilter,
     service,
 };
 use crate::{
@@ -102,18 +102,7 @@ impl OrdersApi {
             from: parse_bound("from", from.0, false)?,
             to: parse_bound("to", to.0, true)?,
         };
-        let (rows, total) = app
-            .db
-            .run(move |c| -> ApiResult<_> {
-                let (rows, total) = repo::list(c, &filter, pr.limit(), pr.offset())?;
-                let mut out = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let p = repo::payment_of(c, r.id)?;
-                    out.push(service::to_view(r, p));
-                }
-                Ok((out, total))
-            })
-            .await?;
+        let (rows, total) = app.db.run(move |c| service::list_views(c, &filter, pr.limit(), pr.offset())).await?;
         Ok(Json(OrderList { data: rows, meta: pr.meta(total) }))
     }
 

@@ -577,6 +577,22 @@ pub fn to_view(o: OrderRow, payment: Option<super::model::PaymentView>) -> Order
     }
 }
 
+/// A page of orders as views, with their payments.
+pub fn list_views(
+    c: &rusqlite::Connection,
+    filter: &repo::OrderFilter,
+    limit: i64,
+    offset: i64,
+) -> ApiResult<(Vec<OrderView>, i64)> {
+    let (rows, total) = repo::list(c, filter, limit, offset)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let p = repo::payment_of(c, r.id)?;
+        out.push(to_view(r, p));
+    }
+    Ok((out, total))
+}
+
 pub async fn view(app: &App, id: i64) -> ApiResult<OrderView> {
     app.db
         .run(move |c| -> ApiResult<_> {

@@ -228,9 +228,7 @@ impl ReportsApi {
             GroupBy::Week => "strftime('%Y-W%W', t.created_at, '+7 hours')".into(),
             GroupBy::Month => "strftime('%Y-%m', t.created_at, '+7 hours')".into(),
         };
-        report(&app, from, to, format!(
-            "SELECT {key}, COUNT(*), {REVENUE}, {PROFIT} FROM transactions t WHERE {SOLD} AND t.created_at >= ?1 AND t.created_at < ?2 GROUP BY 1 ORDER BY 1"
-        )).await
+        report(&app, from, to, sold_by(&key, "1")).await
     }
 
     /// Sales per product item.
@@ -243,9 +241,7 @@ impl ReportsApi {
         to: Query<Option<String>>,
     ) -> ApiResult<Json<Report>> {
         let (from, to) = range(from.0, to.0)?;
-        report(&app, from, to, format!(
-            "SELECT t.product_name, COUNT(*), {REVENUE}, {PROFIT} FROM transactions t WHERE {SOLD} AND t.created_at >= ?1 AND t.created_at < ?2 GROUP BY 1 ORDER BY 3 DESC"
-        )).await
+        report(&app, from, to, sold_by("t.product_name", "3 DESC")).await
     }
 
     /// Sales per customer (e-mail).
@@ -258,9 +254,7 @@ impl ReportsApi {
         to: Query<Option<String>>,
     ) -> ApiResult<Json<Report>> {
         let (from, to) = range(from.0, to.0)?;
-        report(&app, from, to, format!(
-            "SELECT t.contact_email, COUNT(*), {REVENUE}, {PROFIT} FROM transactions t WHERE {SOLD} AND t.created_at >= ?1 AND t.created_at < ?2 GROUP BY 1 ORDER BY 3 DESC"
-        )).await
+        report(&app, from, to, sold_by("t.contact_email", "3 DESC")).await
     }
 
     /// Sales per payment method (BALANCE included).
@@ -273,9 +267,7 @@ impl ReportsApi {
         to: Query<Option<String>>,
     ) -> ApiResult<Json<Report>> {
         let (from, to) = range(from.0, to.0)?;
-        report(&app, from, to, format!(
-            "SELECT t.payment_method, COUNT(*), {REVENUE}, {PROFIT} FROM transactions t WHERE {SOLD} AND t.created_at >= ?1 AND t.created_at < ?2 GROUP BY 1 ORDER BY 3 DESC"
-        )).await
+        report(&app, from, to, sold_by("t.payment_method", "3 DESC")).await
     }
 
     /// Wallet credits and debits per kind of movement.
@@ -349,6 +341,15 @@ impl ReportsApi {
             .await?;
         Ok(poem_openapi::payload::Attachment::new(bytes).filename("transactions.csv"))
     }
+}
+
+/// Successful purchases in [?1, ?2) grouped by `key` (a column or expression of
+/// `transactions t`): key, count, revenue, profit.
+fn sold_by(key: &str, order: &str) -> String {
+    format!(
+        "SELECT {key}, COUNT(*), {REVENUE}, {PROFIT} FROM transactions t
+         WHERE {SOLD} AND t.created_at >= ?1 AND t.created_at < ?2 GROUP BY 1 ORDER BY {order}"
+    )
 }
 
 async fn report(app: &App, from: String, to: String, sql: String) -> ApiResult<Json<Report>> {

@@ -205,18 +205,7 @@ impl WalletApi {
             transaction_type: Some(TransactionType::Topup),
             ..Default::default()
         };
-        let (data, total) = app
-            .db
-            .run(move |c| -> ApiResult<_> {
-                let (rows, total) = orders_repo::list(c, &filter, pr.limit(), pr.offset())?;
-                let mut out = Vec::new();
-                for r in rows {
-                    let p = orders_repo::payment_of(c, r.id)?;
-                    out.push(orders::to_view(r, p));
-                }
-                Ok((out, total))
-            })
-            .await?;
+        let (data, total) = app.db.run(move |c| orders::list_views(c, &filter, pr.limit(), pr.offset())).await?;
         Ok(Json(OrderList { data, meta: pr.meta(total) }))
     }
 
