@@ -27,6 +27,8 @@ pub struct AppState {
     pub tripay: TripayClient,
     pub payments: PaymentsState,
     pub jobs: Jobs,
+    /// The time every rule asks (tests move it forward).
+    pub clock: crate::clock::Clock,
     /// For outbound posts (notification bridge).
     pub http: reqwest::Client,
     /// Demo mode: the Tripay simulator lapak serves under `/demo/tripay`.
@@ -80,6 +82,7 @@ impl AppState {
             tripay: TripayClient::new(&config.tripay),
             payments: PaymentsState::default(),
             jobs: Jobs::default(),
+            clock: crate::clock::Clock::default(),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(10))
                 .build()

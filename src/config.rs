@@ -55,6 +55,10 @@ pub struct SmtpConfig {
     pub reset_url: String,
     /// Minutes a reset link stays valid.
     pub reset_ttl_minutes: u64,
+    /// The front end's page that confirms a member's claim of the guest orders bought
+    /// with its e-mail; `{token}` is replaced by the one-time token (valid as long as a
+    /// reset link).
+    pub claim_url: String,
 }
 
 impl Default for SmtpConfig {
@@ -68,6 +72,7 @@ impl Default for SmtpConfig {
             from: "lapak <no-reply@localhost>".into(),
             reset_url: "http://localhost:3000/reset-password?token={token}".into(),
             reset_ttl_minutes: 60,
+            claim_url: "http://localhost:3000/claim-orders?token={token}".into(),
         }
     }
 }
@@ -107,13 +112,14 @@ pub struct WalletConfig {
     pub deposit_max: i64,
     /// Smallest withdrawal, rupiah.
     pub withdrawal_min: i64,
-    /// Whether retail (non-reseller) members may pay with their balance too.
-    pub retail_balance_purchases: bool,
+    /// Whether retail (non-reseller) members may top up a balance. Any member can always
+    /// spend the balance it holds (refunds land there); withdrawals are for resellers.
+    pub retail_deposits: bool,
 }
 
 impl Default for WalletConfig {
     fn default() -> Self {
-        Self { deposit_min: 10_000, deposit_max: 10_000_000, withdrawal_min: 10_000, retail_balance_purchases: false }
+        Self { deposit_min: 10_000, deposit_max: 10_000_000, withdrawal_min: 10_000, retail_deposits: true }
     }
 }
 
@@ -122,17 +128,21 @@ impl Default for WalletConfig {
 pub struct OrdersConfig {
     /// Minutes a customer has to pay (60 fits every Tripay channel's expiry range).
     pub payment_expiry_minutes: u64,
-    /// Seconds between two supplier status checks of one order (Digiflazz: at least 60).
+    /// Seconds between two supplier calls about one order, whatever asks (the job, a
+    /// webhook hint, an admin). Digiflazz asks for at least 60; 0 only in tests.
     pub recheck_min_secs: u64,
     /// Automatic supplier checks per order before it waits for the webhook or an admin.
     pub max_rechecks: u64,
     /// Orders sent to the supplier at the same time.
     pub workers: usize,
+    /// Rupiah above the order's cost snapshot that the supplier may charge: each purchase
+    /// carries `max_price` = snapshot + this (Digiflazz refuses a dearer seller, rc 69).
+    pub max_price_tolerance: i64,
 }
 
 impl Default for OrdersConfig {
     fn default() -> Self {
-        Self { payment_expiry_minutes: 60, recheck_min_secs: 60, max_rechecks: 100, workers: 8 }
+        Self { payment_expiry_minutes: 60, recheck_min_secs: 60, max_rechecks: 100, workers: 8, max_price_tolerance: 0 }
     }
 }
 
@@ -527,6 +537,32 @@ impl Config {
         }
         if self.tripay.timeout_secs == 0 {
             return bad("tripay.timeout_secs", "must be at least 1".into());
+        }
+        // Demo mode is all or nothing: a real supplier paid through the simulated gateway
+        // gives products away; real payments to the simulated supplier sell nothing.
+        match (self.digiflazz.has_credentials(), self.tripay.has_credentials()) {
+            (true, false) => {
+                return bad(
+                    "tripay.api_key",
+                    "Digiflazz credentials are set (digiflazz.username, digiflazz.api_key) but Tripay's are not \
+                     (tripay.api_key, tripay.private_key, tripay.merchant_code): real purchases would be paid \
+                     through the demo simulator; set both, or neither for demo mode"
+                        .into(),
+                )
+            }
+            (false, true) => {
+                return bad(
+                    "digiflazz.username",
+                    "Tripay credentials are set (tripay.api_key, tripay.private_key, tripay.merchant_code) but \
+                     Digiflazz's are not (digiflazz.username, digiflazz.api_key): real payments would buy from the \
+                     demo simulator; set both, or neither for demo mode"
+                        .into(),
+                )
+            }
+            _ => {}
+        }
+        if self.orders.max_price_tolerance < 0 {
+            return bad("orders.max_price_tolerance", "must not be negative".into());
         }
         Ok(())
     }

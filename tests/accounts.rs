@@ -282,6 +282,16 @@ async fn profile_password_and_soft_delete() {
     t.sql("UPDATE transactions SET status = 'failed' WHERE transaction_code = 'LPKDEL1'").await;
     let r = t.call(reqwest::Method::DELETE, "/api/v1/me", Some(&fresh), Some(json!({"password": "nope-nope"}))).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Money in the account blocks deletion too, until it is gone.
+    let r =
+        t.call(reqwest::Method::DELETE, "/api/v1/me", Some(&fresh), Some(json!({"password": "new-secret-1"}))).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::CONFLICT, "balance_not_zero"));
+    t.post(
+        &format!("/api/v1/admin/users/{id}/balance-adjustments"),
+        Some(&admin),
+        json!({"amount": -5000, "reason": "paid out by bank transfer"}),
+    )
+    .await;
     let r =
         t.call(reqwest::Method::DELETE, "/api/v1/me", Some(&fresh), Some(json!({"password": "new-secret-1"}))).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
@@ -291,7 +301,7 @@ async fn profile_password_and_soft_delete() {
     assert_eq!(login.status, StatusCode::UNAUTHORIZED);
     // History intact: the order, the ledger, the log rows all still point at the user.
     assert_eq!(t.count(&format!("SELECT COUNT(*) FROM transactions WHERE user_id = {id}")).await, 1);
-    assert_eq!(t.count(&format!("SELECT COUNT(*) FROM balance_mutations WHERE user_id = {id}")).await, 1);
+    assert_eq!(t.count(&format!("SELECT COUNT(*) FROM balance_mutations WHERE user_id = {id}")).await, 2);
     assert_eq!(t.count(&format!("SELECT COUNT(*) FROM users WHERE id = {id} AND deleted_at IS NOT NULL")).await, 1);
     let u = t.get(&format!("/api/v1/admin/users/{id}"), Some(&admin)).await;
     assert!(u.body["deleted_at"].is_string());
@@ -299,57 +309,9 @@ async fn profile_password_and_soft_delete() {
     t.register("care@example.com", "081300004444").await;
 }
 
-/// A minimal SMTP server on 127.0.0.1 that keeps every message it receives.
-async fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mails: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
-    let store = mails.clone();
-    tokio::spawn(async move {
-        while let Ok((sock, _)) = listener.accept().await {
-            let store = store.clone();
-            tokio::spawn(async move {
-                let (r, mut w) = sock.into_split();
-                let mut lines = BufReader::new(r).lines();
-                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
-                let mut in_data = false;
-                let mut data = String::new();
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if in_data {
-                        if line == "." {
-                            in_data = false;
-                            store.lock().unwrap().push(std::mem::take(&mut data));
-                            w.write_all(b"250 queued\r\n").await.unwrap();
-                        } else {
-                            data.push_str(&line);
-                            data.push('\n');
-                        }
-                        continue;
-                    }
-                    let cmd = line.to_ascii_uppercase();
-                    let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
-                        b"250 sink\r\n"
-                    } else if cmd.starts_with("DATA") {
-                        in_data = true;
-                        b"354 go ahead\r\n"
-                    } else if cmd.starts_with("QUIT") {
-                        let _ = w.write_all(b"221 bye\r\n").await;
-                        break;
-                    } else {
-                        b"250 ok\r\n"
-                    };
-                    w.write_all(reply).await.unwrap();
-                }
-            });
-        }
-    });
-    (port, mails)
-}
-
 #[tokio::test]
 async fn forgot_and_reset_password_by_email() {
-    let (port, mails) = smtp_sink().await;
+    let (port, mails) = common::smtp_sink().await;
     let t = TestApp::spawn_with(|f| {
         f.merge(Serialized::default("smtp.host", "127.0.0.1"))
             .merge(Serialized::default("smtp.port", port))

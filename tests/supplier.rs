@@ -424,14 +424,23 @@ async fn the_webhook_rejects_forgeries_and_applies_real_ones_once() {
         let (s, b) = post_webhook(&t, &good, Some(&sig)).await;
         assert_eq!((s, b["outcome"].clone()), (StatusCode::OK, json!("ignored")));
     }
+    // A late Gagal cannot undo a success either, but it is not dropped: the admin sees it.
     let late_fail = webhook_body("LPK-WH-1", "Gagal", "02", "");
-    let (s, b) = post_webhook(&t, &late_fail, Some(&webhook_signature("demo-secret", late_fail.as_bytes()))).await;
-    assert_eq!((s, b["outcome"].clone()), (StatusCode::OK, json!("ignored")));
+    let late_sig = webhook_signature("demo-secret", late_fail.as_bytes());
+    let (s, b) = post_webhook(&t, &late_fail, Some(&late_sig)).await;
+    assert_eq!((s, b["outcome"].clone()), (StatusCode::OK, json!("failed_after_success")));
     assert_eq!(t.text("SELECT status FROM transactions WHERE transaction_code = 'LPK-WH-1'").await.unwrap(), "success");
-    assert_eq!(t.count("SELECT COUNT(*) FROM transaction_logs").await, logs);
+    assert_eq!(
+        t.text("SELECT attention FROM transactions WHERE transaction_code = 'LPK-WH-1'").await.unwrap(),
+        "supplier_failed_after_success"
+    );
+    assert_eq!(t.count("SELECT COUNT(*) FROM transaction_logs").await, logs + 1, "one attention note");
+    let (_, b) = post_webhook(&t, &late_fail, Some(&late_sig)).await;
+    assert_eq!(b["outcome"], "ignored", "its replay changes nothing");
+    assert_eq!(t.count("SELECT COUNT(*) FROM transaction_logs").await, logs + 1);
 
     // Every delivery is stored byte for byte.
-    assert_eq!(t.count("SELECT COUNT(*) FROM supplier_webhooks").await, 10);
+    assert_eq!(t.count("SELECT COUNT(*) FROM supplier_webhooks").await, 11, "3 forged, 1 real, 5 replays, a late Gagal and its replay");
     assert_eq!(t.text("SELECT raw_body FROM supplier_webhooks WHERE outcome = 'succeeded'").await.unwrap(), good);
 
     // A ping (no data) is fine; an unknown ref_id is acknowledged and changes nothing.
@@ -459,8 +468,9 @@ async fn a_pending_order_completes_from_the_simulators_signed_webhook() {
     let t = TestApp::spawn().await;
     t.processing_order("LPK-PEND-1", "xld10", "087800001233").await;
     // The supplier is asked (this is what the fulfilment job does) and answers Pending.
-    let applied = lapak::supplier::service::recheck(&t.app, "LPK-PEND-1").await.unwrap().unwrap();
-    assert_eq!(applied.label(), "still_pending");
+    let id = t.count("SELECT id FROM transactions WHERE transaction_code = 'LPK-PEND-1'").await;
+    let asked = lapak::orders::fulfilment::ask_supplier(&t.app, id, lapak::orders::fulfilment::Asker::Job).await.unwrap();
+    assert!(matches!(asked, lapak::orders::fulfilment::Asked::Answered { outcome: "still_pending", .. }), "{asked:?}");
     assert_eq!(
         t.text("SELECT digiflazz_rc FROM transactions WHERE transaction_code = 'LPK-PEND-1'").await.unwrap(),
         "03"

@@ -3,7 +3,9 @@
 use poem::{web::Data, Request};
 use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenApi};
 
-use super::model::{Accepted, AccountDeletion, ForgotPassword, PasswordChange, ProfileUpdate, ResetPassword};
+use super::model::{
+    Accepted, AccountDeletion, ClaimConfirm, ClaimResult, ForgotPassword, PasswordChange, ProfileUpdate, ResetPassword,
+};
 use super::{
     model::{
         AdminUser, AdminUserList, AdminUserUpdate, CustomerType, LoginRequest, Profile, RegisterRequest, Role,
@@ -57,8 +59,8 @@ pub struct AuthApi;
 impl AuthApi {
     /// Register a retail customer account.
     ///
-    /// A guest who bought before with the same e-mail keeps its orders: the guest
-    /// record becomes the account.
+    /// Guest orders bought earlier with the same e-mail stay the guest's: to see them in
+    /// the account, claim them with the link `POST /me/guest-orders/claim` mails.
     #[oai(path = "/register", method = "post")]
     async fn register(&self, app: Data<&App>, req: &Request, body: Json<RegisterRequest>) -> ApiResult<Registered> {
         let (ip, ua) = client(req);
@@ -131,8 +133,31 @@ impl MeApi {
         Ok(NoContent::Done)
     }
 
+    /// Mail a link to the caller's own address that adds the guest orders bought with
+    /// it to the account (sent only when there are some; the answer is the same).
+    #[oai(path = "/me/guest-orders/claim", method = "post")]
+    async fn claim_guest_orders(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<ForgotAccepted> {
+        service::request_guest_claim(&app, &auth.0).await?;
+        Ok(ForgotAccepted::Accepted(Json(Accepted {
+            message: "if guest orders were bought with your e-mail, a link to add them is on its way".into(),
+        })))
+    }
+
+    /// Add the guest orders of the caller's address to the account, with the token from
+    /// the claim e-mail (once, before it expires). Refunds still go to whoever paid.
+    #[oai(path = "/me/guest-orders/claim/confirm", method = "post")]
+    async fn confirm_guest_claim(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        body: Json<ClaimConfirm>,
+    ) -> ApiResult<Json<ClaimResult>> {
+        let claimed = service::confirm_guest_claim(&app, &auth.0, &body.0.token).await?;
+        Ok(Json(ClaimResult { claimed }))
+    }
+
     /// Delete the account (with the password). Refused while an order is pending or
-    /// processing. A soft delete: orders, ledger and logs stay for the books; the
+    /// processing, or while the balance is not zero. A soft delete: orders, ledger and logs stay for the books; the
     /// e-mail and phone become free again.
     #[oai(path = "/me", method = "delete")]
     async fn delete(&self, app: Data<&App>, auth: BearerAuth, body: Json<AccountDeletion>) -> ApiResult<NoContent> {

@@ -240,3 +240,16 @@ pub struct ResetPassword {
 pub struct Accepted {
     pub message: String,
 }
+
+/// The token from the claim e-mail.
+#[derive(Debug, Object)]
+pub struct ClaimConfirm {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub token: String,
+}
+
+#[derive(Debug, Object)]
+pub struct ClaimResult {
+    /// Guest orders that now show in the account.
+    pub claimed: i64,
+}

@@ -62,10 +62,11 @@ pub fn find_by_id(c: &Connection, id: i64) -> rusqlite::Result<Option<User>> {
     c.query_row(&format!("SELECT {USER_COLS} FROM users WHERE id = ?1"), [id], user_from).optional()
 }
 
-/// A live (not deleted) user by e-mail, with the password hash.
+/// The live (not deleted) member with this e-mail, with the password hash. Guest rows
+/// (made by checkout) share addresses with members and are never returned here.
 pub fn find_live_by_email(c: &Connection, email: &str) -> rusqlite::Result<Option<(User, Option<String>)>> {
     c.query_row(
-        &format!("SELECT {USER_COLS}, password FROM users WHERE email = ?1 AND deleted_at IS NULL"),
+        &format!("SELECT {USER_COLS}, password FROM users WHERE email = ?1 AND deleted_at IS NULL AND is_guest = 0"),
         [email],
         |r| Ok((user_from(r)?, r.get(14)?)),
     )
@@ -89,23 +90,10 @@ pub fn referral_code_taken(c: &Connection, code: &str) -> rusqlite::Result<bool>
     c.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE referral_code = ?1)", [code], |r| r.get(0))
 }
 
-/// Turns a guest row (made by checkout) into a member account.
-pub fn claim_guest(
-    c: &Connection,
-    id: i64,
-    name: &str,
-    phone: &str,
-    hash: &str,
-    referral_code: &str,
-    referred_by: Option<i64>,
-) -> rusqlite::Result<()> {
-    c.execute(
-        "UPDATE users SET name = ?2, phone = ?3, password = ?4, is_guest = 0, referral_code = ?5,
-                referred_by = ?6, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 AND is_guest = 1",
-        params![id, name, phone, hash, referral_code, referred_by],
-    )?;
-    Ok(())
+/// The live guest row checkout made for an e-mail.
+pub fn find_guest_by_email(c: &Connection, email: &str) -> rusqlite::Result<Option<i64>> {
+    c.query_row("SELECT id FROM users WHERE email = ?1 AND is_guest = 1 AND deleted_at IS NULL", [email], |r| r.get(0))
+        .optional()
 }
 
 pub fn set_password_and_admin(c: &Connection, id: i64, hash: &str, name: &str) -> rusqlite::Result<()> {

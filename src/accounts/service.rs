@@ -148,42 +148,29 @@ pub async fn register(app: &App, req: RegisterRequest, ip: &str, ua: Option<Stri
                 ),
                 None => None,
             };
-            let existing_email = repo::find_live_by_email(tx, &email)?;
-            let existing_phone = repo::find_live_by_phone(tx, &phone)?;
-            if let Some((p, _)) = &existing_phone {
-                let same_guest = existing_email.as_ref().is_some_and(|(e, _)| e.id == p.id && e.is_guest);
-                if !same_guest {
-                    return Err(ApiError::conflict("phone_taken", "this phone number is already registered")
-                        .with_field("phone"));
-                }
+            // Members only: a guest row with the same address (checkout made it) stays
+            // the guest's, with its orders; claiming them takes the mailed link.
+            if repo::find_live_by_email(tx, &email)?.is_some() {
+                return Err(ApiError::conflict("email_taken", "this e-mail address is already registered").with_field("email"));
+            }
+            if repo::find_live_by_phone(tx, &phone)?.is_some() {
+                return Err(ApiError::conflict("phone_taken", "this phone number is already registered").with_field("phone"));
             }
             let code = referral_code_for(tx)?;
-            let id = match existing_email {
-                // A guest who bought before registers: the guest row becomes the account,
-                // so its order history follows.
-                Some((u, _)) if u.is_guest => {
-                    repo::claim_guest(tx, u.id, &name, &phone, &hash, &code, referred_by)?;
-                    u.id
-                }
-                Some(_) => {
-                    return Err(ApiError::conflict("email_taken", "this e-mail address is already registered")
-                        .with_field("email"))
-                }
-                None => repo::insert_user(
-                    tx,
-                    &repo::NewUser {
-                        name: &name,
-                        email: &email,
-                        phone: Some(&phone),
-                        password_hash: Some(&hash),
-                        role: Role::Customer,
-                        customer_type: CustomerType::Retail,
-                        is_guest: false,
-                        referral_code: Some(&code),
-                        referred_by,
-                    },
-                )?,
-            };
+            let id = repo::insert_user(
+                tx,
+                &repo::NewUser {
+                    name: &name,
+                    email: &email,
+                    phone: Some(&phone),
+                    password_hash: Some(&hash),
+                    role: Role::Customer,
+                    customer_type: CustomerType::Retail,
+                    is_guest: false,
+                    referral_code: Some(&code),
+                    referred_by,
+                },
+            )?;
             let (token, expires_at) = issue_token(tx, id, ttl, &ip, ua.as_deref())?;
             repo::log_activity(
                 tx,
@@ -379,6 +366,15 @@ pub async fn delete_account(app: &App, user: &AuthUser, b: super::model::Account
                     format!("{busy} order(s) are still pending or processing; wait until they finish"),
                 ));
             }
+            // Money must not be stranded in an account nobody can log in to.
+            let balance = repo::balance_of(tx, uid)?;
+            if balance != 0 {
+                return Err(ApiError::conflict(
+                    "balance_not_zero",
+                    format!("this account holds Rp {balance}; spend or withdraw it before deleting the account"),
+                )
+                .with_details(serde_json::json!({"balance": balance})));
+            }
             let now = crate::db::now_str();
             // Soft delete: the row stays (orders, ledger and logs point at it); the
             // login data is cleared so the address and number can be used again.
@@ -508,6 +504,90 @@ pub fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+}
+
+/// `POST /me/guest-orders/claim`: mails a one-time link to the member's own address.
+/// Whoever can open it owns the address, and so the guest orders bought with it. Sent
+/// only when there is something to claim; the answer is the same either way.
+pub async fn request_guest_claim(app: &App, user: &AuthUser) -> ApiResult<()> {
+    Limits::check(&app.limits.login, format!("claim:{}", user.id)).map_err(ApiError::too_many)?;
+    let (uid, email) = (user.id, user.email.clone());
+    let ttl = app.config.smtp.reset_ttl_minutes as i64;
+    let now = app.clock.now();
+    let made = app
+        .db
+        .write(move |tx| -> ApiResult<Option<(String, i64)>> {
+            let orders: i64 = tx.query_row(
+                "SELECT COUNT(*) FROM transactions t JOIN users u ON u.id = t.user_id
+                 WHERE u.is_guest = 1 AND u.deleted_at IS NULL AND u.email = ?1",
+                [&email],
+                |r| r.get(0),
+            )?;
+            if orders == 0 {
+                return Ok(None);
+            }
+            let (token, hash) = new_token();
+            tx.execute(
+                "INSERT INTO guest_claims (user_id, email, token_hash, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![uid, email, hash, ts(now + Duration::minutes(ttl))],
+            )?;
+            Ok(Some((token, orders)))
+        })
+        .await?;
+    if let Some((token, orders)) = made {
+        let app = app.clone();
+        let to = user.email.clone();
+        tokio::spawn(async move {
+            let link = app.config.smtp.claim_url.replace("{token}", &token);
+            let body = format!(
+                "Halo,\n\nAda {orders} pesanan tamu yang dibeli dengan alamat e-mail ini. Untuk menampilkannya di akun \
+                 Anda, buka tautan berikut dalam {} menit:\n\n{link}\n\nJika bukan Anda yang meminta, abaikan e-mail ini.\n",
+                app.config.smtp.reset_ttl_minutes
+            );
+            if let Err(e) = super::mail::send(&app.config.smtp, &to, "Tambahkan pesanan ke akun Anda", body).await {
+                tracing::error!(error = %e, "guest-order claim e-mail failed");
+            }
+        });
+    }
+    Ok(())
+}
+
+/// `POST /me/guest-orders/claim/confirm`: with the mailed token (the same member, once,
+/// before it expires) the guest orders of the address show in the account. Who paid
+/// does not change: a refund still goes to the payer the guest was.
+pub async fn confirm_guest_claim(app: &App, user: &AuthUser, token: &str) -> ApiResult<i64> {
+    let hash = token_hash(token.trim());
+    let uid = user.id;
+    let now = ts(app.clock.now());
+    app.db
+        .write(move |tx| -> ApiResult<i64> {
+            let row: Option<(i64, String)> = rusqlite::OptionalExtension::optional(tx.query_row(
+                "SELECT id, email FROM guest_claims
+                 WHERE token_hash = ?1 AND user_id = ?2 AND used_at IS NULL AND expires_at > ?3",
+                rusqlite::params![hash, uid, now],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            ))?;
+            let (id, email) =
+                row.ok_or_else(|| ApiError::validation("token", "this claim link is invalid, used or expired"))?;
+            tx.execute("UPDATE guest_claims SET used_at = ?2 WHERE id = ?1", rusqlite::params![id, now])?;
+            let claimed = tx.execute(
+                "UPDATE transactions SET user_id = ?1, updated_at = ?3
+                 WHERE user_id IN (SELECT id FROM users WHERE is_guest = 1 AND deleted_at IS NULL AND email = ?2)",
+                rusqlite::params![uid, email, now],
+            )? as i64;
+            repo::log_activity(
+                tx,
+                Some(uid),
+                "guest_orders.claim",
+                Some("user"),
+                Some(uid),
+                &format!("{claimed} guest order(s) of {email} claimed with the mailed link"),
+                None,
+                None,
+            )?;
+            Ok(claimed)
+        })
+        .await
 }
 
 #[cfg(test)]

@@ -79,7 +79,7 @@ pub async fn catch_up(app: &App) {
 }
 
 async fn expire_unpaid(app: &App) {
-    match orders::service::expire_due(app).await {
+    match orders::payment::expire_due(app).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(expired = n, "unpaid orders expired"),
         Err(e) => tracing::error!(error = %e, "expiring unpaid orders failed"),

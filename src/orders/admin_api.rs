@@ -1,21 +1,24 @@
 //! The admin's view of orders: whitelisted filters and search, statistics, the full
-//! detail (payment, callbacks, logs, supplier answers), status overrides along legal
-//! moves only, supplier re-check and retry with the same ref_id.
+//! detail (payment, callbacks, logs, supplier answers), the attention list, status
+//! overrides along legal moves only (failing a processing order asks the supplier
+//! first), supplier re-check and retry with the same ref_id.
 
 use poem::{web::Data, Request};
 use poem_openapi::{param::Path, param::Query, payload::Json, Object, OpenApi};
-use rusqlite::{params, types::Value};
+use rusqlite::types::Value;
 use serde_json::json;
 
 use super::{
     api::parse_bound,
-    model::{OrderStatus, OrderView, PaymentStatus, TransactionType},
-    repo, service,
+    fulfilment::{self, Asked, Asker},
+    model::{Attention, OrderStatus, OrderView, PaymentStatus, TransactionType},
+    repo,
+    service::{self, Admin, AdminAction},
 };
 use crate::{
     accounts::repo::log_activity,
     app::App,
-    db::{like_pattern, now_str, numbered_where},
+    db::{like_pattern, numbered_where},
     error::{ApiError, ApiResult},
     http::{auth::AdminAuth, pagination::PageMeta, pagination::PageRequest, ClientIp},
     openapi_tags::ApiTags,
@@ -34,6 +37,17 @@ pub struct AdminOrder {
     pub payment_method_type: String,
     pub refund_required: bool,
     pub supplier_attempts: i64,
+    /// Who paid (a refund goes back there); differs from `user_id` after a guest-order claim.
+    pub payer_user_id: Option<i64>,
+    /// Why the order is on the attention list (absent: it is not).
+    pub attention: Option<Attention>,
+    pub attention_note: Option<String>,
+    pub attention_at: Option<String>,
+    /// Set when the money arrived after the order was closed.
+    pub late_paid_at: Option<String>,
+    /// What the supplier charged (its latest answer), and the deposit it reported.
+    pub supplier_price: Option<i64>,
+    pub supplier_balance: Option<i64>,
 }
 
 #[derive(Debug, Object)]
@@ -86,9 +100,25 @@ pub struct AdminOrderDetail {
 
 #[derive(Debug, Object)]
 pub struct StatusOverride {
+    /// `success` or `failed`.
     pub status: OrderStatus,
     #[oai(validator(min_length = 3, max_length = 500))]
     pub reason: String,
+    /// Fail a processing order without asking the supplier first (or against its
+    /// "pending" or an answer that says nothing). A later delivery is still recorded
+    /// and put on the attention list.
+    #[oai(default)]
+    pub force: bool,
+    /// The serial number or token, when setting success by hand.
+    #[oai(validator(max_length = 255))]
+    pub sn: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct ResolveRequest {
+    /// What the admin did about it (kept in the order's log).
+    #[oai(validator(min_length = 3, max_length = 500))]
+    pub note: String,
 }
 
 #[derive(Debug, Object)]
@@ -110,6 +140,13 @@ fn admin_order(o: repo::OrderRow, p: Option<super::model::PaymentView>) -> Admin
         payment_method_type: o.payment_method_type.clone(),
         refund_required: o.refund_required,
         supplier_attempts: o.supplier_attempts,
+        payer_user_id: o.payer_user_id,
+        attention: o.attention,
+        attention_note: o.attention_note.clone(),
+        attention_at: o.attention_at.clone(),
+        late_paid_at: o.late_paid_at.clone(),
+        supplier_price: o.supplier_price,
+        supplier_balance: o.supplier_balance,
         order: service::to_view(o, p),
     }
 }
@@ -124,9 +161,15 @@ fn filters(
     search: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    attention: Option<bool>,
 ) -> (Vec<&'static str>, Vec<Value>) {
     let mut c = Vec::new();
     let mut a: Vec<Value> = Vec::new();
+    match attention {
+        Some(true) => c.push("t.attention IS NOT NULL"),
+        Some(false) => c.push("t.attention IS NULL"),
+        None => {}
+    }
     if let Some(s) = status {
         c.push("t.status = ?{n}");
         a.push(s.as_str().to_string().into());
@@ -190,6 +233,8 @@ impl AdminOrdersApi {
         search: Query<Option<String>>,
         from: Query<Option<String>>,
         to: Query<Option<String>>,
+        /// Only orders on the attention list (true) or off it (false).
+        attention: Query<Option<bool>>,
         sort: Query<Option<OrderSort>>,
         page: Query<Option<u32>>,
         per_page: Query<Option<u32>>,
@@ -209,6 +254,7 @@ impl AdminOrdersApi {
             search.0,
             parse_bound("from", from.0, false)?,
             parse_bound("to", to.0, true)?,
+            attention.0,
         );
         let (data, total) = app
             .db
@@ -244,7 +290,8 @@ impl AdminOrdersApi {
     }
 
     /// Counts by status and payment status, revenue (paid purchases' totals) and real
-    /// profit (selling price minus the supplier cost snapshot, successful purchases).
+    /// profit (selling price minus what the supplier charged, or the cost snapshot when
+    /// it did not say; successful purchases).
     #[oai(path = "/statistics", method = "get")]
     async fn statistics(
         &self,
@@ -253,8 +300,16 @@ impl AdminOrdersApi {
         from: Query<Option<String>>,
         to: Query<Option<String>>,
     ) -> ApiResult<Json<OrderStats>> {
-        let (c, a) =
-            filters(None, None, None, None, None, parse_bound("from", from.0, false)?, parse_bound("to", to.0, true)?);
+        let (c, a) = filters(
+            None,
+            None,
+            None,
+            None,
+            None,
+            parse_bound("from", from.0, false)?,
+            parse_bound("to", to.0, true)?,
+            None,
+        );
         let stats = app
             .db
             .run(move |db| -> ApiResult<_> {
@@ -276,7 +331,7 @@ impl AdminOrdersApi {
                 let (revenue, profit): (i64, i64) = db.query_row(
                     &format!(
                         "SELECT COALESCE(SUM(t.product_price - t.discount_amount), 0),
-                                COALESCE(SUM(t.product_price - t.discount_amount - t.base_price), 0)
+                                COALESCE(SUM(t.product_price - t.discount_amount - COALESCE(t.supplier_price, t.base_price)), 0)
                          FROM transactions t {w} {and} t.status = 'success' AND t.transaction_type = 'purchase'"
                     ),
                     p(),
@@ -301,10 +356,47 @@ impl AdminOrdersApi {
         Ok(Json(app.db.run(move |c| detail_of(c, &code)).await?))
     }
 
-    /// Override the status along a legal move only (pending -> processing/failed,
-    /// processing -> success/failed, failed -> refunded), with a logged reason. A failed
-    /// member order that was paid is refunded to the balance; use the refund routes to
-    /// move failed -> refunded.
+    /// Orders an admin must look at, oldest flag first: unknown outcomes, deliveries
+    /// after a failure or refund, supplier failures after a success, overcharges,
+    /// Tripay refunds.
+    #[oai(path = "/attention", method = "get")]
+    async fn attention(
+        &self,
+        app: Data<&App>,
+        _auth: AdminAuth,
+        page: Query<Option<u32>>,
+        per_page: Query<Option<u32>>,
+    ) -> ApiResult<Json<AdminOrderList>> {
+        let pr = PageRequest::new(page.0, per_page.0);
+        let (data, total) = app
+            .db
+            .run(move |db| -> ApiResult<_> {
+                let total: i64 =
+                    db.query_row("SELECT COUNT(*) FROM transactions WHERE attention IS NOT NULL", [], |r| r.get(0))?;
+                let mut s = db.prepare(
+                    "SELECT id FROM transactions WHERE attention IS NOT NULL ORDER BY attention_at, id LIMIT ?1 OFFSET ?2",
+                )?;
+                let ids = s.query_map([pr.limit(), pr.offset()], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
+                let mut out = Vec::new();
+                for id in ids {
+                    if let Some(o) = repo::find_by_id(db, id)? {
+                        let p = repo::payment_of(db, id)?;
+                        out.push(admin_order(o, p));
+                    }
+                }
+                Ok((out, total))
+            })
+            .await?;
+        Ok(Json(AdminOrderList { data, meta: pr.meta(total) }))
+    }
+
+    /// Set an order to `success` or `failed`, with a logged reason, along legal moves
+    /// only. Failing an unpaid order closes its payment and releases its voucher (money
+    /// that arrives later is a late payment, returned to the payer). Failing a processing
+    /// order first asks the supplier (same ref_id) and is refused while it says pending
+    /// (`supplier_pending`), success (`supplier_success`), or nothing useful
+    /// (`supplier_unknown`); `force` skips the question. A failed paid order is refunded
+    /// to a member's balance, or put on the refund list for a guest.
     #[oai(path = "/:code/status", method = "post")]
     async fn override_status(
         &self,
@@ -314,112 +406,86 @@ impl AdminOrdersApi {
         code: Path<String>,
         body: Json<StatusOverride>,
     ) -> ApiResult<Json<AdminOrderDetail>> {
-        let (admin, b) = (auth.0.id, body.0);
-        let ip = req.data::<ClientIp>().map(|c| c.0.clone());
+        let admin = Admin { id: auth.0.id, ip: req.data::<ClientIp>().map(|c| c.0.clone()) };
+        let b = body.0;
+        service::admin_set_status(&app, &admin, &code.0, b.status, b.reason, b.force, b.sn).await?;
         let code = code.0;
-        let d = app
-            .db
-            .write(move |tx| -> ApiResult<_> {
-                let o = repo::find_by_code(tx, &code)?.ok_or_else(|| ApiError::not_found("transaction"))?;
-                if !o.status.can_move_to(b.status) || b.status == OrderStatus::Refunded {
-                    return Err(ApiError::conflict(
-                        "illegal_move",
-                        format!("{} -> {} is not a move an order can make here", o.status.as_str(), b.status.as_str()),
-                    ));
-                }
-                if b.status == OrderStatus::Processing && o.payment_status != PaymentStatus::Paid {
-                    return Err(ApiError::conflict("illegal_move", "an unpaid order cannot be processed"));
-                }
-                let now = now_str();
-                let stamp = match b.status {
-                    OrderStatus::Success => "completed_at",
-                    OrderStatus::Failed => "failed_at",
-                    _ => "processed_at",
-                };
-                tx.execute(
-                    &format!(
-                        "UPDATE transactions SET status = ?2, {stamp} = ?3, updated_at = ?3,
-                                failed_reason = CASE WHEN ?2 = 'failed' THEN ?4 ELSE failed_reason END,
-                                next_check_at = NULL
-                         WHERE id = ?1 AND status = ?5"
-                    ),
-                    params![o.id, b.status, now, b.reason, o.status],
-                )?;
-                repo::log(
-                    tx,
-                    o.id,
-                    o.status.as_str(),
-                    b.status.as_str(),
-                    &format!("by an admin: {}", b.reason),
-                    None,
-                    Some(admin),
-                )?;
-                if b.status == OrderStatus::Failed && o.payment_status == PaymentStatus::Paid {
-                    tx.execute("UPDATE transactions SET refund_required = 1 WHERE id = ?1", [o.id])?;
-                    crate::orders::fulfilment::refund_member(tx, o.id, "failed by an admin")?;
-                }
-                log_activity(
-                    tx,
-                    Some(admin),
-                    "transaction.status",
-                    Some("transaction"),
-                    Some(o.id),
-                    &b.reason,
-                    ip.as_deref(),
-                    Some(&json!({"from": o.status.as_str(), "to": b.status.as_str()})),
-                )?;
-                detail_of(tx, &code)
-            })
-            .await?;
-        Ok(Json(d))
+        Ok(Json(app.db.run(move |c| detail_of(c, &code)).await?))
     }
 
-    /// Ask Digiflazz for the order's status now (same ref_id) and apply the answer.
-    #[oai(path = "/:code/recheck", method = "post")]
-    async fn recheck(&self, app: Data<&App>, auth: AdminAuth, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
+    /// Take an order off the attention list, saying what was done about it.
+    #[oai(path = "/:code/resolve", method = "post")]
+    async fn resolve(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        req: &Request,
+        code: Path<String>,
+        body: Json<ResolveRequest>,
+    ) -> ApiResult<Json<AdminOrderDetail>> {
+        let admin = Admin { id: auth.0.id, ip: req.data::<ClientIp>().map(|c| c.0.clone()) };
+        service::admin_act(&app, &admin, &code.0, AdminAction::Resolve { note: body.0.note }).await?;
         let code = code.0;
-        let applied =
-            crate::supplier::service::recheck(&app, &code).await?.ok_or_else(|| ApiError::not_found("transaction"))?;
-        let c2 = code.clone();
-        let admin = auth.0.id;
-        app.db
-            .run(move |c| -> ApiResult<_> {
-                Ok(log_activity(
-                    c,
-                    Some(admin),
-                    "transaction.recheck",
-                    Some("transaction"),
-                    None,
-                    &c2,
-                    None,
-                    Some(&json!({"outcome": applied.label()})),
-                )?)
-            })
-            .await?;
         Ok(Json(app.db.run(move |c| detail_of(c, &code)).await?))
+    }
+
+    /// Ask Digiflazz for the order's status now (same ref_id) and apply the answer. At
+    /// most one call per order per `orders.recheck_min_secs` (`recheck_too_soon`).
+    #[oai(path = "/:code/recheck", method = "post")]
+    async fn recheck(&self, app: Data<&App>, auth: AdminAuth, req: &Request, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
+        ask(&app, auth.0.id, req, code.0, "transaction.recheck").await
     }
 
     /// Send a processing order to the supplier again now, with the same ref_id (a
     /// purchase that never reached Digiflazz is made; one that did is only checked).
     #[oai(path = "/:code/retry", method = "post")]
-    async fn retry(&self, app: Data<&App>, auth: AdminAuth, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
-        let (code, admin) = (code.0, auth.0.id);
-        let c2 = code.clone();
-        let id = app
-            .db
-            .write(move |tx| -> ApiResult<i64> {
-                let o = repo::find_by_code(tx, &c2)?.ok_or_else(|| ApiError::not_found("transaction"))?;
-                if o.status != OrderStatus::Processing {
-                    return Err(ApiError::conflict("not_processing", "only an order in processing can be sent again"));
-                }
-                tx.execute("UPDATE transactions SET next_check_at = NULL WHERE id = ?1", [o.id])?;
-                log_activity(tx, Some(admin), "transaction.retry", Some("transaction"), Some(o.id), &c2, None, None)?;
-                Ok(o.id)
-            })
-            .await?;
-        crate::jobs::fulfil::run(&app, id).await?;
-        Ok(Json(app.db.run(move |c| detail_of(c, &code)).await?))
+    async fn retry(&self, app: Data<&App>, auth: AdminAuth, req: &Request, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
+        ask(&app, auth.0.id, req, code.0, "transaction.retry").await
     }
+}
+
+async fn ask(app: &App, admin: i64, req: &Request, code: String, action: &'static str) -> ApiResult<Json<AdminOrderDetail>> {
+    let ip = req.data::<ClientIp>().map(|c| c.0.clone());
+    let detail_code = code.clone();
+    let id = fulfilment::id_of(app, &code).await?.ok_or_else(|| ApiError::not_found("transaction"))?;
+    let outcome = match fulfilment::ask_supplier(app, id, Asker::Admin).await? {
+        Asked::Answered { outcome, .. } => outcome.to_string(),
+        Asked::NotProcessing(s) => {
+            return Err(ApiError::conflict(
+                "not_processing",
+                format!("only an order in processing is with the supplier; this one is {}", s.as_str()),
+            ))
+        }
+        Asked::TooSoon(wait) => {
+            return Err(ApiError::conflict(
+                "recheck_too_soon",
+                format!("the supplier was asked about this order moments ago; ask again in {wait} s"),
+            )
+            .with_details(json!({"retry_after": wait})))
+        }
+        Asked::TooOld => {
+            return Err(ApiError::conflict(
+                "too_old",
+                "this order is older than 89 days: Digiflazz must not be asked again; settle it by hand",
+            ))
+        }
+        Asked::NotDue | Asked::NoSuchOrder => "not asked".to_string(),
+    };
+    app.db
+        .write(move |tx| -> ApiResult<_> {
+            Ok(log_activity(
+                tx,
+                Some(admin),
+                action,
+                Some("transaction"),
+                Some(id),
+                &code,
+                ip.as_deref(),
+                Some(&json!({"outcome": outcome})),
+            )?)
+        })
+        .await?;
+    Ok(Json(app.db.run(move |c| detail_of(c, &detail_code)).await?))
 }
 
 fn detail_of(c: &rusqlite::Connection, code: &str) -> ApiResult<AdminOrderDetail> {

@@ -9,6 +9,7 @@ use poem_openapi::{
 
 use super::{
     model::{CancelRequest, CheckoutRequest, OrderList, OrderStatus, OrderView, TransactionType},
+    checkout, payment,
     repo::OrderFilter,
     service,
 };
@@ -74,7 +75,7 @@ impl OrdersApi {
         body: Json<CheckoutRequest>,
     ) -> ApiResult<CheckoutResponse> {
         let user = auth.user(req)?;
-        let (order, created) = service::checkout(&app, user, body.0, idempotency_key.0).await?;
+        let (order, created) = checkout::checkout(&app, user, body.0, idempotency_key.0).await?;
         Ok(if created { CheckoutResponse::Created(Json(order)) } else { CheckoutResponse::Existing(Json(order)) })
     }
 
@@ -133,6 +134,6 @@ impl OrdersApi {
         body: Json<CancelRequest>,
     ) -> ApiResult<Json<OrderView>> {
         let user = auth.user(req)?;
-        Ok(Json(service::cancel(&app, code.0, user, body.0).await?))
+        Ok(Json(payment::cancel(&app, code.0, user, body.0).await?))
     }
 }

@@ -1,244 +1,372 @@
-//! Applying the supplier's word to an order. One function for every source (the job's
-//! topup answer, a status re-check, a webhook), so the guard is in one place: only a
-//! `processing` order moves, and a final state never moves again. A replay changes
-//! nothing.
+//! Fulfilment: asking Digiflazz about a paid order (the first purchase call and every
+//! status check re-send the same request with the same ref_id, the transaction code)
+//! and turning its answers into `lifecycle` events.
+//!
+//! - What an answer means ([`verdict`], providers.md §1.4): rc 00 delivers, a pending rc
+//!   waits. A failure code decides the first call; after any earlier call for the same
+//!   ref_id (a lost answer, a pending), only a failure with "Terbentuk = Ya" decides. A
+//!   request-level refusal (rc 45, 41, 42, 44 ...) then leaves the order processing,
+//!   backs off and tells the admin; rc 85/83 only mean "ask later". An unknown outcome
+//!   is never failed, never refunded.
+//! - One lease for every call about an order, whoever asks (the job, a webhook hint,
+//!   an admin): never two calls closer than `orders.recheck_min_secs`.
+//! - A claimed order is left alone by other runs for a while (`next_check_at`), and
+//!   the same ref_id at Digiflazz is a status check, so running twice is safe.
 
-use rusqlite::{params, OptionalExtension, Transaction};
-use serde_json::json;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, OptionalExtension};
 
+use super::{
+    checkout::upstream_log,
+    lifecycle::{self, Event, MoveError, Unknown, Verdict},
+    model::{OrderStatus, TransactionType},
+};
 use crate::{
-    db::{now_str, DbError},
-    supplier::model::{SupplierOrder, SupplierStatus},
+    app::App,
+    db::{ts, DbError},
+    notifications,
+    supplier::model::{SupplierOrder, SupplierStatus, TopupRequest},
 };
 
-/// Where the answer came from.
+/// Digiflazz forbids status checks of orders older than 90 days; stop a day earlier.
+const MAX_AGE_DAYS: i64 = 89;
+/// A claimed order is left alone by other job runs for this long.
+const LEASE_SECS: i64 = 120;
+
+/// What an answer means for the order. `first_call`: no earlier call for this ref_id
+/// could have reached Digiflazz.
+pub fn verdict(a: &SupplierOrder, first_call: bool) -> Verdict {
+    match a.status {
+        SupplierStatus::Success => Verdict::Success,
+        SupplierStatus::Pending => Verdict::Pending,
+        SupplierStatus::Unknown => Verdict::Unknown(Unknown::Lost),
+        SupplierStatus::Failed => match a.rc.trim() {
+            "85" | "83" => Verdict::Unknown(Unknown::Throttled),
+            _ if first_call || a.created => Verdict::Failed,
+            _ => Verdict::Unknown(Unknown::Refused),
+        },
+    }
+}
+
+/// Who asks the supplier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    Topup,
-    Recheck,
-    Webhook,
+pub enum Asker {
+    /// The fulfilment job (first purchase and scheduled re-checks).
+    Job,
+    /// A webhook that could not be verified: only a hint to ask.
+    Hint,
+    /// An admin's re-check, retry, or the check before failing an order.
+    Admin,
 }
 
-impl Source {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Source::Topup => "topup",
-            Source::Recheck => "recheck",
-            Source::Webhook => "webhook",
-        }
-    }
-}
-
-/// What applying the answer did.
+/// What asking did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Applied {
-    /// No order has this ref_id.
-    UnknownRef,
-    /// The order moved to success.
-    Succeeded { transaction_id: i64 },
-    /// The order moved to failed (a refund may follow).
-    Failed { transaction_id: i64 },
-    /// Still pending at the supplier (details recorded, state unchanged).
-    StillPending { transaction_id: i64 },
-    /// Outcome unknown: nothing decided, re-check later with the same ref_id.
-    Unknown { transaction_id: i64 },
-    /// The order is already final (or not yet paid); nothing changed.
-    Ignored { transaction_id: i64, status: String },
+pub enum Asked {
+    NoSuchOrder,
+    /// The order is not with the supplier (unpaid, final, or a deposit).
+    NotProcessing(OrderStatus),
+    /// Asked less than `orders.recheck_min_secs` ago: the next call in this many seconds.
+    TooSoon(i64),
+    /// The job's check is not due yet, or another run holds the order.
+    NotDue,
+    /// Too old to check at Digiflazz: left to the admin (on the attention list).
+    TooOld,
+    /// The supplier answered; `outcome` says what the answer did to the order.
+    Answered { verdict: Verdict, outcome: &'static str },
 }
 
-impl Applied {
-    pub fn label(&self) -> &'static str {
-        match self {
-            Applied::UnknownRef => "unknown_ref",
-            Applied::Succeeded { .. } => "succeeded",
-            Applied::Failed { .. } => "failed",
-            Applied::StillPending { .. } => "still_pending",
-            Applied::Unknown { .. } => "unknown",
-            Applied::Ignored { .. } => "ignored",
-        }
-    }
+struct Claimed {
+    code: String,
+    sku: String,
+    customer_no: String,
+    max_price: Option<i64>,
+    attempt: i64,
 }
 
-/// Records the supplier's answer on the order's history and applies it, in the
-/// caller's transaction.
-pub fn apply(tx: &Transaction<'_>, order: &SupplierOrder, source: Source) -> Result<Applied, DbError> {
-    let found: Option<(i64, String, Option<i64>)> = tx
-        .query_row(
-            "SELECT id, status, product_item_id FROM transactions WHERE transaction_code = ?1",
-            [&order.ref_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let Some((id, status, item_id)) = found else {
-        return Ok(Applied::UnknownRef);
+/// Asks Digiflazz about order `id` (buying it on the first call) and applies the answer.
+pub async fn ask_supplier(app: &App, id: i64, asker: Asker) -> Result<Asked, DbError> {
+    let now = app.clock.now();
+    let min_gap = app.config.orders.recheck_min_secs as i64;
+    let tolerance = app.config.orders.max_price_tolerance;
+    let claim = app.db.write(move |tx| claim(tx, id, asker, now, min_gap, tolerance)).await?;
+    let c = match claim {
+        Ok(c) => c,
+        Err(asked) => return Ok(asked),
     };
-    tx.execute(
-        "INSERT INTO supplier_calls (transaction_id, ref_id, kind, outcome, rc, message, payload)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id, order.ref_id, source.as_str(), order.status.as_str(), order.rc, order.message, order.raw],
-    )?;
-    if status != "processing" {
-        return Ok(Applied::Ignored { transaction_id: id, status });
-    }
-    let now = now_str();
-    let why = format!("supplier {} via {}: rc {} {}", order.status.as_str(), source.as_str(), order.rc, order.message);
-    let meta = json!({"source": source.as_str(), "rc": order.rc, "status": order.status_text, "sn": order.sn});
-    match order.status {
-        SupplierStatus::Success => {
-            let n = tx.execute(
-                "UPDATE transactions SET status = 'success', completed_at = ?2, digiflazz_serial_number = ?3,
-                        digiflazz_message = ?4, digiflazz_status = ?5, digiflazz_rc = ?6,
-                        digiflazz_trx_id = COALESCE(?7, digiflazz_trx_id), updated_at = ?2
-                 WHERE id = ?1 AND status = 'processing'",
-                params![id, now, order.sn, order.message, order.status_text, order.rc, order.trx_id],
+    let callback_url =
+        Some(format!("{}/api/v1/webhooks/digiflazz", app.config.server.public_url.trim_end_matches('/')));
+    let started = std::time::Instant::now();
+    let answer = app
+        .digiflazz
+        .topup(&TopupRequest {
+            sku: c.sku.clone(),
+            customer_no: c.customer_no.clone(),
+            ref_id: c.code.clone(),
+            max_price: c.max_price,
+            callback_url,
+        })
+        .await;
+    let ms = started.elapsed().as_millis() as i64;
+    let first_call = c.attempt == 1;
+    let v = verdict(&answer, first_call);
+    let max_rechecks = app.config.orders.max_rechecks as i64;
+    let attempt = c.attempt;
+    let now = app.clock.now();
+    let (outcome, notes) = app
+        .db
+        .write(move |tx| -> Result<_, DbError> {
+            let kind = if first_call { "topup" } else { "recheck" };
+            let fx = apply(tx, id, &answer, v, kind, now)?;
+            upstream_log(
+                tx,
+                "upstream.digiflazz.transaction",
+                id,
+                &serde_json::json!({"ref_id": answer.ref_id, "kind": kind, "status": answer.status.as_str(),
+                                    "rc": answer.rc, "message": answer.message, "price": answer.price, "ms": ms}),
             )?;
-            if n == 0 {
-                return Ok(Applied::Ignored { transaction_id: id, status });
+            let status: OrderStatus = tx.query_row("SELECT status FROM transactions WHERE id = ?1", [id], |r| r.get(0))?;
+            let mut notes = fx.notifications;
+            if status == OrderStatus::Processing {
+                let next = next_check(v, attempt, min_gap, max_rechecks, now);
+                tx.execute("UPDATE transactions SET next_check_at = ?2 WHERE id = ?1", params![id, next.map(ts)])?;
+                if next.is_none() {
+                    let why = format!(
+                        "no decisive answer after {attempt} supplier calls; lapak stopped asking: waiting for the webhook or an admin"
+                    );
+                    let more = lifecycle::transition(tx, id, Event::ChecksExhausted { why: &why }, now)
+                        .map_err(move_db)?;
+                    notes.extend(more.notifications);
+                }
             }
-            if let Some(item) = item_id {
-                tx.execute("UPDATE product_items SET total_sold = total_sold + 1 WHERE id = ?1", [item])?;
-            }
-            log(tx, id, "processing", "success", &why, &meta)?;
-            Ok(Applied::Succeeded { transaction_id: id })
-        }
-        SupplierStatus::Failed => {
-            let reason =
-                if order.message.is_empty() { format!("supplier rc {}", order.rc) } else { order.message.clone() };
-            // A paid order that failed must be refunded (the wallet credits members; the
-            // admin handles guests).
-            let n = tx.execute(
-                "UPDATE transactions SET status = 'failed', failed_at = ?2, failed_reason = ?3, digiflazz_message = ?4,
-                        digiflazz_status = ?5, digiflazz_rc = ?6, digiflazz_trx_id = COALESCE(?7, digiflazz_trx_id),
-                        refund_required = CASE WHEN payment_status = 'paid' THEN 1 ELSE refund_required END,
-                        updated_at = ?2
-                 WHERE id = ?1 AND status = 'processing'",
-                params![id, now, reason, order.message, order.status_text, order.rc, order.trx_id],
-            )?;
-            if n == 0 {
-                return Ok(Applied::Ignored { transaction_id: id, status });
-            }
-            log(tx, id, "processing", "failed", &why, &meta)?;
-            refund_member(tx, id, "supplier failure")?;
-            Ok(Applied::Failed { transaction_id: id })
-        }
-        SupplierStatus::Pending => {
-            tx.execute(
-                "UPDATE transactions SET digiflazz_message = ?2, digiflazz_status = ?3, digiflazz_rc = ?4,
-                        digiflazz_trx_id = COALESCE(?5, digiflazz_trx_id), updated_at = ?6
-                 WHERE id = ?1",
-                params![id, order.message, order.status_text, order.rc, order.trx_id, now],
-            )?;
-            Ok(Applied::StillPending { transaction_id: id })
-        }
-        SupplierStatus::Unknown => Ok(Applied::Unknown { transaction_id: id }),
-    }
+            Ok((fx.outcome, notes))
+        })
+        .await?;
+    notifications::deliver(app, notes);
+    tracing::info!(order = %c.code, attempt, outcome, "supplier answer applied");
+    Ok(Asked::Answered { verdict: v, outcome })
 }
 
-/// Refunds a failed, paid order of a member to its balance, exactly once (the status
-/// moves failed -> refunded in the same statement that allows the credit). Guests'
-/// orders stay `refund_required` for the admin. Returns whether a refund was made.
-pub fn refund_member(tx: &Transaction<'_>, id: i64, why: &str) -> Result<bool, DbError> {
-    let row: Option<(i64, String, i64, Option<String>)> = tx
-        .query_row(
-            "SELECT t.user_id, t.transaction_code, t.total_price, t.product_name FROM transactions t
-             JOIN users u ON u.id = t.user_id
-             WHERE t.id = ?1 AND t.status = 'failed' AND t.payment_status = 'paid' AND u.is_guest = 0",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let Some((user, code, total, name)) = row else {
-        return Ok(false);
-    };
-    let now = now_str();
-    let moved = tx.execute(
-        "UPDATE transactions SET status = 'refunded', refunded_at = ?2, refund_required = 0, updated_at = ?2
-         WHERE id = ?1 AND status = 'failed'",
-        params![id, now],
-    )?;
-    if moved == 0 || total <= 0 {
-        return Ok(moved > 0);
-    }
-    crate::wallet::ledger::credit(
-        tx,
-        user,
-        total,
-        crate::wallet::ledger::EntryKind::Refund,
-        &format!("Refund: {} ({why})", name.clone().unwrap_or_default()),
-        crate::wallet::ledger::Refs { transaction_id: Some(id), ..Default::default() },
-    )
-    .map_err(|e| DbError::Other(e.to_string()))?;
-    log(
-        tx,
-        id,
-        "failed",
-        "refunded",
-        &format!("refunded Rp {total} to the balance ({why})"),
-        &json!({"amount": total}),
-    )?;
-    crate::notifications::create(
-        tx,
-        user,
-        crate::notifications::Kind::Success,
-        "Refund Berhasil",
-        &format!("Rp {total} untuk {} dikembalikan ke saldo Anda.", name.unwrap_or_default()),
-        json!({"transaction_code": code, "event": "refunded", "amount": total}),
-    )?;
-    Ok(true)
-}
-
-/// The user's notification for a final outcome, in the caller's transaction. Returns
-/// the notification ids to deliver after the commit.
-pub fn notify(tx: &Transaction<'_>, applied: &Applied) -> Result<Vec<i64>, DbError> {
-    let (id, ok) = match applied {
-        Applied::Succeeded { transaction_id } => (*transaction_id, true),
-        Applied::Failed { transaction_id } => (*transaction_id, false),
-        _ => return Ok(vec![]),
-    };
-    let row: Option<(Option<i64>, String, Option<String>, Option<String>, Option<String>)> = tx
-        .query_row(
-            "SELECT user_id, transaction_code, product_name, digiflazz_serial_number, failed_reason FROM transactions WHERE id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )
-        .optional()?;
-    let Some((Some(user), code, name, sn, reason)) = row else {
-        return Ok(vec![]);
-    };
-    let name = name.unwrap_or_default();
-    let n = if ok {
-        crate::notifications::create(
-            tx,
-            user,
-            crate::notifications::Kind::Success,
-            "Transaksi Berhasil",
-            &format!("{name} berhasil. SN: {}", sn.clone().unwrap_or_default()),
-            json!({"transaction_code": code, "event": "order_completed", "sn": sn}),
-        )?
-    } else {
-        crate::notifications::create(
-            tx,
-            user,
-            crate::notifications::Kind::Error,
-            "Transaksi Gagal",
-            &format!("{name} gagal: {}", reason.clone().unwrap_or_default()),
-            json!({"transaction_code": code, "event": "order_failed", "reason": reason}),
-        )?
-    };
-    Ok(vec![n])
-}
-
-fn log(
-    tx: &Transaction<'_>,
+/// Takes the order for one supplier call, or says why not.
+fn claim(
+    tx: &rusqlite::Transaction<'_>,
     id: i64,
-    from: &str,
-    to: &str,
-    message: &str,
-    meta: &serde_json::Value,
-) -> Result<(), DbError> {
+    asker: Asker,
+    now: DateTime<Utc>,
+    min_gap: i64,
+    tolerance: i64,
+) -> Result<Result<Claimed, Asked>, DbError> {
+    type Row = (String, String, String, Option<String>, String, i64, Option<String>, i64, OrderStatus, TransactionType);
+    let row: Option<Row> = tx
+        .query_row(
+            "SELECT transaction_code, COALESCE(product_code, ''), COALESCE(customer_no, ''), next_check_at, created_at,
+                    supplier_attempts, last_supplier_call_at, base_price, status, transaction_type
+             FROM transactions WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((code, sku, customer_no, next_check, created_at, attempts, last_call, base, status, kind)) = row else {
+        return Ok(Err(Asked::NoSuchOrder));
+    };
+    if status != OrderStatus::Processing || kind != TransactionType::Purchase {
+        return Ok(Err(Asked::NotProcessing(status)));
+    }
+    let now_s = ts(now);
+    if let Some(allowed) = last_call.as_deref().and_then(parse_ts).map(|t| t + Duration::seconds(min_gap)) {
+        if allowed > now {
+            if asker == Asker::Job {
+                tx.execute(
+                    "UPDATE transactions SET next_check_at = MAX(COALESCE(next_check_at, ''), ?2) WHERE id = ?1",
+                    params![id, ts(allowed)],
+                )?;
+                return Ok(Err(Asked::NotDue));
+            }
+            let wait = (allowed - now).num_milliseconds();
+            return Ok(Err(Asked::TooSoon((wait + 999) / 1000)));
+        }
+    }
+    if asker == Asker::Job && next_check.is_some_and(|n| n > now_s) {
+        return Ok(Err(Asked::NotDue));
+    }
+    if created_at < ts(now - Duration::days(MAX_AGE_DAYS)) {
+        tx.execute("UPDATE transactions SET next_check_at = NULL WHERE id = ?1", [id])?;
+        let flagged: bool = tx.query_row(
+            "SELECT attention IS 'checks_exhausted' FROM transactions WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if !flagged {
+            let why = "older than 89 days: Digiflazz must not be asked again (it would make a new transaction); check it by hand";
+            lifecycle::transition(tx, id, Event::ChecksExhausted { why }, now).map_err(move_db)?;
+        }
+        return Ok(Err(Asked::TooOld));
+    }
     tx.execute(
-        "INSERT INTO transaction_logs (transaction_id, status_from, status_to, message, meta_data) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, from, to, message, meta.to_string()],
+        "UPDATE transactions SET next_check_at = ?2, supplier_attempts = supplier_attempts + 1, last_supplier_call_at = ?3
+         WHERE id = ?1",
+        params![id, ts(now + Duration::seconds(LEASE_SECS)), now_s],
     )?;
-    Ok(())
+    let max_price = (base > 0).then(|| base.saturating_add(tolerance));
+    Ok(Ok(Claimed { code, sku, customer_no, max_price, attempt: attempts + 1 }))
+}
+
+/// When to ask again while the order stays processing; None: stop asking.
+fn next_check(v: Verdict, attempt: i64, min_gap: i64, max_rechecks: i64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if attempt > max_rechecks {
+        return None;
+    }
+    let base = min_gap.max(1);
+    let gap = match v {
+        // Every minimum gap for the first ten checks, then every 5, then every 30 gaps.
+        Verdict::Pending if attempt <= 10 => base,
+        Verdict::Pending if attempt <= 30 => base * 5,
+        Verdict::Pending => base * 30,
+        // Rate limited: Digiflazz asks for a minute.
+        Verdict::Unknown(Unknown::Throttled) => base.max(60),
+        // Exponential backoff from the minimum gap, capped at 30 minutes.
+        _ => (base << (attempt - 1).clamp(0, 10)).min(1800),
+    };
+    Some(now + Duration::seconds(gap))
+}
+
+/// Applies one answer to the order it names, in `tx`.
+fn apply(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    answer: &SupplierOrder,
+    v: Verdict,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> Result<lifecycle::Effects, DbError> {
+    lifecycle::transition(tx, id, Event::Supplier { answer, verdict: v, kind }, now).map_err(move_db)
+}
+
+fn move_db(e: MoveError) -> DbError {
+    match e {
+        MoveError::Db(d) => d,
+        other => DbError::Other(other.to_string()),
+    }
+}
+
+fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
+}
+
+fn order_id(c: &rusqlite::Connection, code: &str) -> Result<Option<i64>, DbError> {
+    Ok(c.query_row("SELECT id FROM transactions WHERE transaction_code = ?1", [code], |r| r.get(0)).optional()?)
+}
+
+/// A webhook whose signature was verified: the supplier's word about one order. It is
+/// never a first call, so only a decisive answer moves the order. Returns what it did.
+pub async fn on_verified_webhook(app: &App, answer: SupplierOrder) -> Result<&'static str, DbError> {
+    let now = app.clock.now();
+    let (outcome, notes) = app
+        .db
+        .write(move |tx| -> Result<_, DbError> {
+            let Some(id) = order_id(tx, &answer.ref_id)? else {
+                return Ok(("unknown_ref", vec![]));
+            };
+            let v = verdict(&answer, false);
+            let fx = apply(tx, id, &answer, v, "webhook", now)?;
+            Ok((fx.outcome, fx.notifications))
+        })
+        .await?;
+    notifications::deliver(app, notes);
+    Ok(outcome)
+}
+
+/// A webhook lapak cannot verify (no secret configured): anyone could have sent it, so
+/// it is only a hint to ask Digiflazz, within the order's lease.
+pub async fn on_hint(app: &App, ref_id: &str) -> Result<String, DbError> {
+    let code = ref_id.to_string();
+    let Some(id) = app.db.run(move |c| order_id(c, &code)).await? else {
+        return Ok("unknown_ref".into());
+    };
+    Ok(match ask_supplier(app, id, Asker::Hint).await? {
+        Asked::Answered { outcome, .. } => format!("rechecked:{outcome}"),
+        Asked::TooSoon(wait) => format!("hint ignored: asked recently, next check allowed in {wait} s"),
+        Asked::NotProcessing(s) => format!("hint ignored: the order is {}", s.as_str()),
+        other => format!("hint ignored: {other:?}"),
+    })
+}
+
+/// The order's id by code, for callers above.
+pub async fn id_of(app: &App, code: &str) -> Result<Option<i64>, DbError> {
+    let code = code.to_string();
+    app.db.run(move |c| order_id(c, &code)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::supplier::digiflazz::{classify, to_order};
+    use crate::supplier::digiflazz::wire::TransactionData;
+
+    fn answer(rc: &str) -> SupplierOrder {
+        let status = match classify(rc).0 {
+            SupplierStatus::Success => "Sukses",
+            SupplierStatus::Pending => "Pending",
+            _ => "Gagal",
+        };
+        to_order(TransactionData { rc: rc.into(), status: status.into(), ..Default::default() }, None)
+    }
+
+    #[test]
+    fn after_an_earlier_call_only_the_transactions_own_codes_decide() {
+        // (rc, first call, later call)
+        let table = [
+            ("00", Verdict::Success, Verdict::Success),
+            ("03", Verdict::Pending, Verdict::Pending),
+            ("99", Verdict::Pending, Verdict::Pending),
+            ("02", Verdict::Failed, Verdict::Failed),
+            ("01", Verdict::Failed, Verdict::Failed),
+            ("54", Verdict::Failed, Verdict::Failed),
+            ("74", Verdict::Failed, Verdict::Failed),
+            ("45", Verdict::Failed, Verdict::Unknown(Unknown::Refused)),
+            ("41", Verdict::Failed, Verdict::Unknown(Unknown::Refused)),
+            ("42", Verdict::Failed, Verdict::Unknown(Unknown::Refused)),
+            ("44", Verdict::Failed, Verdict::Unknown(Unknown::Refused)),
+            ("49", Verdict::Failed, Verdict::Unknown(Unknown::Refused)),
+            ("69", Verdict::Failed, Verdict::Unknown(Unknown::Refused)),
+            ("88", Verdict::Failed, Verdict::Unknown(Unknown::Refused)),
+            ("85", Verdict::Unknown(Unknown::Throttled), Verdict::Unknown(Unknown::Throttled)),
+            ("83", Verdict::Unknown(Unknown::Throttled), Verdict::Unknown(Unknown::Throttled)),
+        ];
+        for (rc, first, later) in table {
+            assert_eq!(verdict(&answer(rc), true), first, "rc {rc}, first call");
+            assert_eq!(verdict(&answer(rc), false), later, "rc {rc}, later call");
+        }
+        let lost = SupplierOrder::unknown("x", "timeout");
+        assert_eq!(verdict(&lost, true), Verdict::Unknown(Unknown::Lost));
+        assert_eq!(verdict(&lost, false), Verdict::Unknown(Unknown::Lost));
+    }
+
+    #[test]
+    fn checks_back_off_and_stop() {
+        let now = Utc::now();
+        let gap = |v, attempt| next_check(v, attempt, 60, 100, now).map(|t| (t - now).num_seconds());
+        assert_eq!(gap(Verdict::Pending, 1), Some(60));
+        assert_eq!(gap(Verdict::Pending, 11), Some(300));
+        assert_eq!(gap(Verdict::Pending, 31), Some(1800));
+        assert_eq!(gap(Verdict::Unknown(Unknown::Lost), 1), Some(60));
+        assert_eq!(gap(Verdict::Unknown(Unknown::Lost), 3), Some(240));
+        assert_eq!(gap(Verdict::Unknown(Unknown::Refused), 20), Some(1800));
+        assert_eq!(gap(Verdict::Unknown(Unknown::Throttled), 1), Some(60));
+        assert_eq!(gap(Verdict::Pending, 101), None);
+        // A zero gap (tests) still waits a second.
+        assert_eq!(next_check(Verdict::Pending, 1, 0, 100, now).map(|t| (t - now).num_seconds()), Some(1));
+    }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Row};
 
-use super::model::{OrderStatus, PaymentStatus, PaymentView, TransactionType};
+use super::model::{Attention, OrderStatus, PaymentStatus, PaymentView, TransactionType};
 use crate::db::{numbered_where, DbError};
 
 #[derive(Debug, Clone)]
@@ -42,16 +42,28 @@ pub struct OrderRow {
     pub voucher_code: Option<String>,
     pub supplier_attempts: i64,
     pub refund_required: bool,
+    /// Who paid (refunds go back there); `user_id` is who sees the order.
+    pub payer_user_id: Option<i64>,
+    /// The owner is a guest row (ownership is then proved with the contact e-mail/phone).
+    pub owner_is_guest: bool,
+    pub attention: Option<Attention>,
+    pub attention_note: Option<String>,
+    pub attention_at: Option<String>,
+    pub late_paid_at: Option<String>,
+    pub supplier_price: Option<i64>,
+    pub supplier_balance: Option<i64>,
 }
 
 const COLS: &str = "t.id, t.transaction_code, t.user_id, t.product_item_id, t.voucher_id, t.transaction_type,
     t.payment_method_type, t.product_name, t.product_code, t.base_price, t.product_price, t.admin_fee, t.discount_amount,
     t.total_price, t.customer_data, t.customer_no, t.contact_email, t.contact_phone, t.payment_method, t.status,
     t.payment_status, t.failed_reason, t.digiflazz_serial_number, t.digiflazz_message, t.idempotency_hash, t.created_at,
-    t.expires_at, t.paid_at, t.completed_at, i.name, v.code, t.supplier_attempts, t.refund_required";
+    t.expires_at, t.paid_at, t.completed_at, i.name, v.code, t.supplier_attempts, t.refund_required, t.payer_user_id,
+    COALESCE(u.is_guest, 1), t.attention, t.attention_note, t.attention_at, t.late_paid_at, t.supplier_price,
+    t.supplier_balance";
 
 const FROM: &str = "FROM transactions t LEFT JOIN product_items i ON i.id = t.product_item_id
-                    LEFT JOIN vouchers v ON v.id = t.voucher_id";
+                    LEFT JOIN vouchers v ON v.id = t.voucher_id LEFT JOIN users u ON u.id = t.user_id";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
     let data: Option<String> = r.get(14)?;
@@ -89,6 +101,14 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         voucher_code: r.get(30)?,
         supplier_attempts: r.get(31)?,
         refund_required: r.get(32)?,
+        payer_user_id: r.get(33)?,
+        owner_is_guest: r.get(34)?,
+        attention: r.get(35)?,
+        attention_note: r.get(36)?,
+        attention_at: r.get(37)?,
+        late_paid_at: r.get(38)?,
+        supplier_price: r.get(39)?,
+        supplier_balance: r.get(40)?,
     })
 }
 
@@ -210,9 +230,9 @@ pub fn insert(tx: &Connection, o: &NewOrder<'_>) -> Result<i64, DbError> {
         "INSERT INTO transactions (transaction_code, user_id, product_item_id, customer_type, payment_method_type,
              transaction_type, product_name, product_code, base_price, product_price, admin_fee, discount_amount,
              total_price, customer_data, customer_no, customer_note, contact_name, contact_email, contact_phone,
-             payment_method, idempotency_key, idempotency_hash, expires_at, created_at, updated_at)
+             payment_method, idempotency_key, idempotency_hash, expires_at, created_at, updated_at, payer_user_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, 0, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                 ?21, ?21)",
+                 ?21, ?21, ?2)",
         params![
             o.code,
             o.user_id,
@@ -238,23 +258,4 @@ pub fn insert(tx: &Connection, o: &NewOrder<'_>) -> Result<i64, DbError> {
         ],
     )?;
     Ok(tx.last_insert_rowid())
-}
-
-/// A status change with its log row. Returns false when the order was not in `from`.
-#[allow(clippy::too_many_arguments)]
-pub fn log(
-    tx: &Connection,
-    id: i64,
-    from: &str,
-    to: &str,
-    message: &str,
-    meta: Option<&serde_json::Value>,
-    by: Option<i64>,
-) -> Result<(), DbError> {
-    tx.execute(
-        "INSERT INTO transaction_logs (transaction_id, status_from, status_to, message, meta_data, created_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, from, to, message, meta.map(|m| m.to_string()), by],
-    )?;
-    Ok(())
 }

@@ -1,553 +1,25 @@
-//! Order rules: checkout (priced the same way on every path), ownership, cancel, the
-//! payment's move out of UNPAID, expiry.
-//!
-//! Checkout writes in two steps around the gateway call: first the order (pending) with
-//! its voucher use, then its payment. If Tripay refuses or is unreachable, the order is
-//! marked failed with the reason and the voucher released, so no order is left without
-//! a payment; a crash between the steps leaves a pending order that expires on schedule.
+//! Reading orders (views, ownership) and the admin's actions on one order. Every state
+//! change goes through `lifecycle::transition`.
 
-use std::collections::HashMap;
-
-use chrono::{Duration, Utc};
-use rand::RngCore;
-use regex::Regex;
-use rusqlite::{params, OptionalExtension};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::{
-    model::{CancelRequest, CheckoutRequest, OrderStatus, OrderView, PaymentStatus, TransactionType},
-    repo::{self, NewOrder, OrderRow},
+    checkout::move_error,
+    fulfilment::{self, Asked, Asker},
+    lifecycle::{self, Event, MoveError, Verdict},
+    model::{OrderStatus, OrderView},
+    repo::{self, OrderRow},
 };
 use crate::{
     accounts::{
-        model::{AuthUser, CustomerType},
-        repo as accounts_repo,
+        model::AuthUser,
+        repo::log_activity,
         service::{normalize_email, normalize_phone},
     },
     app::App,
-    catalog::{
-        model::{format_placeholders, InputField},
-        repo as catalog,
-        service::{jakarta_now, unavailable_reason},
-    },
-    db::{now_str, ts, DbError},
     error::{ApiError, ApiResult},
-    notifications::{self, Kind},
-    payments::{model::NewPayment, service as payments},
-    vouchers,
-    wallet::ledger::{self, EntryKind, LedgerError, Refs},
+    notifications,
 };
-
-/// "LPK" + 16 Crockford base-32 characters: 80 random bits, so codes cannot be guessed.
-pub fn new_code() -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut bytes = [0u8; 10];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let mut bits: u128 = 0;
-    for b in bytes {
-        bits = (bits << 8) | u128::from(b);
-    }
-    let mut out = String::from("LPK");
-    for i in (0..16).rev() {
-        out.push(ALPHABET[((bits >> (i * 5)) & 31) as usize] as char);
-    }
-    out
-}
-
-/// Checks `customer_data` against the product's input fields and forms the supplier's
-/// customer number. Returns (customer_no, the cleaned data).
-pub fn customer_no(
-    fields: &[InputField],
-    format: &str,
-    data: &HashMap<String, String>,
-) -> ApiResult<(String, HashMap<String, String>)> {
-    if let Some(unknown) = data.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
-        return Err(ApiError::validation(
-            format!("customer_data.{unknown}"),
-            format!("`{unknown}` is not a field of this product"),
-        ));
-    }
-    let mut clean = HashMap::new();
-    for f in fields {
-        let value = data.get(&f.name).map(|v| v.trim().to_string()).unwrap_or_default();
-        let field = format!("customer_data.{}", f.name);
-        if value.is_empty() {
-            if f.required {
-                return Err(ApiError::validation(field, format!("{} is required", f.label)));
-            }
-            continue;
-        }
-        if value.len() > 100 {
-            return Err(ApiError::validation(field, format!("{} is too long", f.label)));
-        }
-        if let Some(p) = &f.pattern {
-            let re = Regex::new(&format!("^(?:{p})$")).map_err(|_| ApiError::internal("bad input pattern"))?;
-            if !re.is_match(&value) {
-                return Err(ApiError::validation(field, format!("{} is not in the expected format", f.label)));
-            }
-        }
-        if let Some(opts) = &f.options {
-            if !opts.iter().any(|o| o == &value) {
-                return Err(ApiError::validation(field, format!("{} must be one of: {}", f.label, opts.join(", "))));
-            }
-        }
-        clean.insert(f.name.clone(), value);
-    }
-    let no = if format.is_empty() {
-        fields.iter().filter_map(|f| clean.get(&f.name)).cloned().collect::<Vec<_>>().join("")
-    } else {
-        let mut out = format.to_string();
-        for p in format_placeholders(format) {
-            out = out.replace(&format!("{{{p}}}"), clean.get(&p).map(String::as_str).unwrap_or(""));
-        }
-        out
-    };
-    if no.is_empty() {
-        return Err(ApiError::validation("customer_data", "the customer number is empty"));
-    }
-    Ok((no, clean))
-}
-
-/// Who is buying.
-struct Buyer {
-    user_id: Option<i64>,
-    tier: CustomerType,
-    name: String,
-    email: String,
-    phone: Option<String>,
-}
-
-fn buyer_of(user: Option<&AuthUser>, req: &CheckoutRequest) -> ApiResult<Buyer> {
-    match user {
-        Some(u) => Ok(Buyer {
-            user_id: Some(u.id),
-            tier: u.customer_type,
-            name: u.name.clone(),
-            email: u.email.clone(),
-            phone: u.phone.clone(),
-        }),
-        None => {
-            let name = req.customer_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| {
-                ApiError::validation("customer_name", "customer_name is required when buying without an account")
-            })?;
-            let email = req
-                .customer_email
-                .as_deref()
-                .and_then(normalize_email)
-                .ok_or_else(|| ApiError::validation("customer_email", "a valid customer_email is required"))?;
-            let phone = match req.customer_phone.as_deref().filter(|p| !p.trim().is_empty()) {
-                Some(p) => Some(normalize_phone(p).ok_or_else(|| {
-                    ApiError::validation("customer_phone", "customer_phone must be an Indonesian mobile number")
-                })?),
-                None => None,
-            };
-            Ok(Buyer { user_id: None, tier: CustomerType::Retail, name: name.to_string(), email, phone })
-        }
-    }
-}
-
-fn idempotency_hash(buyer: &Buyer, req: &CheckoutRequest) -> String {
-    let mut data: Vec<_> = req.customer_data.iter().collect();
-    data.sort();
-    let canon = json!({
-        "buyer": buyer.user_id.map(|u| u.to_string()).unwrap_or_else(|| buyer.email.clone()),
-        "item": req.product_item_id, "data": data, "method": req.payment_method.trim().to_uppercase(),
-        "voucher": req.voucher_code.as_ref().map(|v| v.trim().to_uppercase()), "note": req.customer_note,
-    });
-    hex::encode(Sha256::digest(canon.to_string().as_bytes()))
-}
-
-/// `POST /transactions`.
-pub async fn checkout(
-    app: &App,
-    user: Option<AuthUser>,
-    req: CheckoutRequest,
-    idempotency_key: Option<String>,
-) -> ApiResult<(OrderView, bool)> {
-    let buyer = buyer_of(user.as_ref(), &req)?;
-    let key = idempotency_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
-    if key.as_ref().is_some_and(|k| k.len() > 100) {
-        return Err(ApiError::validation("Idempotency-Key", "at most 100 characters"));
-    }
-    let hash = key.as_ref().map(|_| idempotency_hash(&buyer, &req));
-    if let (Some(k), Some(h)) = (key.clone(), hash.clone()) {
-        let existing = app.db.run(move |c| -> ApiResult<_> { Ok(repo::find_by_idempotency_key(c, &k)?) }).await?;
-        if let Some(o) = existing {
-            if o.idempotency_hash.as_deref() != Some(h.as_str()) {
-                return Err(ApiError::conflict(
-                    "idempotency_conflict",
-                    "this Idempotency-Key was used with another request",
-                ));
-            }
-            return Ok((view(app, o.id).await?, false));
-        }
-    }
-
-    let method = req.payment_method.trim().to_uppercase();
-    let by_balance = method == "BALANCE";
-    if by_balance {
-        match &user {
-            None => return Err(ApiError::validation("payment_method", "log in to pay with your balance")),
-            Some(u) if !u.is_reseller() && !app.config.wallet.retail_balance_purchases => {
-                return Err(ApiError::validation("payment_method", "paying with balance is for reseller accounts"))
-            }
-            _ => {}
-        }
-    }
-    let item_id = req.product_item_id;
-    let (item, product) = app
-        .db
-        .run(move |c| -> ApiResult<_> {
-            let item = catalog::find_item(c, item_id)?
-                .ok_or_else(|| ApiError::validation("product_item_id", "no such item"))?;
-            let product = catalog::find_product(c, catalog::ProductKey::Id(item.product_id), CustomerType::Retail)?
-                .ok_or_else(|| ApiError::validation("product_item_id", "no such item"))?;
-            Ok((item, product))
-        })
-        .await?;
-    if !product.is_active {
-        return Err(ApiError::conflict("item_unavailable", "this product is not on sale").with_field("product_item_id"));
-    }
-    if let Some(reason) = unavailable_reason(&item, jakarta_now()) {
-        let (code, msg) = match reason {
-            crate::catalog::model::Unavailable::CutOff => (
-                "cut_off",
-                format!(
-                    "the supplier does not take orders for this item between {} and {} (Asia/Jakarta); try again later",
-                    item.cut_off_start.as_deref().unwrap_or("?"),
-                    item.cut_off_end.as_deref().unwrap_or("?")
-                ),
-            ),
-            _ => ("item_unavailable", "this item cannot be ordered right now".to_string()),
-        };
-        return Err(ApiError::conflict(code, msg).with_field("product_item_id"));
-    }
-    let (customer_no, clean) = customer_no(&product.input_fields, &product.customer_no_format, &req.customer_data)?;
-    crate::utility::check_operator(&product.kind, &product.brand, clean.get("phone").map(String::as_str))?;
-    let guest = user.is_none();
-    app.db
-        .run(move |c| -> ApiResult<()> {
-            crate::settings::ensure_open(c)?;
-            if guest && !crate::settings::flag(c, "features.guest_checkout", true)? {
-                return Err(ApiError::forbidden("buying without an account is turned off; please log in"));
-            }
-            Ok(())
-        })
-        .await?;
-    let price = item.price_for(buyer.tier);
-    let channel = if by_balance {
-        None
-    } else {
-        let channels = payments::channels(app).await?;
-        Some(channels.iter().find(|c| c.code.eq_ignore_ascii_case(&method)).cloned().ok_or_else(|| {
-            ApiError::validation("payment_method", format!("{method} is not an available payment channel"))
-        })?)
-    };
-
-    // Step 1: the order and its voucher use, in one transaction.
-    let code = new_code();
-    let now = Utc::now();
-    let expires = now + Duration::minutes(app.config.orders.payment_expiry_minutes as i64);
-    let order_name = format!("{} {}", product.name, item.name);
-    let voucher_code = req.voucher_code.clone().map(|v| v.trim().to_uppercase()).filter(|v| !v.is_empty());
-    let prepared = {
-        let (code, key, hash, buyer_name, buyer_email, buyer_phone) =
-            (code.clone(), key.clone(), hash.clone(), buyer.name.clone(), buyer.email.clone(), buyer.phone.clone());
-        let (customer_no, order_name, method, channel) =
-            (customer_no.clone(), order_name.clone(), method.clone(), channel.clone());
-        let data = serde_json::to_string(&clean).unwrap_or_else(|_| "{}".into());
-        let note = req.customer_note.clone();
-        let (user_id, tier, sku, base) = (buyer.user_id, buyer.tier, item.sku.clone(), item.base_price);
-        let (product_id, category_id) = (product.id, product.category_id);
-        app.db
-            .write(move |tx| -> ApiResult<(i64, i64)> {
-                let now_s = ts(now);
-                let user_id = match user_id {
-                    Some(u) => u,
-                    None => guest_user(tx, &buyer_name, &buyer_email)?,
-                };
-                let id = repo::insert(
-                    tx,
-                    &NewOrder {
-                        code: &code,
-                        user_id,
-                        product_item_id: Some(item_id),
-                        customer_type: tier.as_str(),
-                        payment_method_type: if by_balance { "balance" } else { "gateway" },
-                        transaction_type: TransactionType::Purchase,
-                        product_name: &order_name,
-                        product_code: Some(&sku),
-                        base_price: base,
-                        product_price: price,
-                        customer_data: &data,
-                        customer_no: Some(&customer_no),
-                        customer_note: note.as_deref(),
-                        contact_name: &buyer_name,
-                        contact_email: &buyer_email,
-                        contact_phone: buyer_phone.as_deref(),
-                        payment_method: &method,
-                        idempotency_key: key.as_deref(),
-                        idempotency_hash: hash.as_deref(),
-                        expires_at: &ts(expires),
-                        now: &now_s,
-                    },
-                )
-                .map_err(|e| match e {
-                    DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
-                        if f.code == rusqlite::ErrorCode::ConstraintViolation && key.is_some() =>
-                    {
-                        ApiError::conflict(
-                            "idempotency_conflict",
-                            "this Idempotency-Key is being used by another request",
-                        )
-                    }
-                    other => other.into(),
-                })?;
-                let mut discount = 0;
-                if let Some(vc) = &voucher_code {
-                    let (voucher_id, d) = vouchers::reserve(
-                        tx,
-                        &vouchers::VoucherUse {
-                            code: vc,
-                            user_id,
-                            tier,
-                            product_id,
-                            category_id,
-                            amount: price,
-                            now: &now_s,
-                        },
-                    )?;
-                    discount = d;
-                    vouchers::record_usage(tx, voucher_id, user_id, id, d)?;
-                    tx.execute(
-                        "UPDATE transactions SET voucher_id = ?2, discount_amount = ?3, total_price = product_price - ?3
-                         WHERE id = ?1",
-                        params![id, voucher_id, d],
-                    )?;
-                }
-                let amount = price - discount;
-                if let Some(channel) = &channel {
-                    if !channel.accepts(amount) {
-                        return Err(ApiError::validation(
-                            "payment_method",
-                            format!(
-                                "{} takes amounts from Rp {} to Rp {}; this order is Rp {amount}",
-                                channel.code,
-                                channel.min_amount.unwrap_or(0),
-                                channel.max_amount.map(|m| m.to_string()).unwrap_or_else(|| "any".into())
-                            ),
-                        ));
-                    }
-                    repo::log(tx, id, "", "pending", "order created, waiting for payment", None, None)?;
-                } else if amount > 0 {
-                    // Paid from the wallet: the debit, the order and its fulfilment job commit together.
-                    ledger::debit(
-                        tx,
-                        user_id,
-                        amount,
-                        EntryKind::Purchase,
-                        &format!("Purchase: {order_name}"),
-                        Refs { transaction_id: Some(id), ..Default::default() },
-                    )
-                    .map_err(|e| match e {
-                        LedgerError::Insufficient { balance, needed } => ApiError::validation(
-                            "payment_method",
-                            format!("insufficient balance: Rp {balance} available, Rp {needed} needed"),
-                        )
-                        .with_code("insufficient_balance")
-                        .with_details(json!({"balance": balance, "needed": needed})),
-                        LedgerError::NonPositive => ApiError::internal("non-positive debit"),
-                        LedgerError::Db(d) => d.into(),
-                    })?;
-                    mark_paid_by_balance(tx, id)?;
-                } else {
-                    mark_paid_by_balance(tx, id)?;
-                }
-                Ok((id, amount))
-            })
-            .await?
-    };
-    let (order_id, amount) = prepared;
-    if by_balance {
-        app.jobs.wake();
-        return Ok((view(app, order_id).await?, true));
-    }
-    let buyer = PaymentBuyer { name: buyer.name.clone(), email: buyer.email.clone(), phone: buyer.phone.clone() };
-    attach_payment(app, order_id, &code, amount, &method, &buyer, &item.sku, &order_name, expires).await?;
-    Ok((view(app, order_id).await?, true))
-}
-
-/// Who pays, as the gateway needs it.
-pub struct PaymentBuyer {
-    pub name: String,
-    pub email: String,
-    pub phone: Option<String>,
-}
-
-fn mark_paid_by_balance(tx: &rusqlite::Connection, id: i64) -> ApiResult<()> {
-    let now = now_str();
-    tx.execute(
-        "UPDATE transactions SET payment_method_type = 'balance', payment_status = 'paid', paid_at = ?2,
-                status = 'processing', processed_at = ?2, updated_at = ?2
-         WHERE id = ?1",
-        params![id, now],
-    )?;
-    repo::log(tx, id, "", "processing", "paid from the balance", None, None)?;
-    tx.execute("INSERT INTO fulfilment_outbox (transaction_id) VALUES (?1)", [id])?;
-    Ok(())
-}
-
-/// Step 2 of a gateway order (purchases and deposits): the payment at Tripay, then its
-/// record; or, when Tripay fails, the order marked failed with the reason and a 502.
-#[allow(clippy::too_many_arguments)]
-pub async fn attach_payment(
-    app: &App,
-    order_id: i64,
-    code: &str,
-    amount: i64,
-    method: &str,
-    buyer: &PaymentBuyer,
-    item_sku: &str,
-    order_name: &str,
-    expires: chrono::DateTime<Utc>,
-) -> ApiResult<()> {
-    let (code, method) = (code.to_string(), method.to_string());
-    let callback_url = if app.config.tripay.callback_url.is_empty() {
-        format!("{}/api/v1/callbacks/tripay", app.config.server.public_url.trim_end_matches('/'))
-    } else {
-        app.config.tripay.callback_url.clone()
-    };
-    let return_url =
-        (!app.config.tripay.return_url.is_empty()).then(|| app.config.tripay.return_url.replace("{code}", &code));
-    let new_payment = NewPayment {
-        method: method.clone(),
-        merchant_ref: code.clone(),
-        amount,
-        customer_name: buyer.name.clone(),
-        customer_email: buyer.email.clone(),
-        customer_phone: buyer.phone.clone(),
-        item_sku: item_sku.to_string(),
-        item_name: order_name.to_string(),
-        callback_url: Some(callback_url),
-        return_url,
-        expires_at_unix: Some(expires.timestamp()),
-    };
-    let started = std::time::Instant::now();
-    let created = app.tripay.create(&new_payment).await;
-    let ms = started.elapsed().as_millis() as i64;
-    match created {
-        Ok(p) => {
-            let fee = p.fee_customer.max(0);
-            let total = amount + fee;
-            let instructions = serde_json::to_string(&p.instructions).unwrap_or_else(|_| "[]".into());
-            let (name, email, phone) = (buyer.name.clone(), buyer.email.clone(), buyer.phone.clone());
-            app.db
-                .write(move |tx| -> ApiResult<()> {
-                    tx.execute(
-                        "INSERT INTO payments (transaction_id, payment_reference, payment_method, payment_channel, payment_code,
-                             amount, fee, total_amount, tripay_merchant_ref, tripay_customer_name, tripay_customer_email,
-                             tripay_customer_phone, qr_string, qr_url, checkout_url, pay_url, payment_instructions, expired_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-                        params![
-                            order_id,
-                            p.reference,
-                            if p.method.is_empty() { method.clone() } else { p.method.clone() },
-                            if p.channel_name.is_empty() { method.clone() } else { p.channel_name.clone() },
-                            p.pay_code,
-                            amount,
-                            fee,
-                            total,
-                            code,
-                            name,
-                            email,
-                            phone,
-                            p.qr_string,
-                            p.qr_url,
-                            p.checkout_url,
-                            p.pay_url,
-                            instructions,
-                            p.expires_at_unix.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(ts).unwrap_or_else(|| ts(expires))
-                        ],
-                    )?;
-                    tx.execute(
-                        "UPDATE transactions SET admin_fee = ?2, total_price = product_price - discount_amount + ?2 WHERE id = ?1",
-                        params![order_id, fee],
-                    )?;
-                    upstream_log(tx, "upstream.tripay.create", order_id, &json!({"ok": true, "method": method, "amount": amount,
-                                 "fee": fee, "ms": ms}))?;
-                    Ok(())
-                })
-                .await?;
-            Ok(())
-        }
-        Err(e) => {
-            let reason = format!("the payment could not be created: {e}");
-            let r = reason.clone();
-            app.db
-                .write(move |tx| -> ApiResult<()> {
-                    let now_s = now_str();
-                    tx.execute(
-                        "UPDATE transactions SET status = 'failed', payment_status = 'failed', failed_reason = ?2,
-                                failed_at = ?3, updated_at = ?3
-                         WHERE id = ?1 AND status = 'pending'",
-                        params![order_id, r, now_s],
-                    )?;
-                    vouchers::release(tx, order_id, &now_s)?;
-                    repo::log(tx, order_id, "pending", "failed", &r, None, None)?;
-                    upstream_log(tx, "upstream.tripay.create", order_id, &json!({"ok": false, "error": r, "ms": ms}))?;
-                    Ok(())
-                })
-                .await?;
-            tracing::warn!(order = %code, error = %e, "Tripay refused or failed to create a payment");
-            Err(crate::supplier::api::upstream(
-                "the payment gateway could not create the payment; nothing was charged, please try again".into(),
-            )
-            .with_details(json!({"transaction_code": code})))
-        }
-    }
-}
-
-/// Records a call to Tripay or Digiflazz in the activity log, inside the transaction
-/// that stores its result. Only lapak's own facts go in: never a key or a signature.
-pub fn upstream_log(
-    tx: &rusqlite::Connection,
-    action: &str,
-    order_id: i64,
-    meta: &serde_json::Value,
-) -> Result<(), DbError> {
-    tx.execute(
-        "INSERT INTO activity_logs (action, model_type, model_id, description, meta_data) VALUES (?1, 'transaction', ?2, ?3, ?4)",
-        params![action, order_id, action, meta.to_string()],
-    )?;
-    Ok(())
-}
-
-/// The guest user for an e-mail: reused, or created. A registered member's address must
-/// log in instead (a guest order must not land in someone's account).
-fn guest_user(tx: &rusqlite::Connection, name: &str, email: &str) -> ApiResult<i64> {
-    match accounts_repo::find_live_by_email(tx, email)? {
-        Some((u, _)) if u.is_guest => Ok(u.id),
-        Some(_) => {
-            Err(ApiError::conflict("email_registered", "this e-mail belongs to an account; log in to buy with it")
-                .with_field("customer_email"))
-        }
-        None => Ok(accounts_repo::insert_user(
-            tx,
-            &accounts_repo::NewUser {
-                name,
-                email,
-                phone: None,
-                password_hash: None,
-                role: crate::accounts::model::Role::Customer,
-                customer_type: CustomerType::Retail,
-                is_guest: true,
-                referral_code: None,
-                referred_by: None,
-            },
-        )?),
-    }
-}
 
 pub fn to_view(o: OrderRow, payment: Option<super::model::PaymentView>) -> OrderView {
     OrderView {
@@ -603,11 +75,15 @@ pub async fn view(app: &App, id: i64) -> ApiResult<OrderView> {
         .await
 }
 
-/// Whether the caller owns the order: a member by token, a guest by the e-mail or phone
-/// it gave at checkout. Anyone else gets 404 (not 403: the code's existence is private).
-fn owns(o: &OrderRow, user: Option<&AuthUser>, email: Option<&str>, phone: Option<&str>) -> bool {
-    if let Some(u) = user {
-        return o.user_id == Some(u.id);
+/// Whether the caller owns the order: a member by its token; a guest's order also by
+/// the e-mail or phone given at checkout. A member's order is never opened with an
+/// e-mail or phone. Anyone else gets 404 (not 403: the code's existence is private).
+pub fn owns(o: &OrderRow, user: Option<&AuthUser>, email: Option<&str>, phone: Option<&str>) -> bool {
+    if user.is_some_and(|u| o.user_id == Some(u.id)) {
+        return true;
+    }
+    if !o.owner_is_guest {
+        return false;
     }
     let by_email =
         email.and_then(normalize_email).zip(o.contact_email.as_deref()).is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
@@ -634,264 +110,157 @@ pub async fn get_owned(
         .await
 }
 
-/// `POST /transactions/{code}/cancel`: only the owner, only while unpaid.
-pub async fn cancel(app: &App, code: String, user: Option<AuthUser>, proof: CancelRequest) -> ApiResult<OrderView> {
-    let id = app
+/// Who acts in the admin's name, for the audit trail.
+pub struct Admin {
+    pub id: i64,
+    pub ip: Option<String>,
+}
+
+/// `POST /admin/transactions/{code}/status`: success or failed, along legal moves only.
+/// Failing an order that went to the supplier asks the supplier first and refuses while
+/// it says pending or success (or its answer says nothing); `force` skips the question.
+pub async fn admin_set_status(
+    app: &App,
+    admin: &Admin,
+    code: &str,
+    to: OrderStatus,
+    reason: String,
+    force: bool,
+    sn: Option<String>,
+) -> ApiResult<()> {
+    let c = code.to_string();
+    let o = app
+        .db
+        .run(move |db| -> ApiResult<_> { repo::find_by_code(db, &c)?.ok_or_else(|| ApiError::not_found("transaction")) })
+        .await?;
+    match to {
+        OrderStatus::Failed | OrderStatus::Success => {}
+        other => {
+            return Err(ApiError::conflict(
+                "illegal_move",
+                format!(
+                    "an admin sets an order to success or failed; {} is reached another way (refunds: the refund routes)",
+                    other.as_str()
+                ),
+            ))
+        }
+    }
+    if to == OrderStatus::Failed && o.status == OrderStatus::Processing && !force && o.supplier_attempts > 0 {
+        let ask = |msg: String, code: &'static str| ApiError::conflict(code, msg).with_field("status");
+        match fulfilment::ask_supplier(app, o.id, Asker::Admin).await? {
+            Asked::Answered { verdict: Verdict::Success, .. } => {
+                return Err(ask(
+                    "the supplier delivered this order (it is now success); it cannot be failed".into(),
+                    "supplier_success",
+                ))
+            }
+            Asked::Answered { verdict: Verdict::Pending, .. } => {
+                return Err(ask(
+                    "the supplier still has this order pending; wait for its answer, or force it with a reason".into(),
+                    "supplier_pending",
+                ))
+            }
+            Asked::Answered { verdict: Verdict::Unknown(_), .. } | Asked::TooOld => {
+                return Err(ask(
+                    "the supplier's answer says nothing about this order, so it may have been delivered; force it with a reason to fail it anyway".into(),
+                    "supplier_unknown",
+                ))
+            }
+            Asked::TooSoon(wait) => {
+                return Err(ApiError::conflict(
+                    "recheck_too_soon",
+                    format!("the supplier was asked about this order moments ago; ask again in {wait} s, or force it"),
+                )
+                .with_details(json!({"retry_after": wait})))
+            }
+            // The supplier confirmed the failure: the order is failed (and refunded) by its answer.
+            Asked::Answered { verdict: Verdict::Failed, .. } => {
+                audit(app, admin, &o, "transaction.status", &reason, json!({"to": "failed", "by": "supplier"})).await?;
+                return Ok(());
+            }
+            Asked::NotProcessing(_) | Asked::NotDue | Asked::NoSuchOrder => {}
+        }
+    }
+    let now = app.clock.now();
+    let (admin_id, ip, id, from) = (admin.id, admin.ip.clone(), o.id, o.status);
+    let notes = app
+        .db
+        .write(move |tx| -> ApiResult<Vec<i64>> {
+            let event = if to == OrderStatus::Failed {
+                Event::AdminFail { admin: admin_id, reason: &reason, forced: force }
+            } else {
+                Event::AdminSucceed { admin: admin_id, reason: &reason, sn: sn.as_deref() }
+            };
+            let fx = lifecycle::transition(tx, id, event, now).map_err(move_error)?;
+            log_activity(
+                tx,
+                Some(admin_id),
+                "transaction.status",
+                Some("transaction"),
+                Some(id),
+                &reason,
+                ip.as_deref(),
+                Some(&json!({"from": from.as_str(), "to": to.as_str(), "force": force})),
+            )?;
+            Ok(fx.notifications)
+        })
+        .await?;
+    notifications::deliver(app, notes);
+    Ok(())
+}
+
+/// Admin actions that are one event each: refund to the balance, mark refunded outside
+/// lapak, resolve the attention flag.
+pub enum AdminAction {
+    RefundToBalance,
+    MarkRefunded { note: String },
+    Resolve { note: String },
+}
+
+pub async fn admin_act(app: &App, admin: &Admin, code: &str, action: AdminAction) -> ApiResult<i64> {
+    let now = app.clock.now();
+    let (admin_id, ip, code) = (admin.id, admin.ip.clone(), code.to_string());
+    let (id, notes) = app
         .db
         .write(move |tx| -> ApiResult<_> {
             let o = repo::find_by_code(tx, &code)?.ok_or_else(|| ApiError::not_found("transaction"))?;
-            if !owns(&o, user.as_ref(), proof.email.as_deref(), proof.phone.as_deref()) {
-                return Err(ApiError::not_found("transaction"));
-            }
-            if o.status != OrderStatus::Pending || o.payment_status != PaymentStatus::Pending {
-                return Err(ApiError::conflict("not_cancellable", "only an unpaid order can be cancelled"));
-            }
-            let now = now_str();
-            tx.execute(
-                "UPDATE transactions SET status = 'failed', payment_status = 'failed', failed_reason = 'cancelled by the customer',
-                        failed_at = ?2, updated_at = ?2
-                 WHERE id = ?1 AND status = 'pending' AND payment_status = 'pending'",
-                params![o.id, now],
-            )?;
-            tx.execute("UPDATE payments SET status = 'failed', updated_at = ?2 WHERE transaction_id = ?1 AND status = 'pending'",
-                       params![o.id, now])?;
-            vouchers::release(tx, o.id, &now)?;
-            repo::log(tx, o.id, "pending", "failed", "cancelled by the customer", None, user.as_ref().map(|u| u.id))?;
-            Ok(o.id)
-        })
-        .await?;
-    view(app, id).await
-}
-
-/// What a callback asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaymentMove {
-    Paid,
-    Expired,
-    Failed,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum PaymentOutcome {
-    Applied(String),
-    Duplicate(String),
-    UnknownReference,
-    Mismatch(String),
-}
-
-/// Moves a payment out of UNPAID, matching both the reference and the merchant_ref and
-/// checking the amount. PAID: one database transaction marks the payment paid, moves the
-/// order to processing, logs it and writes the fulfilment outbox row, so a crash after
-/// the commit cannot lose the job. Anything else on a settled payment changes nothing.
-pub async fn settle_payment(
-    app: &App,
-    reference: &str,
-    merchant_ref: Option<&str>,
-    total_amount: Option<i64>,
-    to: PaymentMove,
-) -> Result<PaymentOutcome, DbError> {
-    let (reference, merchant_ref) = (reference.to_string(), merchant_ref.map(str::to_string));
-    let (outcome, notes, enqueued) = app
-        .db
-        .write(move |tx| -> Result<_, DbError> {
-            let found: Option<(i64, i64, String, i64)> = tx
-                .query_row(
-                    "SELECT p.id, p.transaction_id, p.status, p.total_amount FROM payments p WHERE p.payment_reference = ?1",
-                    [&reference],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()?;
-            let Some((payment_id, order_id, payment_status, expected)) = found else {
-                return Ok((PaymentOutcome::UnknownReference, vec![], false));
+            let (event, action, refused, note) = match &action {
+                AdminAction::RefundToBalance => (
+                    Event::AdminRefundToBalance { admin: admin_id },
+                    "transaction.refund",
+                    "not_refundable",
+                    "refunded to balance",
+                ),
+                AdminAction::MarkRefunded { note } => (
+                    Event::AdminMarkRefunded { admin: admin_id, note },
+                    "transaction.mark_refunded",
+                    "not_refund_required",
+                    note.as_str(),
+                ),
+                AdminAction::Resolve { note } => (
+                    Event::AdminResolve { admin: admin_id, note },
+                    "transaction.resolve",
+                    "no_attention",
+                    note.as_str(),
+                ),
             };
-            let o = repo::find_by_id(tx, order_id)?.ok_or_else(|| DbError::Other("payment without order".into()))?;
-            if merchant_ref.as_deref() != Some(o.code.as_str()) {
-                return Ok((PaymentOutcome::Mismatch("merchant_ref does not match the reference".into()), vec![], false));
-            }
-            let now = now_str();
-            if payment_status != "pending" {
-                // Paid after the order was cancelled or expired: the money must go back.
-                if to == PaymentMove::Paid && payment_status != "paid" && !o.refund_required {
-                    tx.execute("UPDATE transactions SET refund_required = 1, updated_at = ?2 WHERE id = ?1", params![o.id, now])?;
-                    repo::log(tx, o.id, o.status.as_str(), o.status.as_str(),
-                              "paid after the order was closed: refund required", None, None)?;
-                    return Ok((PaymentOutcome::Applied("late payment: refund required".into()), vec![], false));
-                }
-                return Ok((PaymentOutcome::Duplicate(format!("payment already {payment_status}")), vec![], false));
-            }
-            if to == PaymentMove::Paid && total_amount != Some(expected) {
-                return Ok((
-                    PaymentOutcome::Mismatch(format!("amount {:?} does not match the expected {expected}", total_amount)),
-                    vec![],
-                    false,
-                ));
-            }
-            let mut notes = Vec::new();
-            match to {
-                PaymentMove::Paid => {
-                    tx.execute("UPDATE payments SET status = 'paid', paid_at = ?2, updated_at = ?2 WHERE id = ?1",
-                               params![payment_id, now])?;
-                    let is_topup = o.transaction_type == TransactionType::Topup;
-                    tx.execute(
-                        "UPDATE transactions SET payment_status = 'paid', paid_at = ?2, status = 'processing', processed_at = ?2,
-                                updated_at = ?2
-                         WHERE id = ?1 AND status = 'pending' AND payment_status = 'pending'",
-                        params![o.id, now],
-                    )?;
-                    repo::log(tx, o.id, "pending", "processing", "payment received (Tripay PAID)", None, None)?;
-                    if let Some(uid) = o.user_id {
-                        notes.push(notifications::create(
-                            tx,
-                            uid,
-                            Kind::Success,
-                            "Pembayaran Berhasil",
-                            &format!("Pembayaran untuk {} diterima. Pesanan sedang diproses.", o.product_name.clone().unwrap_or_default()),
-                            json!({"transaction_code": o.code, "event": "payment_success"}),
-                        )?);
-                    }
-                    if is_topup {
-                        // A deposit: the wallet is credited with the deposit amount (the fee
-                        // was the customer's), once: this branch only runs out of UNPAID.
-                        let uid = o.user_id.ok_or_else(|| DbError::Other("a deposit without a user".into()))?;
-                        ledger::credit(tx, uid, o.product_price, EntryKind::Topup,
-                                       &format!("Deposit via {}", o.payment_method.clone().unwrap_or_default()),
-                                       Refs { transaction_id: Some(o.id), ..Default::default() })
-                            .map_err(|e| DbError::Other(e.to_string()))?;
-                        tx.execute(
-                            "UPDATE transactions SET status = 'success', completed_at = ?2, updated_at = ?2 WHERE id = ?1",
-                            params![o.id, now],
-                        )?;
-                        repo::log(tx, o.id, "processing", "success", "balance credited", None, None)?;
-                        notes.push(notifications::create(
-                            tx,
-                            uid,
-                            Kind::Success,
-                            "Saldo Masuk",
-                            &format!("Deposit Rp {} sudah masuk ke saldo Anda.", o.product_price),
-                            json!({"transaction_code": o.code, "event": "deposit_credited", "amount": o.product_price}),
-                        )?);
-                    } else {
-                        tx.execute("INSERT INTO fulfilment_outbox (transaction_id) VALUES (?1)", [o.id])?;
-                    }
-                    Ok((PaymentOutcome::Applied("paid".into()), notes, !is_topup))
-                }
-                PaymentMove::Expired | PaymentMove::Failed => {
-                    let word = if to == PaymentMove::Expired { "expired" } else { "failed" };
-                    tx.execute("UPDATE payments SET status = ?3, updated_at = ?2 WHERE id = ?1", params![payment_id, now, word])?;
-                    tx.execute(
-                        "UPDATE transactions SET payment_status = ?3, status = 'failed', failed_at = ?2,
-                                expired_at = CASE WHEN ?3 = 'expired' THEN ?2 ELSE expired_at END,
-                                failed_reason = ?4, updated_at = ?2
-                         WHERE id = ?1 AND status = 'pending'",
-                        params![o.id, now, word, format!("payment {word}")],
-                    )?;
-                    vouchers::release(tx, o.id, &now)?;
-                    repo::log(tx, o.id, "pending", "failed", &format!("payment {word}"), None, None)?;
-                    if let Some(uid) = o.user_id {
-                        let (kind, title) = if word == "expired" {
-                            (Kind::Warning, "Pembayaran Kadaluarsa")
-                        } else {
-                            (Kind::Error, "Pembayaran Gagal")
-                        };
-                        notes.push(notifications::create(
-                            tx,
-                            uid,
-                            kind,
-                            title,
-                            &format!("Pembayaran untuk {} {word}.", o.product_name.clone().unwrap_or_default()),
-                            json!({"transaction_code": o.code, "event": format!("payment_{word}")}),
-                        )?);
-                    }
-                    Ok((PaymentOutcome::Applied(word.into()), notes, false))
-                }
-            }
+            let fx = lifecycle::transition(tx, o.id, event, now).map_err(|e| match e {
+                MoveError::Illegal(why) => ApiError::conflict(refused, why),
+                other => move_error(other),
+            })?;
+            log_activity(tx, Some(admin_id), action, Some("transaction"), Some(o.id), note, ip.as_deref(), None)?;
+            Ok((o.id, fx.notifications))
         })
         .await?;
     notifications::deliver(app, notes);
-    if enqueued {
-        app.jobs.wake();
-    }
-    Ok(outcome)
+    Ok(id)
 }
 
-/// Unpaid orders past their deadline: payment expired, order failed, voucher released.
-pub async fn expire_due(app: &App) -> Result<usize, DbError> {
-    let now = now_str();
-    let (n, notes) = app
-        .db
-        .write(move |tx| -> Result<_, DbError> {
-            let mut s = tx.prepare(
-                "SELECT id, user_id, product_name, transaction_code FROM transactions
-                 WHERE status = 'pending' AND payment_status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ?1",
-            )?;
-            let due: Vec<(i64, Option<i64>, Option<String>, String)> =
-                s.query_map([&now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect::<Result<_, _>>()?;
-            drop(s);
-            let mut notes = Vec::new();
-            for (id, user, name, code) in &due {
-                tx.execute(
-                    "UPDATE transactions SET status = 'failed', payment_status = 'expired', expired_at = ?2, failed_at = ?2,
-                            failed_reason = 'payment expired', updated_at = ?2
-                     WHERE id = ?1 AND status = 'pending' AND payment_status = 'pending'",
-                    params![id, now],
-                )?;
-                tx.execute("UPDATE payments SET status = 'expired', updated_at = ?2 WHERE transaction_id = ?1 AND status = 'pending'",
-                           params![id, now])?;
-                vouchers::release(tx, *id, &now)?;
-                repo::log(tx, *id, "pending", "failed", "payment expired (deadline passed)", None, None)?;
-                if let Some(uid) = user {
-                    notes.push(notifications::create(
-                        tx,
-                        *uid,
-                        Kind::Warning,
-                        "Pembayaran Kadaluarsa",
-                        &format!("Batas waktu pembayaran {} sudah lewat.", name.clone().unwrap_or_default()),
-                        json!({"transaction_code": code, "event": "payment_expired"}),
-                    )?);
-                }
-            }
-            Ok((due.len(), notes))
+async fn audit(app: &App, admin: &Admin, o: &OrderRow, action: &'static str, note: &str, meta: serde_json::Value) -> ApiResult<()> {
+    let (admin_id, ip, id, note) = (admin.id, admin.ip.clone(), o.id, note.to_string());
+    app.db
+        .write(move |tx| -> ApiResult<()> {
+            Ok(log_activity(tx, Some(admin_id), action, Some("transaction"), Some(id), &note, ip.as_deref(), Some(&meta))?)
         })
-        .await?;
-    notifications::deliver(app, notes);
-    Ok(n)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::model::default_input_fields;
-
-    #[test]
-    fn codes_are_long_random_and_well_formed() {
-        let a = new_code();
-        let b = new_code();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 19);
-        assert!(a.starts_with("LPK") && a[3..].chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
-    }
-
-    #[test]
-    fn customer_numbers_follow_the_format() {
-        let (fields, fmt) = default_input_fields("game");
-        let data =
-            HashMap::from([("user_id".to_string(), " 12345678 ".to_string()), ("zone_id".into(), "1234".into())]);
-        assert_eq!(customer_no(&fields, &fmt, &data).unwrap().0, "123456781234");
-        let missing = HashMap::from([("user_id".to_string(), "12345678".to_string())]);
-        assert_eq!(customer_no(&fields, &fmt, &missing).unwrap_err().field.as_deref(), Some("customer_data.zone_id"));
-        let bad = HashMap::from([("user_id".to_string(), "12;DROP".to_string()), ("zone_id".into(), "1".into())]);
-        assert_eq!(customer_no(&fields, &fmt, &bad).unwrap_err().field.as_deref(), Some("customer_data.user_id"));
-        let extra = HashMap::from([
-            ("user_id".to_string(), "123".to_string()),
-            ("zone_id".into(), "1".into()),
-            ("x".into(), "y".into()),
-        ]);
-        assert_eq!(customer_no(&fields, &fmt, &extra).unwrap_err().field.as_deref(), Some("customer_data.x"));
-        let (phone, pfmt) = default_input_fields("pulsa");
-        let p = HashMap::from([("phone".to_string(), "081234567890".to_string())]);
-        assert_eq!(customer_no(&phone, &pfmt, &p).unwrap().0, "081234567890");
-        // Patterns match the whole value.
-        let partial = HashMap::from([("phone".to_string(), "081234567890abc".to_string())]);
-        assert!(customer_no(&phone, &pfmt, &partial).is_err());
-    }
+        .await
 }

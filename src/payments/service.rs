@@ -12,7 +12,7 @@ use crate::{
     app::App,
     db::{now_str, DbError},
     error::ApiError,
-    orders::service::{self as orders, PaymentOutcome},
+    orders::payment::{self as orders, GatewayEvent, PaymentOutcome},
 };
 
 const CHANNELS_TTL: Duration = Duration::from_secs(600);
@@ -122,15 +122,16 @@ pub async fn handle_callback(app: &App, d: CallbackDelivery) -> Result<CallbackR
 }
 
 async fn apply(app: &App, cb: tripay::Callback) -> Result<CallbackResult, DbError> {
-    let to = match cb.status {
-        CallbackStatus::Paid => orders::PaymentMove::Paid,
-        CallbackStatus::Expired => orders::PaymentMove::Expired,
-        CallbackStatus::Failed => orders::PaymentMove::Failed,
-        CallbackStatus::Unpaid | CallbackStatus::Refund | CallbackStatus::Other(_) => {
+    let event = match cb.status {
+        CallbackStatus::Paid => GatewayEvent::Paid,
+        CallbackStatus::Expired => GatewayEvent::Expired,
+        CallbackStatus::Failed => GatewayEvent::Failed,
+        CallbackStatus::Refund => GatewayEvent::Refund,
+        CallbackStatus::Unpaid | CallbackStatus::Other(_) => {
             return Ok(CallbackResult::Ok(format!("status {:?} needs no action", cb.status)));
         }
     };
-    let outcome = orders::settle_payment(app, &cb.reference, cb.merchant_ref.as_deref(), cb.total_amount, to).await?;
+    let outcome = orders::on_gateway(app, &cb.reference, cb.merchant_ref.as_deref(), cb.total_amount, event).await?;
     Ok(match outcome {
         PaymentOutcome::Applied(what) => CallbackResult::Ok(what),
         PaymentOutcome::Duplicate(what) => CallbackResult::Ok(format!("duplicate: {what}")),

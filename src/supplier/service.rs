@@ -1,16 +1,10 @@
-//! Supplier rules that touch orders: the Digiflazz webhook and status re-checks.
+//! The Digiflazz webhook as received: stored in full, verified over the raw body, then
+//! handed to `orders::fulfilment` (a verified answer) or taken as a hint to ask.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
-use super::{
-    digiflazz,
-    model::{SupplierOrder, TopupRequest},
-};
-use crate::{
-    app::App,
-    db::DbError,
-    orders::fulfilment::{self, Applied, Source},
-};
+use super::digiflazz;
+use crate::{app::App, db::DbError, orders::fulfilment};
 
 /// One webhook delivery as received.
 pub struct Delivery {
@@ -69,15 +63,10 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
                 WebhookResult::Unreadable
             }
             Ok(None) => WebhookResult::Done("ping".into()),
-            Ok(Some(order)) if verified => {
-                let applied = apply_and_notify(app, order, Source::Webhook).await?;
-                WebhookResult::Done(applied.label().into())
-            }
-            // No secret configured: anyone could have sent this. Ask Digiflazz instead.
-            Ok(Some(order)) => match recheck(app, &order.ref_id).await? {
-                Some(applied) => WebhookResult::Done(format!("rechecked:{}", applied.label())),
-                None => WebhookResult::Done(Applied::UnknownRef.label().into()),
-            },
+            Ok(Some(order)) if verified => WebhookResult::Done(fulfilment::on_verified_webhook(app, order).await?.into()),
+            // No secret configured: anyone could have sent this. Ask Digiflazz instead,
+            // within the order's lease (orders.recheck_min_secs).
+            Ok(Some(order)) => WebhookResult::Done(fulfilment::on_hint(app, &order.ref_id).await?),
         }
     };
     let outcome = match &result {
@@ -92,55 +81,4 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
         })
         .await?;
     Ok(result)
-}
-
-/// Asks Digiflazz for an order's status by re-sending the same request with the same
-/// ref_id (the documented status check), and applies the answer. None: no such order.
-pub async fn recheck(app: &App, ref_id: &str) -> Result<Option<Applied>, DbError> {
-    let code = ref_id.to_string();
-    let found: Option<(String, String, String)> = app
-        .db
-        .run(move |c| {
-            c.query_row(
-                "SELECT COALESCE(product_code, ''), COALESCE(customer_no, ''), status FROM transactions
-                 WHERE transaction_code = ?1",
-                [&code],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(DbError::from)
-        })
-        .await?;
-    let Some((sku, customer_no, status)) = found else {
-        return Ok(None);
-    };
-    if status != "processing" {
-        // Nothing to learn: a final order never moves, an unpaid one was never sent.
-        return Ok(Some(Applied::Ignored { transaction_id: 0, status }));
-    }
-    let answer: SupplierOrder = app
-        .digiflazz
-        .topup(&TopupRequest { sku, customer_no, ref_id: ref_id.to_string(), max_price: None, callback_url: None })
-        .await;
-    Ok(Some(apply_and_notify(app, answer, Source::Recheck).await?))
-}
-
-/// Applies an answer and writes the user's notification in one transaction, then
-/// delivers the notification.
-async fn apply_and_notify(app: &App, order: SupplierOrder, source: Source) -> Result<Applied, DbError> {
-    let (applied, notes) = app
-        .db
-        .write(move |tx| -> Result<_, DbError> {
-            let applied = fulfilment::apply(tx, &order, source)?;
-            if !matches!(applied, Applied::StillPending { .. } | Applied::Unknown { .. }) {
-                tx.execute("UPDATE transactions SET next_check_at = NULL WHERE transaction_code = ?1 AND status <> 'processing'",
-                           [&order.ref_id])?;
-            }
-            let notes = fulfilment::notify(tx, &applied)?;
-            Ok((applied, notes))
-        })
-        .await?;
-    crate::notifications::deliver(app, notes);
-    tracing::info!(outcome = applied.label(), source = source.as_str(), "supplier answer applied");
-    Ok(applied)
 }

@@ -1,7 +1,6 @@
 //! HTTP surface of the wallet: balance, mutations, deposits, withdrawals; the admin's
 //! adjustments, withdrawal moves and refunds.
 
-use chrono::{Duration, Utc};
 use poem::{web::Data, Request};
 use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, Object, OpenApi};
 use rusqlite::params;
@@ -15,7 +14,7 @@ use super::{
 use crate::{
     accounts::repo::log_activity,
     app::App,
-    db::{now_str, ts},
+    db::now_str,
     error::{ApiError, ApiResult},
     http::{
         auth::{AdminAuth, BearerAuth},
@@ -26,11 +25,11 @@ use crate::{
     openapi_tags::ApiTags,
     orders::{
         api::parse_bound,
+        checkout as orders,
         model::{OrderList, OrderView, TransactionType},
-        repo::{self as orders_repo, NewOrder, OrderFilter},
-        service::{self as orders, PaymentBuyer},
+        repo::{self as orders_repo, OrderFilter},
+        service::{self as order_service, Admin, AdminAction},
     },
-    payments::service as payments,
 };
 
 fn ledger_error(e: LedgerError) -> ApiError {
@@ -118,7 +117,9 @@ impl WalletApi {
         Ok(Json(MutationList { data, meta: pr.meta(total) }))
     }
 
-    /// Top up the balance through Tripay. The PAID callback credits the amount once.
+    /// Top up the balance through Tripay (resellers; retail members when
+    /// `wallet.retail_deposits`). The PAID callback credits the amount once; money paid
+    /// after the deposit expired is credited too (a late payment).
     #[oai(path = "/deposits", method = "post")]
     async fn deposit(
         &self,
@@ -126,68 +127,8 @@ impl WalletApi {
         auth: BearerAuth,
         body: Json<DepositRequest>,
     ) -> ApiResult<DepositCreated> {
-        let (user, b) = (auth.0, body.0);
-        let (min, max) = (app.config.wallet.deposit_min, app.config.wallet.deposit_max);
-        if b.amount < min || b.amount > max {
-            return Err(ApiError::validation("amount", format!("a deposit is between Rp {min} and Rp {max}")));
-        }
-        app.db
-            .run(|c| -> ApiResult<()> {
-                crate::settings::ensure_open(c)?;
-                if !crate::settings::flag(c, "features.deposits", true)? {
-                    return Err(ApiError::forbidden("deposits are turned off"));
-                }
-                Ok(())
-            })
-            .await?;
-        let method = b.payment_method.trim().to_uppercase();
-        let channels = payments::channels(&app).await?;
-        let channel = channels.iter().find(|c| c.code == method).ok_or_else(|| {
-            ApiError::validation("payment_method", format!("{method} is not an available payment channel"))
-        })?;
-        if !channel.accepts(b.amount) {
-            return Err(ApiError::validation("payment_method", format!("{method} does not take Rp {}", b.amount)));
-        }
-        let code = orders::new_code();
-        let now = Utc::now();
-        let expires = now + Duration::minutes(app.config.orders.payment_expiry_minutes as i64);
-        let (c2, m2, u2, amount) = (code.clone(), method.clone(), user.clone(), b.amount);
-        let id = app
-            .db
-            .write(move |tx| -> ApiResult<i64> {
-                let id = orders_repo::insert(
-                    tx,
-                    &NewOrder {
-                        code: &c2,
-                        user_id: u2.id,
-                        product_item_id: None,
-                        customer_type: u2.customer_type.as_str(),
-                        payment_method_type: "gateway",
-                        transaction_type: TransactionType::Topup,
-                        product_name: "Deposit saldo",
-                        product_code: None,
-                        base_price: 0,
-                        product_price: amount,
-                        customer_data: "{}",
-                        customer_no: None,
-                        customer_note: None,
-                        contact_name: &u2.name,
-                        contact_email: &u2.email,
-                        contact_phone: u2.phone.as_deref(),
-                        payment_method: &m2,
-                        idempotency_key: None,
-                        idempotency_hash: None,
-                        expires_at: &ts(expires),
-                        now: &ts(now),
-                    },
-                )?;
-                orders_repo::log(tx, id, "", "pending", "deposit created, waiting for payment", None, Some(u2.id))?;
-                Ok(id)
-            })
-            .await?;
-        let buyer = PaymentBuyer { name: user.name.clone(), email: user.email.clone(), phone: user.phone.clone() };
-        orders::attach_payment(&app, id, &code, b.amount, &method, &buyer, "DEPOSIT", "Deposit saldo", expires).await?;
-        Ok(DepositCreated::Created(Json(orders::view(&app, id).await?)))
+        let view = orders::create_deposit(&app, &auth.0, body.0.amount, &body.0.payment_method).await?;
+        Ok(DepositCreated::Created(Json(view)))
     }
 
     /// The caller's deposits.
@@ -205,7 +146,7 @@ impl WalletApi {
             transaction_type: Some(TransactionType::Topup),
             ..Default::default()
         };
-        let (data, total) = app.db.run(move |c| orders::list_views(c, &filter, pr.limit(), pr.offset())).await?;
+        let (data, total) = app.db.run(move |c| order_service::list_views(c, &filter, pr.limit(), pr.offset())).await?;
         Ok(Json(OrderList { data, meta: pr.meta(total) }))
     }
 
@@ -225,7 +166,7 @@ impl WalletApi {
                     .filter(|o| o.user_id == Some(uid) && o.transaction_type == TransactionType::Topup)
                     .ok_or_else(|| ApiError::not_found("deposit"))?;
                 let p = orders_repo::payment_of(c, o.id)?;
-                Ok(orders::to_view(o, p))
+                Ok(order_service::to_view(o, p))
             })
             .await?;
         Ok(Json(view))
@@ -498,26 +439,9 @@ impl AdminWalletApi {
         req: &Request,
         code: Path<String>,
     ) -> ApiResult<Json<OrderView>> {
-        let (admin, ip) = (auth.0.id, req.data::<ClientIp>().map(|c| c.0.clone()));
-        let (id, notes) = app
-            .db
-            .write(move |tx| -> ApiResult<_> {
-                let o = orders_repo::find_by_code(tx, &code.0)?.ok_or_else(|| ApiError::not_found("transaction"))?;
-                let before: i64 = tx.query_row("SELECT COUNT(*) FROM notifications", [], |r| r.get(0))?;
-                if !crate::orders::fulfilment::refund_member(tx, o.id, "refunded by an admin")? {
-                    return Err(ApiError::conflict(
-                        "not_refundable",
-                        "only a failed, paid order of a registered member can be refunded to a balance; mark a guest's order refunded instead",
-                    ));
-                }
-                log_activity(tx, Some(admin), "transaction.refund", Some("transaction"), Some(o.id), "refunded to balance", ip.as_deref(), None)?;
-                let mut s = tx.prepare("SELECT id FROM notifications WHERE id > ?1")?;
-                let notes = s.query_map([before], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
-                Ok((o.id, notes))
-            })
-            .await?;
-        notifications::deliver(&app, notes);
-        Ok(Json(orders::view(&app, id).await?))
+        let admin = Admin { id: auth.0.id, ip: req.data::<ClientIp>().map(|c| c.0.clone()) };
+        let id = order_service::admin_act(&app, &admin, &code.0, AdminAction::RefundToBalance).await?;
+        Ok(Json(order_service::view(&app, id).await?))
     }
 
     /// Record that a failed order's money was returned outside lapak (guests: bank
@@ -531,45 +455,10 @@ impl AdminWalletApi {
         code: Path<String>,
         body: Json<NoteRequest>,
     ) -> ApiResult<Json<OrderView>> {
-        let (admin, ip) = (auth.0.id, req.data::<ClientIp>().map(|c| c.0.clone()));
+        let admin = Admin { id: auth.0.id, ip: req.data::<ClientIp>().map(|c| c.0.clone()) };
         let note = body.0.note.unwrap_or_default();
-        let id = app
-            .db
-            .write(move |tx| -> ApiResult<_> {
-                let o = orders_repo::find_by_code(tx, &code.0)?.ok_or_else(|| ApiError::not_found("transaction"))?;
-                if !o.refund_required {
-                    return Err(ApiError::conflict("not_refund_required", "this order does not need a refund"));
-                }
-                let now = now_str();
-                let to = if o.status.as_str() == "failed" { "refunded" } else { o.status.as_str() };
-                tx.execute(
-                    "UPDATE transactions SET status = ?3, refund_required = 0,
-                            refunded_at = ?2, updated_at = ?2 WHERE id = ?1 AND refund_required = 1",
-                    params![o.id, now, to],
-                )?;
-                orders_repo::log(
-                    tx,
-                    o.id,
-                    o.status.as_str(),
-                    to,
-                    &format!("refunded outside lapak: {note}"),
-                    None,
-                    Some(admin),
-                )?;
-                log_activity(
-                    tx,
-                    Some(admin),
-                    "transaction.mark_refunded",
-                    Some("transaction"),
-                    Some(o.id),
-                    &note,
-                    ip.as_deref(),
-                    None,
-                )?;
-                Ok(o.id)
-            })
-            .await?;
-        Ok(Json(orders::view(&app, id).await?))
+        let id = order_service::admin_act(&app, &admin, &code.0, AdminAction::MarkRefunded { note }).await?;
+        Ok(Json(order_service::view(&app, id).await?))
     }
 }
 

@@ -329,3 +329,159 @@ pub async fn seed_catalog(t: &TestApp, admin: &str) -> (i64, Vec<i64>) {
     }
     (pid, items)
 }
+
+/// A minimal SMTP server on 127.0.0.1 that keeps every message it receives.
+pub async fn smtp_sink() -> (u16, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mails: std::sync::Arc<std::sync::Mutex<Vec<String>>> = Default::default();
+    let store = mails.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                w.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                let mut in_data = false;
+                let mut data = String::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            store.lock().unwrap().push(std::mem::take(&mut data));
+                            w.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        continue;
+                    }
+                    let cmd = line.to_ascii_uppercase();
+                    let reply: &[u8] = if cmd.starts_with("EHLO") || cmd.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if cmd.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else if cmd.starts_with("QUIT") {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    w.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (port, mails)
+}
+
+impl TestApp {
+    /// One column of an order, as text (NULL as None).
+    pub async fn order_text(&self, code: &str, column: &str) -> Option<String> {
+        self.text(&format!("SELECT CAST({column} AS TEXT) FROM transactions WHERE transaction_code = '{code}'")).await
+    }
+
+    /// One integer column of an order.
+    pub async fn order_int(&self, code: &str, column: &str) -> i64 {
+        self.count(&format!("SELECT COALESCE({column}, 0) FROM transactions WHERE transaction_code = '{code}'")).await
+    }
+
+    /// A member's balance.
+    pub async fn balance(&self, user_id: i64) -> i64 {
+        self.count(&format!("SELECT COALESCE((SELECT balance FROM balances WHERE user_id = {user_id}), 0)")).await
+    }
+
+    /// Credits a user through the admin's balance adjustment.
+    pub async fn fund(&self, admin: &str, user_id: i64, amount: i64) {
+        let r = self
+            .post(
+                &format!("/api/v1/admin/users/{user_id}/balance-adjustments"),
+                Some(admin),
+                json!({"amount": amount, "reason": "test funds"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "adjust: {}", r.body);
+    }
+
+    /// Waits (up to 10 s) until `sql` returns a non-zero integer.
+    pub async fn wait_for(&self, sql: &str) -> bool {
+        for _ in 0..200 {
+            if self.count(sql).await != 0 {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    /// Every ledger adds up (what `lapak check-ledger` checks).
+    pub async fn assert_ledger(&self) {
+        let (_, offenders) = self
+            .app
+            .db
+            .run(|c| lapak::wallet::ledger::check(c))
+            .await
+            .expect("ledger check runs");
+        assert!(offenders.is_empty(), "ledger offenders: {offenders:?}");
+        assert_eq!(self.count("SELECT COUNT(*) FROM balances WHERE balance < 0").await, 0, "a negative balance");
+    }
+
+    /// Every order's log is a chain of legal moves ending in its status.
+    pub async fn assert_logs_legal(&self) {
+        let rows: Vec<(String, String, Option<String>, Option<String>, String)> = self
+            .app
+            .db
+            .run(|c| {
+                let mut s = c.prepare(
+                    "SELECT t.transaction_code, t.status, l.status_from, l.status_to, COALESCE(l.message, '')
+                     FROM transaction_logs l JOIN transactions t ON t.id = l.transaction_id ORDER BY l.transaction_id, l.id",
+                )?;
+                let rows = s
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok::<_, lapak::db::DbError>(rows)
+            })
+            .await
+            .unwrap();
+        let mut last: Option<(String, String, String)> = None; // (code, to, order status)
+        let check_end = |last: &Option<(String, String, String)>| {
+            if let Some((code, to, status)) = last {
+                assert_eq!(to, status, "order {code}: its last log row leaves it {to}, but it is {status}");
+            }
+        };
+        for (code, status, from, to, message) in rows {
+            let (from, to) = (from.unwrap_or_default(), to.unwrap_or_default());
+            assert!(legal_log_move(&from, &to), "order {code}: illegal logged move {from:?} -> {to:?} ({message})");
+            match &last {
+                Some((c, prev_to, _)) if *c == code => {
+                    assert_eq!(&from, prev_to, "order {code}: a log row starts at {from} after one that ended at {prev_to} ({message})")
+                }
+                _ => {
+                    check_end(&last);
+                    assert_eq!(from, "", "order {code}: its first log row starts at {from:?} ({message})");
+                }
+            }
+            last = Some((code, to, status));
+        }
+        check_end(&last);
+    }
+}
+
+/// The moves an order may make, written here independently of lapak's own table:
+/// created unpaid or paid from the balance, paid, closed unpaid, decided by the supplier,
+/// refunded after a failure, and notes that keep the status.
+pub fn legal_log_move(from: &str, to: &str) -> bool {
+    matches!(
+        (from, to),
+        ("", "pending")
+            | ("", "processing")
+            | ("pending", "processing")
+            | ("pending", "failed")
+            | ("processing", "success")
+            | ("processing", "failed")
+            | ("failed", "refunded")
+    ) || (!from.is_empty() && from == to)
+}

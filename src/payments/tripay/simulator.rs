@@ -168,12 +168,15 @@ impl TripaySim {
         Some((raw, sig, p.callback_url.clone().unwrap_or_default()))
     }
 
-    /// Moves a payment to PAID/EXPIRED/FAILED and posts the signed callback, as Tripay does.
+    /// Moves a payment to PAID/EXPIRED/FAILED (or a paid one to REFUND) and posts the
+    /// signed callback, as Tripay does.
     pub async fn settle(&self, reference: &str, status: &str) -> Result<u16, String> {
         {
             let mut st = self.lock();
             let p = st.payments.get_mut(reference).ok_or("no such payment")?;
-            if p.data.status != "UNPAID" {
+            // Tripay refunds a paid payment; every other move starts from UNPAID.
+            let from = if status == "REFUND" { "PAID" } else { "UNPAID" };
+            if p.data.status != from {
                 return Err(format!("payment is already {}", p.data.status));
             }
             p.data.status = status.to_string();
@@ -181,6 +184,12 @@ impl TripaySim {
                 p.data.paid_at = Some(chrono::Utc::now().timestamp());
             }
         }
+        self.post_status(reference, status).await
+    }
+
+    /// Posts the signed callback for `status` whatever the payment's state: Tripay's
+    /// retries, replays and callbacks out of order.
+    pub async fn post_status(&self, reference: &str, status: &str) -> Result<u16, String> {
         let (body, sig, url) = self.callback_for(reference, status).ok_or("no such payment")?;
         if url.is_empty() {
             return Err("the payment has no callback URL".into());

@@ -81,6 +81,66 @@ struct State {
     first_seen: HashMap<String, Instant>,
     purchases: usize,
     webhooks_sent: usize,
+    /// Tests' scripts, by ref_id.
+    plans: HashMap<String, Plan>,
+    /// The last `transaction` request per ref_id, as received.
+    last_requests: HashMap<String, TransactionReq>,
+}
+
+/// A test's script for one ref_id: how the supplier behaves when lapak sends it.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// What the transaction becomes once the supplier decides.
+    pub outcome: Outcome,
+    /// Whether the transaction starts pending (decided later by [`SimHandle::resolve`]).
+    pub pending: bool,
+    /// Replies to successive calls; once used up, each call gets the current state.
+    pub replies: std::collections::VecDeque<Reply>,
+    /// The price the supplier charges (default: the catalogue's).
+    pub price: Option<i64>,
+}
+
+impl Plan {
+    pub fn new(outcome: Outcome) -> Self {
+        Plan { outcome, pending: false, replies: Default::default(), price: None }
+    }
+
+    pub fn pending(mut self) -> Self {
+        self.pending = true;
+        self
+    }
+
+    pub fn replies(mut self, replies: impl IntoIterator<Item = Reply>) -> Self {
+        self.replies = replies.into_iter().collect();
+        self
+    }
+
+    pub fn price(mut self, price: i64) -> Self {
+        self.price = Some(price);
+        self
+    }
+}
+
+/// The supplier's final word on a scripted transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Sukses (rc 00) with a serial number.
+    Deliver,
+    /// Gagal with this rc (a "Terbentuk = Ya" code such as 02 or 54).
+    Fail(String),
+}
+
+/// One reply to one `transaction` call of a scripted ref_id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// The transaction's current state (it is created by the first call).
+    State,
+    /// The call reaches the supplier (the transaction is created) but the answer is lost:
+    /// HTTP 504 with an HTML body, as a proxy in between would send.
+    Lost,
+    /// A refusal of the request itself (rc 45, 41, 42, 83, 85 ...): it says nothing of
+    /// the transaction, and creates none.
+    Refuse(String),
 }
 
 #[derive(Clone)]
@@ -123,6 +183,8 @@ impl Simulator {
                 first_seen: HashMap::new(),
                 purchases: 0,
                 webhooks_sent: 0,
+                plans: HashMap::new(),
+                last_requests: HashMap::new(),
             })),
             http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client builds"),
         };
@@ -178,6 +240,167 @@ impl SimHandle {
 
     pub fn catalogue_len(&self) -> usize {
         self.lock().catalogue.len()
+    }
+
+    /// Scripts how the supplier treats a ref_id (before lapak sends it).
+    pub fn plan(&self, ref_id: &str, plan: Plan) {
+        self.lock().plans.insert(ref_id.to_string(), plan);
+    }
+
+    /// Adds replies to a ref_id's script (an unscripted ref_id gets a delivering plan).
+    pub fn push_replies(&self, ref_id: &str, replies: impl IntoIterator<Item = Reply>) {
+        let mut st = self.lock();
+        let plan = st.plans.entry(ref_id.to_string()).or_insert_with(|| Plan::new(Outcome::Deliver));
+        plan.replies.extend(replies);
+    }
+
+    /// The last `transaction` request lapak sent for a ref_id.
+    pub fn last_request(&self, ref_id: &str) -> Option<TransactionReq> {
+        self.lock().last_requests.get(ref_id).cloned()
+    }
+
+    /// What the supplier holds for a ref_id: "Sukses", "Gagal", "Pending", or None when
+    /// no transaction was created. This is the truth tests compare lapak with.
+    pub fn truth(&self, ref_id: &str) -> Option<String> {
+        let st = self.lock();
+        let tx = st.txs.get(ref_id)?;
+        Some(tx.final_data.as_ref().unwrap_or(&tx.data).status.clone())
+    }
+
+    /// Decides a pending scripted transaction with its plan's outcome and, when
+    /// `webhook`, posts the signed webhook and waits for lapak's answer (its HTTP status).
+    /// None when there is nothing pending to decide.
+    pub async fn resolve(&self, ref_id: &str, webhook: bool) -> Option<u16> {
+        let (fin, target) = {
+            let mut st = self.lock();
+            let outcome = st.plans.get(ref_id).map(|p| p.outcome.clone()).unwrap_or(Outcome::Deliver);
+            let current = st.txs.get(ref_id)?.clone();
+            if current.final_data.is_some() || current.data.status != "Pending" {
+                return None;
+            }
+            let price = current.data.price.unwrap_or(0);
+            let fin = decided(&mut st, &current.data, &outcome, price);
+            st.txs.get_mut(ref_id).expect("present").final_data = Some(fin.clone());
+            (fin, st.cfg.webhook_url.clone())
+        };
+        if !webhook {
+            return Some(0);
+        }
+        self.post_webhook(&fin, target.as_deref()).await
+    }
+
+    /// Posts the signed webhook of a ref_id's current state again (a replay), and
+    /// returns lapak's HTTP status.
+    pub async fn send_webhook(&self, ref_id: &str) -> Option<u16> {
+        let (data, target) = {
+            let st = self.lock();
+            let tx = st.txs.get(ref_id)?;
+            (tx.final_data.clone().unwrap_or_else(|| tx.data.clone()), st.cfg.webhook_url.clone())
+        };
+        self.post_webhook(&data, target.as_deref()).await
+    }
+
+    async fn post_webhook(&self, data: &TransactionData, target: Option<&str>) -> Option<u16> {
+        let url = target?;
+        let secret = self.lock().cfg.webhook_secret.clone();
+        let body = json!({ "data": data }).to_string();
+        let mut req = self
+            .http
+            .post(url)
+            .header("content-type", "application/json")
+            .header("user-agent", "Digiflazz-Hookshot")
+            .header("x-digiflazz-event", "update")
+            .header("x-digiflazz-delivery", ulid::Ulid::generate().to_string());
+        if !secret.is_empty() {
+            req = req.header("x-hub-signature", webhook_signature(&secret, body.as_bytes()));
+        }
+        let resp = req.body(body).send().await.ok()?;
+        self.lock().webhooks_sent += 1;
+        Some(resp.status().as_u16())
+    }
+}
+
+/// A scripted transaction's final answer; a delivery takes the price from the deposit.
+fn decided(st: &mut State, base: &TransactionData, outcome: &Outcome, price: i64) -> TransactionData {
+    match outcome {
+        Outcome::Deliver => {
+            st.deposit -= price;
+            TransactionData {
+                message: "Transaksi Sukses".into(),
+                status: "Sukses".into(),
+                rc: "00".into(),
+                sn: serial_for(&base.buyer_sku_code, &base.customer_no, &base.ref_id),
+                buyer_last_saldo: Some(st.deposit),
+                ..base.clone()
+            }
+        }
+        Outcome::Fail(rc) => TransactionData {
+            message: "Transaksi Gagal".into(),
+            status: "Gagal".into(),
+            rc: rc.clone(),
+            sn: String::new(),
+            buyer_last_saldo: Some(st.deposit),
+            ..base.clone()
+        },
+    }
+}
+
+/// A request for a scripted ref_id: the next reply of its plan.
+fn scripted(st: &mut State, req: &TransactionReq) -> Response {
+    let reply = st.plans.get_mut(&req.ref_id).and_then(|p| p.replies.pop_front()).unwrap_or(Reply::State);
+    if let Reply::Refuse(rc) = &reply {
+        let message = match rc.as_str() {
+            "41" => "Signature tidak valid",
+            "42" => "Gagal memproses API Buyer",
+            "45" => "IP Anda tidak kami kenali",
+            "83" => "Anda telah mencapai limitasi pengecekan",
+            "85" => "Limitasi transaksi, coba 1 menit lagi",
+            _ => "Permintaan ditolak",
+        };
+        return rc_error(rc, message);
+    }
+    if !st.txs.contains_key(&req.ref_id) {
+        let plan = st.plans.get(&req.ref_id).cloned().expect("a scripted ref_id has a plan");
+        let catalogue_price = st.catalogue.iter().find(|i| i.buyer_sku_code == req.buyer_sku_code).and_then(|i| i.price);
+        let price = plan.price.or(catalogue_price).unwrap_or(0);
+        if req.max_price.is_some_and(|m| price > m) {
+            return rc_error("69", "Harga seller lebih besar dari ketentuan harga Buyer");
+        }
+        st.purchases += 1;
+        let base = TransactionData {
+            ref_id: req.ref_id.clone(),
+            customer_no: req.customer_no.clone(),
+            buyer_sku_code: req.buyer_sku_code.clone(),
+            price: Some(price),
+            tele: "@lapak_simulator".into(),
+            wa: "081234512345".into(),
+            trx_id: format!("SIM{}", st.purchases),
+            ..Default::default()
+        };
+        let data = if plan.pending {
+            TransactionData {
+                message: "Transaksi Pending".into(),
+                status: "Pending".into(),
+                rc: "03".into(),
+                buyer_last_saldo: Some(st.deposit),
+                ..base
+            }
+        } else {
+            decided(st, &base, &plan.outcome, price)
+        };
+        st.txs.insert(req.ref_id.clone(), SimTx { data, final_data: None });
+    }
+    let tx = st.txs.get(&req.ref_id).expect("created above");
+    let current = tx.final_data.clone().unwrap_or_else(|| tx.data.clone());
+    if current.buyer_sku_code != req.buyer_sku_code || current.customer_no != req.customer_no {
+        return rc_error("49", "Ref ID tidak unik");
+    }
+    match reply {
+        Reply::Lost => Response::builder()
+            .status(StatusCode::GATEWAY_TIMEOUT)
+            .content_type("text/html")
+            .body("<html><body><h1>504 Gateway Time-out</h1></body></html>"),
+        _ => answer(StatusCode::OK, json!({ "data": current })),
     }
 }
 
@@ -307,6 +530,10 @@ async fn transaction(sim: Data<&SimHandle>, body: Body) -> Response {
         }
         *st.calls.entry(req.ref_id.clone()).or_default() += 1;
         st.first_seen.entry(req.ref_id.clone()).or_insert_with(Instant::now);
+        st.last_requests.insert(req.ref_id.clone(), req.clone());
+        if st.plans.contains_key(&req.ref_id) {
+            return scripted(&mut st, &req);
+        }
 
         // The same ref_id: the current state of that order.
         if let Some(tx) = st.txs.get(&req.ref_id) {

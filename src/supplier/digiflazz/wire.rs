@@ -89,7 +89,7 @@ pub struct PriceListReq {
     pub kind: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TransactionReq {
     pub username: String,
     pub buyer_sku_code: String,

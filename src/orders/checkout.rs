@@ -1,0 +1,641 @@
+//! Checkout: purchases and deposits, priced the same way on every path, written in two
+//! steps around the gateway call. First the order (unpaid) with its voucher use, or, paid
+//! from the balance, the debit with it; then its Tripay payment. If Tripay refuses or is
+//! unreachable, the order is closed with the reason (voucher released), so no order is
+//! left without a payment; a crash between the steps leaves an unpaid order that expires
+//! on schedule. Every state the order takes goes through `lifecycle::transition`.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, Utc};
+use rand::RngCore;
+use regex::Regex;
+use rusqlite::params;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{
+    lifecycle::{self, Event, MoveError},
+    model::{CheckoutRequest, OrderView, TransactionType},
+    repo::{self, NewOrder},
+    service::view,
+};
+use crate::{
+    accounts::{
+        model::{AuthUser, CustomerType},
+        repo as accounts_repo,
+        service::{normalize_email, normalize_phone},
+    },
+    app::App,
+    catalog::{
+        model::{format_placeholders, InputField, PaymentType},
+        repo as catalog,
+        service::{jakarta_now, unavailable_reason},
+    },
+    db::{ts, DbError},
+    error::{ApiError, ApiResult},
+    notifications,
+    payments::{model::NewPayment, service as payments},
+    vouchers,
+};
+
+/// "LPK" + 16 Crockford base-32 characters: 80 random bits, so codes cannot be guessed.
+pub fn new_code() -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut bytes = [0u8; 10];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let mut bits: u128 = 0;
+    for b in bytes {
+        bits = (bits << 8) | u128::from(b);
+    }
+    let mut out = String::from("LPK");
+    for i in (0..16).rev() {
+        out.push(ALPHABET[((bits >> (i * 5)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// Checks `customer_data` against the product's input fields and forms the supplier's
+/// customer number. Returns (customer_no, the cleaned data).
+pub fn customer_no(
+    fields: &[InputField],
+    format: &str,
+    data: &HashMap<String, String>,
+) -> ApiResult<(String, HashMap<String, String>)> {
+    if let Some(unknown) = data.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
+        return Err(ApiError::validation(
+            format!("customer_data.{unknown}"),
+            format!("`{unknown}` is not a field of this product"),
+        ));
+    }
+    let mut clean = HashMap::new();
+    for f in fields {
+        let value = data.get(&f.name).map(|v| v.trim().to_string()).unwrap_or_default();
+        let field = format!("customer_data.{}", f.name);
+        if value.is_empty() {
+            if f.required {
+                return Err(ApiError::validation(field, format!("{} is required", f.label)));
+            }
+            continue;
+        }
+        if value.len() > 100 {
+            return Err(ApiError::validation(field, format!("{} is too long", f.label)));
+        }
+        if let Some(p) = &f.pattern {
+            let re = Regex::new(&format!("^(?:{p})$")).map_err(|_| ApiError::internal("bad input pattern"))?;
+            if !re.is_match(&value) {
+                return Err(ApiError::validation(field, format!("{} is not in the expected format", f.label)));
+            }
+        }
+        if let Some(opts) = &f.options {
+            if !opts.iter().any(|o| o == &value) {
+                return Err(ApiError::validation(field, format!("{} must be one of: {}", f.label, opts.join(", "))));
+            }
+        }
+        clean.insert(f.name.clone(), value);
+    }
+    let no = if format.is_empty() {
+        fields.iter().filter_map(|f| clean.get(&f.name)).cloned().collect::<Vec<_>>().join("")
+    } else {
+        let mut out = format.to_string();
+        for p in format_placeholders(format) {
+            out = out.replace(&format!("{{{p}}}"), clean.get(&p).map(String::as_str).unwrap_or(""));
+        }
+        out
+    };
+    if no.is_empty() {
+        return Err(ApiError::validation("customer_data", "the customer number is empty"));
+    }
+    Ok((no, clean))
+}
+
+/// Who is buying.
+struct Buyer {
+    user_id: Option<i64>,
+    tier: CustomerType,
+    name: String,
+    email: String,
+    phone: Option<String>,
+}
+
+fn buyer_of(user: Option<&AuthUser>, req: &CheckoutRequest) -> ApiResult<Buyer> {
+    match user {
+        Some(u) => Ok(Buyer {
+            user_id: Some(u.id),
+            tier: u.customer_type,
+            name: u.name.clone(),
+            email: u.email.clone(),
+            phone: u.phone.clone(),
+        }),
+        None => {
+            let name = req.customer_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| {
+                ApiError::validation("customer_name", "customer_name is required when buying without an account")
+            })?;
+            let email = req
+                .customer_email
+                .as_deref()
+                .and_then(normalize_email)
+                .ok_or_else(|| ApiError::validation("customer_email", "a valid customer_email is required"))?;
+            let phone = match req.customer_phone.as_deref().filter(|p| !p.trim().is_empty()) {
+                Some(p) => Some(normalize_phone(p).ok_or_else(|| {
+                    ApiError::validation("customer_phone", "customer_phone must be an Indonesian mobile number")
+                })?),
+                None => None,
+            };
+            Ok(Buyer { user_id: None, tier: CustomerType::Retail, name: name.to_string(), email, phone })
+        }
+    }
+}
+
+fn idempotency_hash(buyer: &Buyer, req: &CheckoutRequest) -> String {
+    let mut data: Vec<_> = req.customer_data.iter().collect();
+    data.sort();
+    let canon = json!({
+        "buyer": buyer.user_id.map(|u| u.to_string()).unwrap_or_else(|| buyer.email.clone()),
+        "item": req.product_item_id, "data": data, "method": req.payment_method.trim().to_uppercase(),
+        "voucher": req.voucher_code.as_ref().map(|v| v.trim().to_uppercase()), "note": req.customer_note,
+    });
+    hex::encode(Sha256::digest(canon.to_string().as_bytes()))
+}
+
+/// `POST /transactions`.
+pub async fn checkout(
+    app: &App,
+    user: Option<AuthUser>,
+    req: CheckoutRequest,
+    idempotency_key: Option<String>,
+) -> ApiResult<(OrderView, bool)> {
+    let buyer = buyer_of(user.as_ref(), &req)?;
+    let key = idempotency_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
+    if key.as_ref().is_some_and(|k| k.len() > 100) {
+        return Err(ApiError::validation("Idempotency-Key", "at most 100 characters"));
+    }
+    let hash = key.as_ref().map(|_| idempotency_hash(&buyer, &req));
+    if let (Some(k), Some(h)) = (key.clone(), hash.clone()) {
+        let existing = app.db.run(move |c| -> ApiResult<_> { Ok(repo::find_by_idempotency_key(c, &k)?) }).await?;
+        if let Some(o) = existing {
+            if o.idempotency_hash.as_deref() != Some(h.as_str()) {
+                return Err(ApiError::conflict(
+                    "idempotency_conflict",
+                    "this Idempotency-Key was used with another request",
+                ));
+            }
+            return Ok((view(app, o.id).await?, false));
+        }
+    }
+
+    let method = req.payment_method.trim().to_uppercase();
+    let by_balance = method == "BALANCE";
+    // Every member may spend the balance it holds (refunds land there), whatever its tier.
+    if by_balance && user.is_none() {
+        return Err(ApiError::validation("payment_method", "log in to pay with your balance"));
+    }
+    let item_id = req.product_item_id;
+    let (item, product) = app
+        .db
+        .run(move |c| -> ApiResult<_> {
+            let item = catalog::find_item(c, item_id)?
+                .ok_or_else(|| ApiError::validation("product_item_id", "no such item"))?;
+            let product = catalog::find_product(c, catalog::ProductKey::Id(item.product_id), CustomerType::Retail)?
+                .ok_or_else(|| ApiError::validation("product_item_id", "no such item"))?;
+            Ok((item, product))
+        })
+        .await?;
+    if !product.is_active {
+        return Err(ApiError::conflict("item_unavailable", "this product is not on sale").with_field("product_item_id"));
+    }
+    if product.payment_type == PaymentType::Postpaid {
+        // A bill needs an inquiry and a quote first; sending it as a prepaid purchase
+        // would buy the wrong thing.
+        return Err(ApiError::validation(
+            "product_item_id",
+            "this is a postpaid (bill) product; bills cannot be bought through checkout yet",
+        )
+        .with_code("postpaid_not_supported"));
+    }
+    if let Some(reason) = unavailable_reason(&item, jakarta_now()) {
+        let (code, msg) = match reason {
+            crate::catalog::model::Unavailable::CutOff => (
+                "cut_off",
+                format!(
+                    "the supplier does not take orders for this item between {} and {} (Asia/Jakarta); try again later",
+                    item.cut_off_start.as_deref().unwrap_or("?"),
+                    item.cut_off_end.as_deref().unwrap_or("?")
+                ),
+            ),
+            _ => ("item_unavailable", "this item cannot be ordered right now".to_string()),
+        };
+        return Err(ApiError::conflict(code, msg).with_field("product_item_id"));
+    }
+    let (customer_no, clean) = customer_no(&product.input_fields, &product.customer_no_format, &req.customer_data)?;
+    crate::utility::check_operator(&product.kind, &product.brand, clean.get("phone").map(String::as_str))?;
+    let guest = user.is_none();
+    app.db
+        .run(move |c| -> ApiResult<()> {
+            crate::settings::ensure_open(c)?;
+            if guest && !crate::settings::flag(c, "features.guest_checkout", true)? {
+                return Err(ApiError::forbidden("buying without an account is turned off; please log in"));
+            }
+            Ok(())
+        })
+        .await?;
+    let price = item.price_for(buyer.tier);
+    let channel = if by_balance {
+        None
+    } else {
+        let channels = payments::channels(app).await?;
+        Some(channels.iter().find(|c| c.code.eq_ignore_ascii_case(&method)).cloned().ok_or_else(|| {
+            ApiError::validation("payment_method", format!("{method} is not an available payment channel"))
+        })?)
+    };
+
+    // Step 1: the order and its voucher use, in one transaction.
+    let code = new_code();
+    let now = app.clock.now();
+    let expires = now + Duration::minutes(app.config.orders.payment_expiry_minutes as i64);
+    let order_name = format!("{} {}", product.name, item.name);
+    let voucher_code = req.voucher_code.clone().map(|v| v.trim().to_uppercase()).filter(|v| !v.is_empty());
+    let prepared = {
+        let (code, key, hash, buyer_name, buyer_email, buyer_phone) =
+            (code.clone(), key.clone(), hash.clone(), buyer.name.clone(), buyer.email.clone(), buyer.phone.clone());
+        let (customer_no, order_name, method, channel) =
+            (customer_no.clone(), order_name.clone(), method.clone(), channel.clone());
+        let data = serde_json::to_string(&clean).unwrap_or_else(|_| "{}".into());
+        let note = req.customer_note.clone();
+        let (user_id, tier, sku, base) = (buyer.user_id, buyer.tier, item.sku.clone(), item.base_price);
+        let (product_id, category_id) = (product.id, product.category_id);
+        app.db
+            .write(move |tx| -> ApiResult<(i64, i64, Vec<i64>)> {
+                let now_s = ts(now);
+                let buyer_user = user_id;
+                let user_id = match user_id {
+                    Some(u) => u,
+                    None => guest_user(tx, &buyer_name, &buyer_email)?,
+                };
+                let id = repo::insert(
+                    tx,
+                    &NewOrder {
+                        code: &code,
+                        user_id,
+                        product_item_id: Some(item_id),
+                        customer_type: tier.as_str(),
+                        payment_method_type: if by_balance { "balance" } else { "gateway" },
+                        transaction_type: TransactionType::Purchase,
+                        product_name: &order_name,
+                        product_code: Some(&sku),
+                        base_price: base,
+                        product_price: price,
+                        customer_data: &data,
+                        customer_no: Some(&customer_no),
+                        customer_note: note.as_deref(),
+                        contact_name: &buyer_name,
+                        contact_email: &buyer_email,
+                        contact_phone: buyer_phone.as_deref(),
+                        payment_method: &method,
+                        idempotency_key: key.as_deref(),
+                        idempotency_hash: hash.as_deref(),
+                        expires_at: &ts(expires),
+                        now: &now_s,
+                    },
+                )
+                .map_err(|e| match e {
+                    DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                        if f.code == rusqlite::ErrorCode::ConstraintViolation && key.is_some() =>
+                    {
+                        ApiError::conflict(
+                            "idempotency_conflict",
+                            "this Idempotency-Key is being used by another request",
+                        )
+                    }
+                    other => other.into(),
+                })?;
+                let mut discount = 0;
+                if let Some(vc) = &voucher_code {
+                    let (voucher_id, d) = vouchers::reserve(
+                        tx,
+                        &vouchers::VoucherUse {
+                            code: vc,
+                            user_id,
+                            tier,
+                            product_id,
+                            category_id,
+                            amount: price,
+                            now: &now_s,
+                        },
+                    )?;
+                    discount = d;
+                    vouchers::record_usage(tx, voucher_id, user_id, id, d)?;
+                    tx.execute(
+                        "UPDATE transactions SET voucher_id = ?2, discount_amount = ?3, total_price = product_price - ?3
+                         WHERE id = ?1",
+                        params![id, voucher_id, d],
+                    )?;
+                }
+                let amount = price - discount;
+                if let Some(channel) = &channel {
+                    if !channel.accepts(amount) {
+                        return Err(ApiError::validation(
+                            "payment_method",
+                            format!(
+                                "{} takes amounts from Rp {} to Rp {}; this order is Rp {amount}",
+                                channel.code,
+                                channel.min_amount.unwrap_or(0),
+                                channel.max_amount.map(|m| m.to_string()).unwrap_or_else(|| "any".into())
+                            ),
+                        ));
+                    }
+                }
+                lifecycle::transition(tx, id, Event::Created { by: buyer_user }, now).map_err(move_error)?;
+                if channel.is_none() {
+                    // Paid from the balance: the debit, the order and its fulfilment job
+                    // commit together.
+                    let fx = lifecycle::transition(tx, id, Event::PaidFromBalance, now).map_err(move_error)?;
+                    return Ok((id, amount, fx.notifications));
+                }
+                Ok((id, amount, Vec::new()))
+            })
+            .await?
+    };
+    let (order_id, amount, notes) = prepared;
+    if by_balance {
+        notifications::deliver(app, notes);
+        app.jobs.wake();
+        return Ok((view(app, order_id).await?, true));
+    }
+    let buyer = PaymentBuyer { name: buyer.name.clone(), email: buyer.email.clone(), phone: buyer.phone.clone() };
+    attach_payment(app, order_id, &code, amount, &method, &buyer, &item.sku, &order_name, expires).await?;
+    Ok((view(app, order_id).await?, true))
+}
+
+/// Who pays, as the gateway needs it.
+pub struct PaymentBuyer {
+    pub name: String,
+    pub email: String,
+    pub phone: Option<String>,
+}
+
+/// Step 2 of a gateway order (purchases and deposits): the payment at Tripay, then its
+/// record; or, when Tripay fails, the order marked failed with the reason and a 502.
+#[allow(clippy::too_many_arguments)]
+pub async fn attach_payment(
+    app: &App,
+    order_id: i64,
+    code: &str,
+    amount: i64,
+    method: &str,
+    buyer: &PaymentBuyer,
+    item_sku: &str,
+    order_name: &str,
+    expires: chrono::DateTime<Utc>,
+) -> ApiResult<()> {
+    let (code, method) = (code.to_string(), method.to_string());
+    let callback_url = if app.config.tripay.callback_url.is_empty() {
+        format!("{}/api/v1/callbacks/tripay", app.config.server.public_url.trim_end_matches('/'))
+    } else {
+        app.config.tripay.callback_url.clone()
+    };
+    let return_url =
+        (!app.config.tripay.return_url.is_empty()).then(|| app.config.tripay.return_url.replace("{code}", &code));
+    let new_payment = NewPayment {
+        method: method.clone(),
+        merchant_ref: code.clone(),
+        amount,
+        customer_name: buyer.name.clone(),
+        customer_email: buyer.email.clone(),
+        customer_phone: buyer.phone.clone(),
+        item_sku: item_sku.to_string(),
+        item_name: order_name.to_string(),
+        callback_url: Some(callback_url),
+        return_url,
+        expires_at_unix: Some(expires.timestamp()),
+    };
+    let started = std::time::Instant::now();
+    let created = app.tripay.create(&new_payment).await;
+    let ms = started.elapsed().as_millis() as i64;
+    match created {
+        Ok(p) => {
+            let fee = p.fee_customer.max(0);
+            let total = amount + fee;
+            let instructions = serde_json::to_string(&p.instructions).unwrap_or_else(|_| "[]".into());
+            let (name, email, phone) = (buyer.name.clone(), buyer.email.clone(), buyer.phone.clone());
+            app.db
+                .write(move |tx| -> ApiResult<()> {
+                    tx.execute(
+                        "INSERT INTO payments (transaction_id, payment_reference, payment_method, payment_channel, payment_code,
+                             amount, fee, total_amount, tripay_merchant_ref, tripay_customer_name, tripay_customer_email,
+                             tripay_customer_phone, qr_string, qr_url, checkout_url, pay_url, payment_instructions, expired_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                        params![
+                            order_id,
+                            p.reference,
+                            if p.method.is_empty() { method.clone() } else { p.method.clone() },
+                            if p.channel_name.is_empty() { method.clone() } else { p.channel_name.clone() },
+                            p.pay_code,
+                            amount,
+                            fee,
+                            total,
+                            code,
+                            name,
+                            email,
+                            phone,
+                            p.qr_string,
+                            p.qr_url,
+                            p.checkout_url,
+                            p.pay_url,
+                            instructions,
+                            p.expires_at_unix.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(ts).unwrap_or_else(|| ts(expires))
+                        ],
+                    )?;
+                    tx.execute(
+                        "UPDATE transactions SET admin_fee = ?2, total_price = product_price - discount_amount + ?2 WHERE id = ?1",
+                        params![order_id, fee],
+                    )?;
+                    upstream_log(tx, "upstream.tripay.create", order_id, &json!({"ok": true, "method": method, "amount": amount,
+                                 "fee": fee, "ms": ms}))?;
+                    Ok(())
+                })
+                .await?;
+            Ok(())
+        }
+        Err(e) => {
+            let reason = format!("the payment could not be created: {e}");
+            let r = reason.clone();
+            let now = app.clock.now();
+            let notes = app
+                .db
+                .write(move |tx| -> ApiResult<Vec<i64>> {
+                    let fx = lifecycle::transition(tx, order_id, Event::GatewayUnavailable { reason: &r }, now)
+                        .map_err(move_error)?;
+                    upstream_log(tx, "upstream.tripay.create", order_id, &json!({"ok": false, "error": r, "ms": ms}))?;
+                    Ok(fx.notifications)
+                })
+                .await?;
+            notifications::deliver(app, notes);
+            tracing::warn!(order = %code, error = %e, "Tripay refused or failed to create a payment");
+            Err(crate::supplier::api::upstream(
+                "the payment gateway could not create the payment; nothing was charged, please try again".into(),
+            )
+            .with_details(json!({"transaction_code": code})))
+        }
+    }
+}
+
+/// Records a call to Tripay or Digiflazz in the activity log, inside the transaction
+/// that stores its result. Only lapak's own facts go in: never a key or a signature.
+pub fn upstream_log(
+    tx: &rusqlite::Connection,
+    action: &str,
+    order_id: i64,
+    meta: &serde_json::Value,
+) -> Result<(), DbError> {
+    tx.execute(
+        "INSERT INTO activity_logs (action, model_type, model_id, description, meta_data) VALUES (?1, 'transaction', ?2, ?3, ?4)",
+        params![action, order_id, action, meta.to_string()],
+    )?;
+    Ok(())
+}
+
+/// The guest row for an e-mail: reused, or created. A member with the same address is
+/// another row: a guest's orders never land in an account (and checkout does not tell
+/// who has one).
+fn guest_user(tx: &rusqlite::Connection, name: &str, email: &str) -> ApiResult<i64> {
+    match accounts_repo::find_guest_by_email(tx, email)? {
+        Some(id) => Ok(id),
+        None => Ok(accounts_repo::insert_user(
+            tx,
+            &accounts_repo::NewUser {
+                name,
+                email,
+                phone: None,
+                password_hash: None,
+                role: crate::accounts::model::Role::Customer,
+                customer_type: CustomerType::Retail,
+                is_guest: true,
+                referral_code: None,
+                referred_by: None,
+            },
+        )?),
+    }
+}
+
+/// A state change refused or failed, as the HTTP answer.
+pub fn move_error(e: MoveError) -> ApiError {
+    match e {
+        MoveError::Illegal(why) => ApiError::conflict("illegal_move", why),
+        MoveError::Insufficient { balance, needed } => ApiError::validation(
+            "payment_method",
+            format!("insufficient balance: Rp {balance} available, Rp {needed} needed"),
+        )
+        .with_code("insufficient_balance")
+        .with_details(json!({"balance": balance, "needed": needed})),
+        MoveError::Db(d) => d.into(),
+    }
+}
+
+/// `POST /deposits`: a balance top-up through Tripay, created as an order like any
+/// purchase. Resellers always may; retail members when `wallet.retail_deposits`.
+pub async fn create_deposit(app: &App, user: &AuthUser, amount: i64, method: &str) -> ApiResult<OrderView> {
+    if !user.is_reseller() && !app.config.wallet.retail_deposits {
+        return Err(ApiError::forbidden("deposits are for reseller accounts"));
+    }
+    let (min, max) = (app.config.wallet.deposit_min, app.config.wallet.deposit_max);
+    if amount < min || amount > max {
+        return Err(ApiError::validation("amount", format!("a deposit is between Rp {min} and Rp {max}")));
+    }
+    app.db
+        .run(|c| -> ApiResult<()> {
+            crate::settings::ensure_open(c)?;
+            if !crate::settings::flag(c, "features.deposits", true)? {
+                return Err(ApiError::forbidden("deposits are turned off"));
+            }
+            Ok(())
+        })
+        .await?;
+    let method = method.trim().to_uppercase();
+    let channels = payments::channels(app).await?;
+    let channel = channels.iter().find(|c| c.code == method).ok_or_else(|| {
+        ApiError::validation("payment_method", format!("{method} is not an available payment channel"))
+    })?;
+    if !channel.accepts(amount) {
+        return Err(ApiError::validation("payment_method", format!("{method} does not take Rp {amount}")));
+    }
+    let code = new_code();
+    let now = app.clock.now();
+    let expires = now + Duration::minutes(app.config.orders.payment_expiry_minutes as i64);
+    let (c2, m2, u2) = (code.clone(), method.clone(), user.clone());
+    let id = app
+        .db
+        .write(move |tx| -> ApiResult<i64> {
+            let id = repo::insert(
+                tx,
+                &NewOrder {
+                    code: &c2,
+                    user_id: u2.id,
+                    product_item_id: None,
+                    customer_type: u2.customer_type.as_str(),
+                    payment_method_type: "gateway",
+                    transaction_type: TransactionType::Topup,
+                    product_name: "Deposit saldo",
+                    product_code: None,
+                    base_price: 0,
+                    product_price: amount,
+                    customer_data: "{}",
+                    customer_no: None,
+                    customer_note: None,
+                    contact_name: &u2.name,
+                    contact_email: &u2.email,
+                    contact_phone: u2.phone.as_deref(),
+                    payment_method: &m2,
+                    idempotency_key: None,
+                    idempotency_hash: None,
+                    expires_at: &ts(expires),
+                    now: &ts(now),
+                },
+            )?;
+            lifecycle::transition(tx, id, Event::Created { by: Some(u2.id) }, now).map_err(move_error)?;
+            Ok(id)
+        })
+        .await?;
+    let buyer = PaymentBuyer { name: user.name.clone(), email: user.email.clone(), phone: user.phone.clone() };
+    attach_payment(app, id, &code, amount, &method, &buyer, "DEPOSIT", "Deposit saldo", expires).await?;
+    view(app, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::model::default_input_fields;
+
+    #[test]
+    fn codes_are_long_random_and_well_formed() {
+        let a = new_code();
+        let b = new_code();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 19);
+        assert!(a.starts_with("LPK") && a[3..].chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+    }
+
+    #[test]
+    fn customer_numbers_follow_the_format() {
+        let (fields, fmt) = default_input_fields("game");
+        let data =
+            HashMap::from([("user_id".to_string(), " 12345678 ".to_string()), ("zone_id".into(), "1234".into())]);
+        assert_eq!(customer_no(&fields, &fmt, &data).unwrap().0, "123456781234");
+        let missing = HashMap::from([("user_id".to_string(), "12345678".to_string())]);
+        assert_eq!(customer_no(&fields, &fmt, &missing).unwrap_err().field.as_deref(), Some("customer_data.zone_id"));
+        let bad = HashMap::from([("user_id".to_string(), "12;DROP".to_string()), ("zone_id".into(), "1".into())]);
+        assert_eq!(customer_no(&fields, &fmt, &bad).unwrap_err().field.as_deref(), Some("customer_data.user_id"));
+        let extra = HashMap::from([
+            ("user_id".to_string(), "123".to_string()),
+            ("zone_id".into(), "1".into()),
+            ("x".into(), "y".into()),
+        ]);
+        assert_eq!(customer_no(&fields, &fmt, &extra).unwrap_err().field.as_deref(), Some("customer_data.x"));
+        let (phone, pfmt) = default_input_fields("pulsa");
+        let p = HashMap::from([("phone".to_string(), "081234567890".to_string())]);
+        assert_eq!(customer_no(&phone, &pfmt, &p).unwrap().0, "081234567890");
+        // Patterns match the whole value.
+        let partial = HashMap::from([("phone".to_string(), "081234567890abc".to_string())]);
+        assert!(customer_no(&phone, &pfmt, &partial).is_err());
+    }
+}
