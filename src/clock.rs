@@ -26,6 +26,11 @@ impl Clock {
     pub fn advance(&self, by: Duration) {
         self.offset_ms.fetch_add(by.num_milliseconds(), Ordering::Relaxed);
     }
+
+    /// How far this clock is ahead of the wall clock.
+    pub fn offset(&self) -> Duration {
+        Duration::milliseconds(self.offset_ms.load(Ordering::Relaxed))
+    }
 }
 
 #[cfg(test)]

@@ -161,15 +161,18 @@ const pages = {
     const settings = await api('GET', '/admin/settings?group=admin').catch(() => []);
     const low = Number(settings.find((s) => s.key === 'admin.low_deposit')?.value || 500000);
     const jobs = await api('GET', '/admin/jobs?status=Failed&limit=1').catch(() => ({ counts: [] }));
+    const attention = await api('GET', '/admin/transactions/attention?per_page=1').catch(() => ({ meta: { total: 0 } }));
     const failedJobs = jobs.counts.find((c) => c.status === 'Failed')?.count || 0;
     const fig = (d, label) => stat(label, rupiah(d.figures.revenue), h('div', { class: 'muted' }, `profit ${rupiah(d.figures.profit)} · ${d.figures.orders} orders`));
     render(
       h('h1', {}, 'Dashboard'),
+      attention.meta.total > 0 ? h('div', { class: 'alert', id: 'attention-alert' }, h('a', { href: '#/orders?attention=1' }, `${attention.meta.total} order(s) need your attention`), ' (unknown outcomes, deliveries after a refund, Tripay refunds, overcharges)') : null,
       deposit !== null && deposit < low ? h('div', { class: 'alert', id: 'low-deposit' }, `Digiflazz deposit is low: ${rupiah(deposit)} (warning below ${rupiah(low)}). Top up at Digiflazz.`) : null,
       h('div', { class: 'grid' },
         fig(today, 'Revenue today'), fig(week, 'Revenue, 7 days'), fig(month, 'Revenue, 30 days'),
         stat('Digiflazz deposit', deposit === null ? 'unknown' : rupiah(deposit)),
         stat('Refund required', h('a', { href: '#/orders?refund=1', id: 'refund-required' }, String(month.refund_required))),
+        stat('Needs attention', h('a', { href: '#/orders?attention=1', id: 'attention-count' }, String(attention.meta.total))),
         stat('Waiting on supplier', String(month.processing)),
         stat('Failed jobs', h('a', { href: '#/jobs' }, String(failedJobs))),
         stat('New users, 30 days', String(month.new_users))),
@@ -182,6 +185,15 @@ const pages = {
   },
 
   async orders(params) {
+    if (params.get('attention') === '1') {
+      const list = await api('GET', `/admin/transactions/attention?page=${params.get('page') || 1}&per_page=25`);
+      return render(h('h1', {}, 'Needs attention'), h('p', {}, h('a', { href: '#/orders' }, '← all orders')),
+        h('p', { class: 'muted' }, 'Orders lapak could not settle on its own. Open one, deal with it, then resolve it with a note.'),
+        table([{ label: 'Code', key: 'transaction_code' }, { label: 'Since', render: (r) => jakarta(r.attention_at) }, { label: 'Why', render: (r) => badge(r.attention) },
+          { label: 'Status', render: (r) => badge(r.status) }, { label: 'Total', num: true, render: (r) => rupiah(r.total_price) }, { label: 'Note', key: 'attention_note' }],
+        list.data, (r) => go(`#/order/${r.transaction_code}`)),
+        pager(list.meta, (p) => { params.set('page', p); go('#/orders?' + params); }));
+    }
     if (params.get('refund') === '1') {
       const rows = await api('GET', '/admin/transactions/refund-required');
       return render(h('h1', {}, 'Refund required'), h('p', {}, h('a', { href: '#/orders' }, '← all orders')),
@@ -213,18 +225,25 @@ const pages = {
     const actions = h('div', { class: 'actions' },
       o.status === 'processing' ? act('Re-check supplier', () => api('POST', `/admin/transactions/${code}/recheck`)) : null,
       o.status === 'processing' ? act('Retry (same ref_id)', () => api('POST', `/admin/transactions/${code}/retry`)) : null,
-      o.status === 'failed' && o.payment_status === 'paid' && o.refund_required ? act('Refund to balance', () => api('POST', `/admin/transactions/${code}/refund`)) : null,
+      o.status === 'failed' && o.payment_status === 'paid' && !o.refund_required && o.payer_user_id ? act('Refund to balance', () => api('POST', `/admin/transactions/${code}/refund`)) : null,
       o.refund_required ? act('Mark refunded…', async () => { const v = await dialog('Mark refunded', [{ name: 'note', label: 'Note (how the money went back)', required: true }]); if (v) return api('POST', `/admin/transactions/${code}/mark-refunded`, v); }, 'secondary') : null,
+      o.attention ? act('Resolve…', async () => { const v = await dialog('Resolve attention', [{ name: 'note', label: 'What you did about it', required: true }]); if (v) return api('POST', `/admin/transactions/${code}/resolve`, v); }, 'secondary') : null,
       ['pending', 'processing'].includes(o.status) ? act('Set status…', async () => {
-        const v = await dialog('Set status', [{ name: 'status', label: 'New status', type: 'select', options: o.status === 'pending' ? ['failed'] : ['success', 'failed'] }, { name: 'reason', label: 'Reason', required: true }]);
-        if (v) return api('POST', `/admin/transactions/${code}/status`, v);
+        const fields = [{ name: 'status', label: 'New status', type: 'select', options: o.status === 'pending' ? ['failed'] : ['success', 'failed'] }, { name: 'reason', label: 'Reason', required: true }];
+        if (o.status === 'processing') fields.push({ name: 'sn', label: 'SN / token (when setting success)' }, { name: 'force', label: "Fail without asking the supplier first (it may still deliver: a late delivery is put on the attention list)", type: 'checkbox' });
+        const v = await dialog('Set status', fields);
+        if (v) { if (!v.sn) delete v.sn; return api('POST', `/admin/transactions/${code}/status`, v); }
       }, 'secondary') : null);
     const p = o.payment;
     render(h('p', {}, h('a', { href: '#/orders' }, '← orders')),
-      h('h1', {}, `Order ${o.transaction_code} `, badge(o.status)), actions,
+      h('h1', {}, `Order ${o.transaction_code} `, badge(o.status)),
+      o.attention ? h('div', { class: 'alert', id: 'order-attention' }, h('strong', {}, `Needs attention: ${o.attention.replaceAll('_', ' ')}. `), o.attention_note || '') : null,
+      o.late_paid_at ? h('div', { class: 'alert' }, `Paid late (${jakarta(o.late_paid_at)}), after the order was closed: the money goes back to whoever paid.`) : null,
+      actions,
       h('div', { class: 'grid' },
         stat('Total', rupiah(o.total_price), h('div', { class: 'muted' }, `price ${rupiah(o.product_price)} − discount ${rupiah(o.discount_amount)} + fee ${rupiah(o.admin_fee)}`)),
-        stat('Supplier cost', rupiah(o.base_price)), stat('Payment', o.payment_method || '', badge(o.payment_status)),
+        stat('Supplier cost', rupiah(o.base_price), o.supplier_price !== null && o.supplier_price !== undefined ? h('div', { class: o.supplier_price > o.base_price ? 'error' : 'muted' }, `charged ${rupiah(o.supplier_price)}`) : null),
+        stat('Payment', o.payment_method || '', badge(o.payment_status)),
         stat('SN / token', h('span', { id: 'order-sn' }, o.sn || '—'))),
       h('div', { class: 'two' },
         h('div', { class: 'card' }, h('h2', {}, 'Order'), h('div', {}, `${o.product_name || ''}`), h('div', {}, `Customer no.: ${o.customer_no || ''}`),

@@ -85,6 +85,9 @@ pub struct SupplierCall {
     pub outcome: String,
     pub rc: Option<String>,
     pub message: Option<String>,
+    /// What the supplier said it charged, and its deposit afterwards.
+    pub price: Option<i64>,
+    pub balance_after: Option<i64>,
     pub payload: Option<String>,
     pub created_at: String,
 }
@@ -528,7 +531,8 @@ fn detail_of(c: &rusqlite::Connection, code: &str) -> ApiResult<AdminOrderDetail
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut s = c.prepare(
-        "SELECT kind, outcome, rc, message, payload, created_at FROM supplier_calls WHERE transaction_id = ?1 ORDER BY id",
+        "SELECT kind, outcome, rc, message, payload, created_at, price, balance_after FROM supplier_calls
+         WHERE transaction_id = ?1 ORDER BY id",
     )?;
     let supplier_calls = s
         .query_map([id], |r| {
@@ -539,6 +543,8 @@ fn detail_of(c: &rusqlite::Connection, code: &str) -> ApiResult<AdminOrderDetail
                 message: r.get(3)?,
                 payload: r.get(4)?,
                 created_at: r.get(5)?,
+                price: r.get(6)?,
+                balance_after: r.get(7)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -21,7 +21,9 @@ use crate::{
 /// Successful purchases: the sales that count.
 const SOLD: &str = "t.transaction_type = 'purchase' AND t.status = 'success'";
 const REVENUE: &str = "COALESCE(SUM(t.product_price - t.discount_amount), 0)";
-const PROFIT: &str = "COALESCE(SUM(t.product_price - t.discount_amount - t.base_price), 0)";
+/// Selling price minus what the supplier charged (its answer's `price`), or the cost
+/// snapshot when it did not say.
+const PROFIT: &str = "COALESCE(SUM(t.product_price - t.discount_amount - COALESCE(t.supplier_price, t.base_price)), 0)";
 /// A UTC timestamp column as a Jakarta calendar date.
 const JKT_DAY: &str = "date(t.created_at, '+7 hours')";
 
@@ -319,7 +321,8 @@ impl ReportsApi {
                 let mut s = c.prepare(
                     "SELECT transaction_code, created_at, transaction_type, COALESCE(product_name, ''), COALESCE(customer_no, ''),
                             COALESCE(contact_email, ''), COALESCE(payment_method, ''), product_price, discount_amount, admin_fee,
-                            total_price, base_price, status, payment_status, COALESCE(digiflazz_serial_number, '')
+                            total_price, COALESCE(supplier_price, base_price), status, payment_status,
+                            COALESCE(digiflazz_serial_number, '')
                      FROM transactions WHERE created_at >= ?1 AND created_at < ?2 ORDER BY id",
                 )?;
                 let mut rows = s.query(params![from, to])?;

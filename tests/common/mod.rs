@@ -23,6 +23,9 @@ pub struct TestApp {
     pub tripay: TripaySimServer,
     pub client: reqwest::Client,
     pub dir: TempDir,
+    /// Without the job worker: the test runs fulfilment itself (see `spawn_manual`).
+    manual: bool,
+    config: Config,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -55,6 +58,17 @@ impl TestApp {
 
     /// With a simulator configured by the test.
     pub async fn spawn_full(sim: SimConfig, tweak: impl FnOnce(Figment) -> Figment) -> TestApp {
+        Self::start(sim, tweak, false).await
+    }
+
+    /// The real app without its background job worker: nothing talks to the supplier
+    /// until the test runs the fulfilment job itself, so a test decides the order of
+    /// every event (the randomized model test).
+    pub async fn spawn_manual(tweak: impl FnOnce(Figment) -> Figment) -> TestApp {
+        Self::start(SimConfig { pending_delay: Duration::from_millis(300), ..SimConfig::demo() }, tweak, true).await
+    }
+
+    async fn start(sim: SimConfig, tweak: impl FnOnce(Figment) -> Figment, manual: bool) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let acceptor = lapak::http::bind("127.0.0.1:0").await.expect("bind");
         let addr = poem::listener::Acceptor::local_addr(&acceptor)
@@ -94,16 +108,12 @@ impl TestApp {
             .merge(Serialized::default("log.level", "warn"));
         let config = Config::from_figment(tweak(figment)).expect("test config is valid");
         lapak::telemetry::init(&config.log);
+        let kept = config.clone();
         let app = tokio::task::spawn_blocking(move || AppState::build(config)).await.unwrap().expect("app builds");
-        lapak::jobs::queue::start(&app).await.expect("job queue starts");
-        let (stop, stopped) = oneshot::channel::<()>();
-        let served = app.clone();
-        let server = tokio::spawn(async move {
-            let _ = lapak::http::serve(served, acceptor, async {
-                let _ = stopped.await;
-            })
-            .await;
-        });
+        if !manual {
+            lapak::jobs::queue::start(&app).await.expect("job queue starts");
+        }
+        let (stop, server) = serve_app(app.clone(), acceptor);
         TestApp {
             base,
             app,
@@ -111,9 +121,43 @@ impl TestApp {
             tripay,
             client: reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap(),
             dir,
+            manual,
+            config: kept,
             stop: Some(stop),
             server: Some(server),
         }
+    }
+
+    /// Stops the app and starts a new one on the same database and port (manual mode
+    /// only): everything not in the database is gone, as after a real restart.
+    pub async fn restart(&mut self) {
+        assert!(self.manual, "restart is for apps started with spawn_manual");
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(h) = self.server.take() {
+            let _ = h.await;
+        }
+        let offset = self.app.clock.offset();
+        let config = self.config.clone();
+        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await.unwrap().expect("app rebuilds");
+        app.clock.advance(offset);
+        let addr = self.base.trim_start_matches("http://").to_string();
+        let mut acceptor = None;
+        for _ in 0..50 {
+            match lapak::http::bind(&addr).await {
+                Ok(a) => {
+                    acceptor = Some(a);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+            }
+        }
+        let (stop, server) = serve_app(app.clone(), acceptor.expect("the port is free again"));
+        lapak::jobs::fulfil::release_leases(&app).await.expect("leases released");
+        self.app = app;
+        self.stop = Some(stop);
+        self.server = Some(server);
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -287,6 +331,20 @@ impl TestApp {
     }
 }
 
+fn serve_app(
+    app: App,
+    acceptor: impl poem::listener::Acceptor + 'static,
+) -> (oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let _ = lapak::http::serve(app, acceptor, async {
+            let _ = stopped.await;
+        })
+        .await;
+    });
+    (stop, server)
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(s) = self.stop.take() {
@@ -431,14 +489,32 @@ impl TestApp {
 
     /// Every order's log is a chain of legal moves ending in its status.
     pub async fn assert_logs_legal(&self) {
+        if let Some(problem) = self.log_problem().await {
+            panic!("{problem}");
+        }
+    }
+
+    /// The first order log that is not a chain of legal moves ending in its status.
+    pub async fn log_problem(&self) -> Option<String> {
+        self.log_problem_of(None).await
+    }
+
+    /// As `log_problem`, for these orders only (None: all).
+    pub async fn log_problem_of(&self, codes: Option<Vec<String>>) -> Option<String> {
         let rows: Vec<(String, String, Option<String>, Option<String>, String)> = self
             .app
             .db
-            .run(|c| {
-                let mut s = c.prepare(
+            .run(move |c| {
+                let only = codes.map(|cs| {
+                    let quoted: Vec<String> = cs.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect();
+                    format!("WHERE t.transaction_code IN ({})", quoted.join(","))
+                });
+                let mut s = c.prepare(&format!(
                     "SELECT t.transaction_code, t.status, l.status_from, l.status_to, COALESCE(l.message, '')
-                     FROM transaction_logs l JOIN transactions t ON t.id = l.transaction_id ORDER BY l.transaction_id, l.id",
-                )?;
+                     FROM transaction_logs l JOIN transactions t ON t.id = l.transaction_id {}
+                     ORDER BY l.transaction_id, l.id",
+                    only.unwrap_or_default()
+                ))?;
                 let rows = s
                     .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
                     .collect::<Result<Vec<_>, _>>()?;
@@ -447,26 +523,35 @@ impl TestApp {
             .await
             .unwrap();
         let mut last: Option<(String, String, String)> = None; // (code, to, order status)
-        let check_end = |last: &Option<(String, String, String)>| {
-            if let Some((code, to, status)) = last {
-                assert_eq!(to, status, "order {code}: its last log row leaves it {to}, but it is {status}");
-            }
+        let end = |last: &Option<(String, String, String)>| -> Option<String> {
+            let (code, to, status) = last.as_ref()?;
+            (to != status).then(|| format!("order {code}: its last log row leaves it {to}, but it is {status}"))
         };
         for (code, status, from, to, message) in rows {
             let (from, to) = (from.unwrap_or_default(), to.unwrap_or_default());
-            assert!(legal_log_move(&from, &to), "order {code}: illegal logged move {from:?} -> {to:?} ({message})");
+            if !legal_log_move(&from, &to) {
+                return Some(format!("order {code}: illegal logged move {from:?} -> {to:?} ({message})"));
+            }
             match &last {
                 Some((c, prev_to, _)) if *c == code => {
-                    assert_eq!(&from, prev_to, "order {code}: a log row starts at {from} after one that ended at {prev_to} ({message})")
+                    if &from != prev_to {
+                        return Some(format!(
+                            "order {code}: a log row starts at {from} after one that ended at {prev_to} ({message})"
+                        ));
+                    }
                 }
                 _ => {
-                    check_end(&last);
-                    assert_eq!(from, "", "order {code}: its first log row starts at {from:?} ({message})");
+                    if let Some(p) = end(&last) {
+                        return Some(p);
+                    }
+                    if !from.is_empty() {
+                        return Some(format!("order {code}: its first log row starts at {from:?} ({message})"));
+                    }
                 }
             }
             last = Some((code, to, status));
         }
-        check_end(&last);
+        end(&last)
     }
 }
 

@@ -59,7 +59,7 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, LAPAK_SERVER__HOST: '127.0.0.1', LAPAK_SERVER__PORT: String(port), LAPAK_SERVER__PUBLIC_URL: base,
-    LAPAK_LOG__LEVEL: 'warn', LAPAK_SIMULATOR__PENDING_DELAY_SECS: '1', LAPAK_DIGIFLAZZ__TIMEOUT_SECS: '2', LAPAK_ORDERS__RECHECK_MIN_SECS: '1' };
+    LAPAK_LOG__LEVEL: 'warn', LAPAK_SIMULATOR__PENDING_DELAY_SECS: '8', LAPAK_DIGIFLAZZ__TIMEOUT_SECS: '2', LAPAK_ORDERS__RECHECK_MIN_SECS: '1' };
   delete env.RUST_LOG;
   const made = spawnSync(bin, ['create-admin', '--email', 'admin@example.com', '--password-stdin'], { cwd: dir, env, input: 'e2e-admin-pass\n' });
   assert.equal(made.status, 0, String(made.stderr));
@@ -137,6 +137,36 @@ test('open a stuck order and re-check it; mark a failed guest order refunded', a
   await page.goto(base + '/admin#/orders');
   await page.waitForSelector('#order-filters');
   await shot('orders');
+});
+
+test('force-fail an order the supplier still has pending; its late delivery needs attention; resolve it', async () => {
+  const xl = (await api('GET', '/products/slug/xl-pulsa')).body.items.find((i) => i.sku === 'xld10').id;
+  // ...9903: the simulator answers Pending, then delivers by webhook 8 s later.
+  const code = await order(xl, '087812349903', 'late@example.com');
+  await waitFor(async () => (await api('GET', `/admin/transactions/${code}`, undefined, adminToken)).body.supplier_calls.length > 0, 'the pending answer');
+  await page.goto(base + `/admin#/order/${code}`);
+  await page.click('text=Set status…');
+  await page.selectOption('#dialog select[name=status]', 'failed');
+  await page.fill('#dialog input[name=reason]', 'customer gave up waiting');
+  await page.check('#dialog input[name=force]');
+  await page.click('#dialog button[value=ok]');
+  await waitFor(async () => (await statusOf(code)) === 'failed', 'the forced failure');
+  // The supplier delivers anyway: lapak keeps the SN and tells the admin.
+  await waitFor(async () => (await api('GET', `/admin/transactions/${code}`, undefined, adminToken)).body.attention === 'late_supplier_success', 'the late delivery', 20000);
+  await page.goto(base + '/admin#/dashboard');
+  await page.waitForSelector('#attention-alert');
+  assert.equal((await page.locator('#attention-count').textContent()).trim(), '1');
+  await page.click('#attention-count');
+  await page.locator('tr.click', { hasText: code }).click();
+  await page.waitForSelector('#order-attention');
+  assert.match(await page.locator('#order-attention').textContent(), /late supplier success/);
+  await shot('order-attention');
+  await page.click('text=Resolve…');
+  await page.fill('#dialog input[name=note]', 'customer keeps the credit; refund cancelled');
+  await page.click('#dialog button[value=ok]');
+  await waitFor(async () => (await api('GET', `/admin/transactions/${code}`, undefined, adminToken)).body.attention === null, 'the resolution');
+  const sn = (await api('GET', `/admin/transactions/${code}`, undefined, adminToken)).body.sn;
+  assert.ok(sn.length > 0, 'the SN is kept');
 });
 
 test('create a voucher', async () => {

@@ -254,6 +254,11 @@ impl SimHandle {
         plan.replies.extend(replies);
     }
 
+    /// Every ref_id lapak has sent a `transaction` request for.
+    pub fn ref_ids(&self) -> Vec<String> {
+        self.lock().calls.keys().cloned().collect()
+    }
+
     /// The last `transaction` request lapak sent for a ref_id.
     pub fn last_request(&self, ref_id: &str) -> Option<TransactionReq> {
         self.lock().last_requests.get(ref_id).cloned()
