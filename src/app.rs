@@ -35,18 +35,32 @@ pub struct AppState {
     pub demo_tripay: std::sync::OnceLock<crate::payments::tripay::simulator::TripaySim>,
 }
 
-/// Keyed rate limiters (governor). Keys are prefixed by what they count.
+/// Keyed rate limiters (governor), one per kind of request; keys are client addresses
+/// (or identifiers, for logins). Going over answers 429 with `Retry-After`.
 pub struct Limits {
     pub login: DefaultKeyedRateLimiter<String>,
     pub register: DefaultKeyedRateLimiter<String>,
+    pub checkout: DefaultKeyedRateLimiter<String>,
+    pub order_lookup: DefaultKeyedRateLimiter<String>,
+    pub lookup: DefaultKeyedRateLimiter<String>,
+    pub webhook: DefaultKeyedRateLimiter<String>,
+    pub webhook_failures: DefaultKeyedRateLimiter<String>,
+    pub password_reset: DefaultKeyedRateLimiter<String>,
 }
 
 impl Limits {
     fn new(config: &Config) -> Self {
-        let per_minute = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero"));
+        let per_minute = |n: u32| RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero")));
+        let l = &config.limits;
         Self {
-            login: RateLimiter::keyed(per_minute(config.auth.login_attempts_per_minute)),
-            register: RateLimiter::keyed(per_minute(config.auth.registrations_per_minute)),
+            login: per_minute(config.auth.login_attempts_per_minute),
+            register: per_minute(config.auth.registrations_per_minute),
+            checkout: per_minute(l.checkout_per_minute),
+            order_lookup: per_minute(l.order_lookup_per_minute),
+            lookup: per_minute(l.lookup_per_minute),
+            webhook: per_minute(l.webhook_per_minute),
+            webhook_failures: per_minute(l.webhook_failures_per_minute),
+            password_reset: per_minute(l.password_reset_per_minute),
         }
     }
 
@@ -60,8 +74,18 @@ impl Limits {
 
     /// Forgets idle keys so the maps do not grow without bound.
     pub fn prune(&self) {
-        self.login.retain_recent();
-        self.register.retain_recent();
+        for l in [
+            &self.login,
+            &self.register,
+            &self.checkout,
+            &self.order_lookup,
+            &self.lookup,
+            &self.webhook,
+            &self.webhook_failures,
+            &self.password_reset,
+        ] {
+            l.retain_recent();
+        }
     }
 }
 

@@ -214,9 +214,10 @@ fn create_admin(config: &Config, email: &str, name: &str, password_stdin: bool) 
     if password.chars().count() < 8 {
         anyhow::bail!("the password must have at least 8 characters");
     }
-    let name = name.trim();
-    if name.is_empty() {
-        anyhow::bail!("--name must not be blank");
+    let name = crate::text::clean_name(name, 255).map_err(|why| anyhow::anyhow!("--name {why}"))?;
+    let name = name.as_str();
+    if let Some(why) = crate::text::password_problem(&password, &[&email, name]) {
+        anyhow::bail!("{why}");
     }
     let hash = accounts::hash_password_blocking(&password)?;
     let db = Db::open(&config.database)?;

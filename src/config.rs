@@ -26,6 +26,49 @@ pub struct Config {
     pub wallet: WalletConfig,
     pub storage: StorageConfig,
     pub smtp: SmtpConfig,
+    pub limits: LimitsConfig,
+}
+
+/// Request size and rate limits at the edge. Rates are per client address (see
+/// `server.trusted_proxies`), per minute; going over answers 429 with `Retry-After`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest request body, KiB, whatever its content type (image uploads excepted).
+    pub body_max_kb: u64,
+    /// Largest multipart request (an image upload with its fields), KiB.
+    pub upload_max_kb: u64,
+    /// Largest Tripay callback or Digiflazz webhook, KiB.
+    pub webhook_body_max_kb: u64,
+    /// Checkouts and deposits (each one calls Tripay).
+    pub checkout_per_minute: u32,
+    /// Reading or cancelling one order by its code.
+    pub order_lookup_per_minute: u32,
+    /// Public lookups: payment channels and fees, the operator of a phone number.
+    pub lookup_per_minute: u32,
+    /// Webhook and callback deliveries.
+    pub webhook_per_minute: u32,
+    /// Deliveries that fail their signature; after this many, the address gets 429 and
+    /// nothing more of it is stored.
+    pub webhook_failures_per_minute: u32,
+    /// Password reset requests and reset attempts.
+    pub password_reset_per_minute: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            body_max_kb: 1024,
+            upload_max_kb: 3072,
+            webhook_body_max_kb: 64,
+            checkout_per_minute: 20,
+            order_lookup_per_minute: 60,
+            lookup_per_minute: 120,
+            webhook_per_minute: 300,
+            webhook_failures_per_minute: 10,
+            password_reset_per_minute: 10,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -178,6 +221,9 @@ pub struct ScheduleConfig {
     pub recheck_supplier: String,
     /// Finished jobs older than a week leave the queue file (daily at 03:00 UTC).
     pub prune_jobs: String,
+    /// Stored Tripay callbacks and Digiflazz webhooks older than the setting
+    /// `webhooks.keep_days` are deleted (daily at 03:30 UTC).
+    pub prune_deliveries: String,
 }
 
 impl Default for ScheduleConfig {
@@ -187,6 +233,7 @@ impl Default for ScheduleConfig {
             expire_unpaid: "*/30 * * * * *".into(),
             recheck_supplier: "*/15 * * * * *".into(),
             prune_jobs: "0 0 3 * * *".into(),
+            prune_deliveries: "0 30 3 * * *".into(),
         }
     }
 }
@@ -207,7 +254,7 @@ impl Default for SimulatorConfig {
     }
 }
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServerConfig {
     pub host: String,
@@ -216,8 +263,16 @@ pub struct ServerConfig {
     pub public_url: String,
     /// Origins allowed by CORS (front ends on another host). Empty = same origin only.
     pub cors_origins: Vec<String>,
-    /// Use the first X-Forwarded-For address as the client IP (behind a reverse proxy).
-    pub trust_proxy_headers: bool,
+    /// Your reverse proxies (addresses or CIDRs). A request from one of them has its
+    /// client taken from `X-Forwarded-For`: the right-most address that is not a proxy.
+    /// Empty: the connection's own address, headers ignored.
+    pub trusted_proxies: Vec<String>,
+    /// Replaced by `trusted_proxies`; setting it stops start-up with a pointer there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_proxy_headers: Option<bool>,
+    /// When set, `/metrics` needs `Authorization: Bearer <token>`.
+    #[serde(deserialize_with = "lenient_string")]
+    pub metrics_token: String,
     /// Seconds to wait for in-flight requests on shutdown.
     pub shutdown_grace_secs: u64,
 }
@@ -229,10 +284,38 @@ impl Default for ServerConfig {
             port: 8000,
             public_url: "http://localhost:8000".into(),
             cors_origins: Vec::new(),
-            trust_proxy_headers: false,
+            trusted_proxies: Vec::new(),
+            trust_proxy_headers: None,
+            metrics_token: String::new(),
             shutdown_grace_secs: 10,
         }
     }
+}
+
+impl fmt::Debug for ServerConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("public_url", &self.public_url)
+            .field("cors_origins", &self.cors_origins)
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("metrics_token", &mask(&self.metrics_token))
+            .field("shutdown_grace_secs", &self.shutdown_grace_secs)
+            .finish()
+    }
+}
+
+impl ServerConfig {
+    /// The trusted proxies as networks (a bare address is a /32 or /128).
+    pub fn proxy_nets(&self) -> Vec<ipnet::IpNet> {
+        self.trusted_proxies.iter().filter_map(|p| parse_net(p)).collect()
+    }
+}
+
+fn parse_net(s: &str) -> Option<ipnet::IpNet> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>().ok().or_else(|| s.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -479,6 +562,41 @@ impl Config {
         for origin in &self.server.cors_origins {
             check_url("server.cors_origins", origin)?;
         }
+        if self.server.trust_proxy_headers.is_some() {
+            return bad(
+                "server.trust_proxy_headers",
+                "replaced by server.trusted_proxies: list your proxies' addresses or CIDRs (e.g. [\"10.0.0.0/8\"]); \
+                 the client is then the right-most X-Forwarded-For address that is not one of them"
+                    .into(),
+            );
+        }
+        for p in &self.server.trusted_proxies {
+            if parse_net(p).is_none() {
+                return bad("server.trusted_proxies", format!("{p:?} is not an IP address or CIDR"));
+            }
+        }
+        let l = &self.limits;
+        for (key, v) in [
+            ("limits.body_max_kb", l.body_max_kb),
+            ("limits.upload_max_kb", l.upload_max_kb),
+            ("limits.webhook_body_max_kb", l.webhook_body_max_kb),
+        ] {
+            if v == 0 || v > 64 * 1024 {
+                return bad(key, format!("{v} is out of range 1..=65536"));
+            }
+        }
+        for (key, v) in [
+            ("limits.checkout_per_minute", l.checkout_per_minute),
+            ("limits.order_lookup_per_minute", l.order_lookup_per_minute),
+            ("limits.lookup_per_minute", l.lookup_per_minute),
+            ("limits.webhook_per_minute", l.webhook_per_minute),
+            ("limits.webhook_failures_per_minute", l.webhook_failures_per_minute),
+            ("limits.password_reset_per_minute", l.password_reset_per_minute),
+        ] {
+            if v == 0 {
+                return bad(key, "must be at least 1".into());
+            }
+        }
         if self.database.path.as_os_str().is_empty() {
             return bad("database.path", "must not be empty".into());
         }
@@ -524,16 +642,17 @@ impl Config {
                 "set all of tripay.api_key, tripay.private_key and tripay.merchant_code, or none (demo mode)".into(),
             );
         }
-        if !self.schedule.product_sync.trim().is_empty()
-            && !crate::jobs::schedule::valid_cron(&self.schedule.product_sync)
-        {
-            return bad(
-                "schedule.product_sync",
-                format!(
-                    "{:?} is not a cron expression with seconds, e.g. \"0 */30 * * * *\"",
-                    self.schedule.product_sync
-                ),
-            );
+        let sc = &self.schedule;
+        for (key, expr) in [
+            ("schedule.product_sync", &sc.product_sync),
+            ("schedule.expire_unpaid", &sc.expire_unpaid),
+            ("schedule.recheck_supplier", &sc.recheck_supplier),
+            ("schedule.prune_jobs", &sc.prune_jobs),
+            ("schedule.prune_deliveries", &sc.prune_deliveries),
+        ] {
+            if !expr.trim().is_empty() && !crate::jobs::schedule::valid_cron(expr) {
+                return bad(key, format!("{expr:?} is not a cron expression with seconds, e.g. \"0 */30 * * * *\""));
+            }
         }
         if self.tripay.timeout_secs == 0 {
             return bad("tripay.timeout_secs", "must be at least 1".into());

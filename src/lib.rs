@@ -25,6 +25,7 @@ pub mod reports;
 pub mod settings;
 pub mod supplier;
 pub mod telemetry;
+pub mod text;
 pub mod utility;
 pub mod vouchers;
 pub mod wallet;

@@ -147,7 +147,8 @@ async fn random_event_sequences_keep_the_money_invariants() {
     // Later events (a deadline passing) can still move earlier orders: check them all.
     w.trail = vec!["(the final check of every order)".into()];
     for o in &all {
-        check_order(&w, o, w.seen_refs.lock().unwrap().contains(&o.code)).await;
+        let sent = w.seen_refs.lock().unwrap().contains(&o.code);
+        check_order(&w, o, sent).await;
     }
     if let Some(problem) = w.t.log_problem().await {
         w.fail(format!("order logs: {problem}"));

@@ -79,9 +79,8 @@ impl AuthApi {
     /// Ask for a password reset link by e-mail. The answer is the same whether or not
     /// the address has an account.
     #[oai(path = "/forgot-password", method = "post")]
-    async fn forgot(&self, app: Data<&App>, req: &Request, body: Json<ForgotPassword>) -> ApiResult<ForgotAccepted> {
-        let (ip, _) = client(req);
-        service::forgot_password(&app, &body.0.email, &ip).await?;
+    async fn forgot(&self, app: Data<&App>, body: Json<ForgotPassword>) -> ApiResult<ForgotAccepted> {
+        service::forgot_password(&app, &body.0.email).await?;
         Ok(ForgotAccepted::Accepted(Json(Accepted {
             message: "if this address has an account, a reset link is on its way".into(),
         })))

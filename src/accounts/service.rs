@@ -73,6 +73,7 @@ pub fn normalize_email(raw: &str) -> Option<String> {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !email.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && !crate::text::has_hidden(&email)
         && email.matches('@').count() == 1
         && email.len() <= 255;
     ok.then_some(email)
@@ -122,17 +123,28 @@ fn issue_token(
     Ok((token, expires_at))
 }
 
+/// A person's name as stored, or a 422 naming `field`.
+pub fn person_name(field: &str, raw: &str) -> ApiResult<String> {
+    crate::text::clean_name(raw, 255).map_err(|why| ApiError::validation(field, format!("{field} {why}")))
+}
+
+/// A new password, or a 422 naming `field` (weak, trivial, or the user's own details).
+pub fn check_new_password(field: &str, password: &str, user_inputs: &[&str]) -> ApiResult<()> {
+    match crate::text::password_problem(password, user_inputs) {
+        Some(why) => Err(ApiError::validation(field, why).with_code("weak_password")),
+        None => Ok(()),
+    }
+}
+
 pub async fn register(app: &App, req: RegisterRequest, ip: &str, ua: Option<String>) -> ApiResult<TokenResponse> {
     Limits::check(&app.limits.register, format!("ip:{ip}")).map_err(ApiError::too_many)?;
-    let name = req.name.trim().to_string();
-    if name.is_empty() {
-        return Err(ApiError::validation("name", "name must not be blank"));
-    }
+    let name = person_name("name", &req.name)?;
     let email = normalize_email(&req.email)
         .ok_or_else(|| ApiError::validation("email", "email is not a valid e-mail address"))?;
     let phone = normalize_phone(&req.phone).ok_or_else(|| {
         ApiError::validation("phone", "phone must be an Indonesian mobile number such as 081234567890")
     })?;
+    check_new_password("password", &req.password, &[&email, &name, &phone])?;
     let referral = req.referral_code.map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
     let hash = hash_password(req.password).await?;
     let ttl = app.config.auth.token_ttl_hours;
@@ -191,10 +203,16 @@ pub async fn register(app: &App, req: RegisterRequest, ip: &str, ua: Option<Stri
 
 pub async fn login(app: &App, req: LoginRequest, ip: &str, ua: Option<String>) -> ApiResult<TokenResponse> {
     let identifier = req.identifier.trim().to_lowercase();
-    // Both the address and the identifier are limited: one stops a single client trying
-    // many accounts, the other many clients trying one account.
+    // The address, the identifier and the account are each limited: the first stops one
+    // client trying many accounts, the others many clients (or many spellings of one
+    // phone number: +62 812..., (0812)..., 0812...) trying one account.
     Limits::check(&app.limits.login, format!("ip:{ip}")).map_err(ApiError::too_many)?;
-    Limits::check(&app.limits.login, format!("id:{identifier}")).map_err(ApiError::too_many)?;
+    let key = match (normalize_email(&identifier), normalize_phone(&identifier)) {
+        (Some(e), _) if identifier.contains('@') => e,
+        (_, Some(p)) => p,
+        _ => identifier.clone(),
+    };
+    Limits::check(&app.limits.login, format!("id:{key}")).map_err(ApiError::too_many)?;
 
     let lookup = identifier.clone();
     let found = app
@@ -214,6 +232,9 @@ pub async fn login(app: &App, req: LoginRequest, ip: &str, ua: Option<String>) -
         Some((u, h)) if !u.is_guest => (Some(u), h),
         _ => (None, None),
     };
+    if let Some(u) = &user {
+        Limits::check(&app.limits.login, format!("account:{}", u.id)).map_err(ApiError::too_many)?;
+    }
     if !verify_password(req.password, hash).await {
         return Err(ApiError::new(
             poem::http::StatusCode::UNAUTHORIZED,
@@ -277,9 +298,9 @@ pub async fn profile(app: &App, user_id: i64) -> ApiResult<Profile> {
 }
 
 pub async fn update_profile(app: &App, user_id: i64, b: super::model::ProfileUpdate) -> ApiResult<()> {
-    let name = match b.name.as_deref().map(str::trim) {
-        Some("") => return Err(ApiError::validation("name", "name must not be blank")),
-        other => other.map(str::to_string),
+    let name = match b.name.as_deref() {
+        Some(n) => Some(person_name("name", n)?),
+        None => None,
     };
     let phone = match b.phone.as_deref() {
         Some(p) => {
@@ -317,6 +338,8 @@ pub async fn change_password(app: &App, user: &AuthUser, b: super::model::Passwo
     if !verify_password(b.current_password, password_hash_of(app, user.id).await?).await {
         return Err(ApiError::validation("current_password", "the current password is wrong"));
     }
+    let phone = user.phone.clone().unwrap_or_default();
+    check_new_password("new_password", &b.new_password, &[&user.email, &user.name, &phone])?;
     let hash = hash_password(b.new_password).await?;
     let (uid, keep) = (user.id, user.token_id);
     app.db
@@ -392,9 +415,9 @@ pub async fn delete_account(app: &App, user: &AuthUser, b: super::model::Account
 }
 
 /// Starts a password reset. The answer never says whether the address exists (the
-/// work happens in the background, so neither does the timing).
-pub async fn forgot_password(app: &App, email: &str, ip: &str) -> ApiResult<()> {
-    Limits::check(&app.limits.login, format!("forgot:{ip}")).map_err(ApiError::too_many)?;
+/// work happens in the background, so neither does the timing); the edge limits it
+/// per client address.
+pub async fn forgot_password(app: &App, email: &str) -> ApiResult<()> {
     let Some(email) = normalize_email(email) else {
         return Ok(());
     };
@@ -432,20 +455,40 @@ pub async fn forgot_password(app: &App, email: &str, ip: &str) -> ApiResult<()> 
     Ok(())
 }
 
-/// Finishes a reset: the token works once, before it expires; every session ends.
+/// Finishes a reset: the token works once, before it expires; every session ends. The
+/// token is looked up before any password hashing, so bogus tokens cost nothing.
 pub async fn reset_password(app: &App, token: &str, password: String) -> ApiResult<()> {
     let hash = token_hash(token.trim());
+    let now = ts(app.clock.now());
+    let found = {
+        let (hash, now) = (hash.clone(), now.clone());
+        app.db
+            .run(move |c| -> ApiResult<Option<(i64, String, String, String)>> {
+                Ok(rusqlite::OptionalExtension::optional(c.query_row(
+                    "SELECT t.user_id, u.email, u.name, COALESCE(u.phone, '') FROM password_reset_tokens t
+                     JOIN users u ON u.id = t.user_id
+                     WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2",
+                    rusqlite::params![hash, now],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                ))?)
+            })
+            .await?
+    };
+    let Some((_, email, name, phone)) = found else {
+        return Err(ApiError::validation("token", "this reset link is invalid, used or expired"));
+    };
+    check_new_password("password", &password, &[&email, &name, &phone])?;
     let new_hash = hash_password(password).await?;
     app.db
         .write(move |tx| -> ApiResult<()> {
             let row: Option<(i64, i64)> = rusqlite::OptionalExtension::optional(tx.query_row(
                 "SELECT id, user_id FROM password_reset_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
-                rusqlite::params![hash, ts(Utc::now())],
+                rusqlite::params![hash, now],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             ))?;
             let (id, uid) = row.ok_or_else(|| ApiError::validation("token", "this reset link is invalid, used or expired"))?;
-            tx.execute("UPDATE password_reset_tokens SET used_at = ?2 WHERE id = ?1", rusqlite::params![id, ts(Utc::now())])?;
-            tx.execute("UPDATE users SET password = ?2, updated_at = ?3 WHERE id = ?1", rusqlite::params![uid, new_hash, ts(Utc::now())])?;
+            tx.execute("UPDATE password_reset_tokens SET used_at = ?2 WHERE id = ?1", rusqlite::params![id, now])?;
+            tx.execute("UPDATE users SET password = ?2, updated_at = ?3 WHERE id = ?1", rusqlite::params![uid, new_hash, now])?;
             repo::revoke_all_tokens(tx, uid)?;
             repo::log_activity(tx, Some(uid), "password.reset", Some("user"), Some(uid), "password reset by e-mail", None, None)?;
             Ok(())

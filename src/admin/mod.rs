@@ -97,7 +97,9 @@ pub struct UserStats {
 pub struct PriceEdit {
     pub item_id: i64,
     /// A fixed retail price (an override syncs keep); `null` with `clear` returns to the rules.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub retail_price: Option<i64>,
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub reseller_price: Option<i64>,
     /// Remove both overrides: the pricing rules apply again.
     pub clear: Option<bool>,
@@ -301,10 +303,9 @@ impl AdminToolsApi {
             ),
             None => None,
         };
-        let name = b.name.trim().to_string();
-        if name.is_empty() {
-            return Err(ApiError::validation("name", "name must not be blank"));
-        }
+        let name = crate::accounts::service::person_name("name", &b.name)?;
+        let phone_text = phone.clone().unwrap_or_default();
+        crate::accounts::service::check_new_password("password", &b.password, &[&email, &name, &phone_text])?;
         let hash = hash_password(b.password).await?;
         let (admin, ip) = (auth.0.id, ip(req));
         let user = app

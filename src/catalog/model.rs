@@ -429,13 +429,13 @@ pub struct ItemCreate {
     pub name: String,
     pub group: Option<String>,
     pub description: Option<String>,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub base_price: i64,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub retail_price: i64,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub reseller_price: i64,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub admin_fee: Option<i64>,
     pub stock_status: Option<StockStatus>,
     pub is_active: Option<bool>,
@@ -448,15 +448,15 @@ pub struct ItemUpdate {
     pub name: Option<String>,
     pub group: Option<String>,
     pub description: Option<String>,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub base_price: Option<i64>,
     /// Also stored as the retail override that product sync keeps.
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub retail_price: Option<i64>,
     /// Also stored as the reseller override that product sync keeps.
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub reseller_price: Option<i64>,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub admin_fee: Option<i64>,
     pub stock_status: Option<StockStatus>,
     pub is_active: Option<bool>,

@@ -37,6 +37,20 @@ pub fn image_kind(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// A banner's link: an http(s) URL, or a path on this site (`/promo`). Anything else
+/// (`javascript:`, `data:`, `//host`) is refused; empty means none.
+fn banner_link(link: Option<String>) -> ApiResult<Option<String>> {
+    let Some(link) = link.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()) else {
+        return Ok(None);
+    };
+    let site_path = link.starts_with('/') && !link.starts_with("//") && !crate::text::has_hidden(&link);
+    let web = url::Url::parse(&link).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    if !(site_path || web) || link.len() > 255 {
+        return Err(ApiError::validation("link", "a link must be an http(s) URL or a path on this site such as /promo"));
+    }
+    Ok(Some(link))
+}
+
 /// Stores an uploaded image under `<uploads>/<folder>/` with a random name; returns its
 /// public path (`/uploads/<folder>/<name>`).
 pub async fn store_image(app: &App, folder: &str, upload: Upload, field: &str) -> ApiResult<String> {
@@ -270,10 +284,11 @@ impl AdminContentApi {
                 return Err(ApiError::validation("end_date", "end_date is not after start_date"));
             }
         }
+        let link = banner_link(form.link)?;
         let image = store_image(&app, "banners", form.image, "image").await?;
         let (admin, ip) = (auth.0.id, req.data::<ClientIp>().map(|c| c.0.clone()));
-        let (subtitle, link, description, active, order) =
-            (form.subtitle, form.link, form.description, form.is_active.unwrap_or(true), form.sort_order.unwrap_or(0));
+        let (subtitle, description, active, order) =
+            (form.subtitle, form.description, form.is_active.unwrap_or(true), form.sort_order.unwrap_or(0));
         let b = app
             .db
             .write(move |tx| -> ApiResult<_> {
@@ -321,8 +336,9 @@ impl AdminContentApi {
         id: Path<i64>,
         body: Json<BannerUpdate>,
     ) -> ApiResult<Json<Banner>> {
-        let (id, b, admin) = (id.0, body.0, auth.0.id);
-        let (start, end) = (date("start_date", b.start_date)?, date("end_date", b.end_date)?);
+        let (id, mut b, admin) = (id.0, body.0, auth.0.id);
+        let (start, end) = (date("start_date", b.start_date.take())?, date("end_date", b.end_date.take())?);
+        b.link = banner_link(b.link)?;
         let banner = app
             .db
             .write(move |tx| -> ApiResult<_> {

@@ -13,6 +13,9 @@ use std::{
     time::{Duration, Instant},
 };
 
+use governor::DefaultKeyedRateLimiter;
+use ipnet::IpNet;
+
 use poem::{
     endpoint::make_sync,
     handler,
@@ -26,8 +29,10 @@ use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
 use crate::{
-    accounts, admin, app::App, catalog, content, error, jobs, notifications, orders, payments, reports, settings,
-    supplier, utility, vouchers, wallet,
+    accounts, admin,
+    app::{App, Limits},
+    catalog, content, error, jobs, notifications, orders, payments, reports, settings, supplier, utility, vouchers,
+    wallet,
 };
 
 /// The id of the current request (also sent back as `X-Request-Id`).
@@ -124,7 +129,12 @@ pub fn routes(app: App) -> impl Endpoint {
         // No configured origin means same-origin only: no CORS headers at all (poem's Cors
         // with an empty list would allow every origin).
         .with_if(!app.config.server.cors_origins.is_empty(), cors)
-        .with(Edge { app: app.clone(), spec: Arc::new(body_check::SpecIndex::new(&spec_for_checks)) })
+        .with(Edge {
+            app: app.clone(),
+            spec: Arc::new(body_check::SpecIndex::new(&spec_for_checks)),
+            proxies: Arc::new(app.config.server.proxy_nets()),
+            hsts: app.config.server.public_url.starts_with("https://"),
+        })
         .data(app)
 }
 
@@ -141,23 +151,42 @@ async fn healthz(app: Data<&App>) -> Response {
 }
 
 #[handler]
-fn metrics_handler(app: Data<&App>) -> Response {
+fn metrics_handler(app: Data<&App>, req: &Request) -> Response {
+    let token = &app.config.server.metrics_token;
+    if !token.is_empty() {
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        let ok: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes()).into();
+        if !ok {
+            return error::ApiError::unauthorized("/metrics needs the metrics token (server.metrics_token)").into_response();
+        }
+    }
     Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(app.metrics.render())
 }
 
-/// Request id, client IP, a log line, metrics, and the uniform error body.
+/// Request id, client address, bounded bodies, rate limits, a log line, metrics,
+/// security headers, and the uniform error body.
 struct Edge {
     app: App,
     spec: Arc<body_check::SpecIndex>,
+    proxies: Arc<Vec<IpNet>>,
+    hsts: bool,
 }
-
-/// JSON bodies larger than this are refused (413); nothing lapak takes is near it.
-const MAX_JSON_BODY: usize = 1024 * 1024;
 
 impl<E: Endpoint> Middleware<E> for Edge {
     type Output = EdgeEndpoint<E>;
     fn transform(&self, ep: E) -> Self::Output {
-        EdgeEndpoint { inner: ep, app: self.app.clone(), spec: self.spec.clone() }
+        EdgeEndpoint {
+            inner: ep,
+            app: self.app.clone(),
+            spec: self.spec.clone(),
+            proxies: self.proxies.clone(),
+            hsts: self.hsts,
+        }
     }
 }
 
@@ -165,6 +194,51 @@ struct EdgeEndpoint<E> {
     inner: E,
     app: App,
     spec: Arc<body_check::SpecIndex>,
+    proxies: Arc<Vec<IpNet>>,
+    hsts: bool,
+}
+
+/// The per-address limit a request counts against, if any.
+fn rate_limit<'a>(limits: &'a Limits, method: &Method, path: &str) -> Option<&'a DefaultKeyedRateLimiter<String>> {
+    let p = path.strip_prefix("/api/v1")?.trim_end_matches('/');
+    let order = p.strip_prefix("/transactions/").filter(|rest| !rest.is_empty());
+    match *method {
+        Method::POST if p == "/transactions" || p == "/deposits" => Some(&limits.checkout),
+        Method::GET if order.is_some_and(|r| !r.contains('/')) => Some(&limits.order_lookup),
+        Method::POST if order.is_some_and(|r| r.ends_with("/cancel")) => Some(&limits.order_lookup),
+        Method::GET if p == "/payment-channels" || p.starts_with("/utility/") => Some(&limits.lookup),
+        Method::POST if p == "/callbacks/tripay" || p == "/webhooks/digiflazz" => Some(&limits.webhook),
+        Method::POST if p == "/auth/forgot-password" || p == "/auth/reset-password" => Some(&limits.password_reset),
+        _ => None,
+    }
+}
+
+/// The media type of a request, lowercased, without parameters.
+fn media_type(req: &Request) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|ct| ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// A request from the page's own origin: its `Origin` names the host it was sent to.
+/// Such requests need no CORS, whatever `server.cors_origins` lists.
+fn same_origin(req: &Request, public_url: &str) -> bool {
+    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let Ok(o) = url::Url::parse(origin) else { return false };
+    let authority = |u: &url::Url| {
+        u.host_str().map(|h| match u.port() {
+            Some(p) => format!("{h}:{p}"),
+            None => h.to_string(),
+        })
+    };
+    let Some(from) = authority(&o) else { return false };
+    let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    from.eq_ignore_ascii_case(host)
+        || url::Url::parse(public_url).ok().is_some_and(|p| p.origin() == o.origin())
 }
 
 impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
@@ -179,39 +253,77 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
             .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_graphic()))
             .map(str::to_string)
             .unwrap_or_else(|| ulid::Ulid::generate().to_string());
-        let ip = client_ip(&req, self.app.config.server.trust_proxy_headers);
+        let ip = client_ip(&req, &self.proxies);
         req.set_data(RequestId(request_id.clone()));
         req.set_data(ClientIp(ip.clone()));
         let method = req.method().clone();
         let path = req.uri().path().to_string();
         let span = tracing::info_span!("request", id = %request_id, %method, %path, %ip);
+        let refuse = |e: error::ApiError, label: &str| {
+            self.app.metrics.observe(method.as_str(), label, e.status.as_u16(), started.elapsed().as_secs_f64());
+            let mut resp = e.into_response();
+            if let Ok(v) = HeaderValue::from_str(&request_id) {
+                resp.headers_mut().insert("x-request-id", v);
+            }
+            resp.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+            Ok(resp)
+        };
 
-        // Keep a copy of JSON bodies so a schema error can name its field.
-        let is_json = req
+        if let Some(limiter) = rate_limit(&self.app.limits, &method, &path) {
+            if let Err(wait) = Limits::check(limiter, ip.clone()) {
+                return refuse(error::ApiError::too_many(wait), "(rate limited)");
+            }
+        }
+        if same_origin(&req, &self.app.config.server.public_url) {
+            req.headers_mut().remove(header::ORIGIN);
+        }
+
+        // Every body is bounded, whatever its content type, before anything reads it:
+        // webhooks to a few KiB, image uploads to a few MiB, the rest to `body_max_kb`.
+        let media = media_type(&req);
+        let limits = &self.app.config.limits;
+        let kib = if path.starts_with("/api/v1/callbacks/") || path.starts_with("/api/v1/webhooks/") {
+            limits.webhook_body_max_kb
+        } else if media == "multipart/form-data" {
+            limits.upload_max_kb
+        } else {
+            limits.body_max_kb
+        };
+        let limit = usize::try_from(kib * 1024).unwrap_or(usize::MAX);
+        let too_large = || {
+            error::ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("the request body is larger than {kib} KiB"),
+            )
+        };
+        let declared = req
             .headers()
-            .get(header::CONTENT_TYPE)
+            .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.starts_with("application/json"));
-        let body_copy = if is_json && matches!(method, Method::POST | Method::PUT | Method::PATCH) {
-            match req.take_body().into_bytes_limit(MAX_JSON_BODY).await {
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let mut body_copy = None;
+        if !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS) {
+            if declared.is_some_and(|n| n > limit as u64) {
+                return refuse(too_large(), "(body too large)");
+            }
+            match req.take_body().into_bytes_limit(limit).await {
                 Ok(bytes) => {
-                    req.set_body(bytes.clone());
-                    Some(bytes)
+                    // Keep a copy of JSON bodies so a schema error can name its field.
+                    if media == "application/json" || media.ends_with("+json") {
+                        body_copy = Some(bytes.clone());
+                    }
+                    req.set_body(bytes);
                 }
-                Err(_) => {
-                    let resp = error::ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload_too_large",
-                        "the request body is too large",
+                Err(poem::error::ReadBodyError::PayloadTooLarge) => return refuse(too_large(), "(body too large)"),
+                Err(e) => {
+                    return refuse(
+                        error::ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", format!("the body could not be read: {e}")),
+                        "(bad body)",
                     )
-                    .into_response();
-                    self.app.metrics.observe(method.as_str(), "(body too large)", 413, started.elapsed().as_secs_f64());
-                    return Ok(resp);
                 }
             }
-        } else {
-            None
-        };
+        }
 
         let result = self.inner.call(req).instrument(span.clone()).await;
         let (route, mut resp) = match result {
@@ -239,6 +351,15 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
         if let Ok(v) = HeaderValue::from_str(&request_id) {
             resp.headers_mut().insert("x-request-id", v);
         }
+        let headers = resp.headers_mut();
+        headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        if path.starts_with("/api/") && !headers.contains_key(header::CACHE_CONTROL) {
+            // API answers are per caller (tokens, balances, orders): never cached on the way.
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+        if self.hsts {
+            headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+        }
         let status = resp.status().as_u16();
         let elapsed = started.elapsed();
         let route = match route {
@@ -254,24 +375,36 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
     }
 }
 
-fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(first) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-        {
-            if first.parse::<IpAddr>().is_ok() {
-                return first.to_string();
+/// The client's address. The connection's own address, unless it is one of the trusted
+/// proxies: then the right-most `X-Forwarded-For` address that is not a trusted proxy
+/// (the left part of that header is whatever the client wrote).
+fn client_ip(req: &Request, proxies: &[IpNet]) -> String {
+    let peer = req.remote_addr().as_socket_addr().map(|a| a.ip());
+    let trusted = |ip: &IpAddr| proxies.iter().any(|n| n.contains(ip));
+    let Some(mut client) = peer else { return "unknown".into() };
+    if !trusted(&client) {
+        return client.to_string();
+    }
+    let hops: Vec<String> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>())
+        .collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !trusted(&ip) {
+                    break;
+                }
             }
+            // Garbage in the chain: stop at the last address a proxy vouched for.
+            Err(_) => break,
         }
     }
-    match req.remote_addr().as_socket_addr() {
-        Some(addr) => addr.ip().to_string(),
-        None => "unknown".into(),
-    }
+    client.to_string()
 }
 
 /// The HTTP client for calls to Digiflazz and Tripay: a whole-call timeout, a shorter

@@ -40,12 +40,15 @@ pub async fn start(app: &App) -> Result<JobScheduler, JobSchedulerError> {
             .await?;
     }
 
-    let tasks: [(&str, &str, Task); 3] = [
+    let tasks: [(&str, &str, Task); 4] = [
         ("expire_unpaid", cfg.expire_unpaid.as_str(), |app| Box::pin(async move { expire_unpaid(&app).await })),
         ("recheck_supplier", cfg.recheck_supplier.as_str(), |app| {
             Box::pin(async move { recheck_supplier(&app).await })
         }),
         ("prune_jobs", cfg.prune_jobs.as_str(), |app| Box::pin(async move { prune_jobs(&app).await })),
+        ("prune_deliveries", cfg.prune_deliveries.as_str(), |app| {
+            Box::pin(async move { prune_deliveries(&app).await })
+        }),
     ];
     for (name, expr, task) in tasks {
         if expr.trim().is_empty() {
@@ -98,5 +101,27 @@ async fn prune_jobs(app: &App) {
     match crate::jobs::queue::prune(app, 7).await {
         Ok(n) => tracing::info!(pruned = n, "finished jobs pruned"),
         Err(e) => tracing::error!(error = %e, "pruning jobs failed"),
+    }
+}
+
+/// Deletes stored webhook deliveries older than the setting `webhooks.keep_days`.
+pub async fn prune_deliveries(app: &App) {
+    let now = app.clock.now();
+    let pruned = app
+        .db
+        .write(move |tx| -> Result<(usize, usize), crate::db::DbError> {
+            let days = crate::settings::find(tx, "webhooks.keep_days")?
+                .and_then(|s| s.value)
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .filter(|d| *d >= 1)
+                .unwrap_or(90);
+            let cutoff = crate::db::ts(now - chrono::Duration::days(days));
+            Ok((crate::payments::service::prune_callbacks(tx, &cutoff)?, crate::supplier::service::prune_webhooks(tx, &cutoff)?))
+        })
+        .await;
+    match pruned {
+        Ok((0, 0)) => {}
+        Ok((callbacks, webhooks)) => tracing::info!(callbacks, webhooks, "old webhook deliveries pruned"),
+        Err(e) => tracing::error!(error = %e, "pruning webhook deliveries failed"),
     }
 }

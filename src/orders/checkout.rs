@@ -131,6 +131,8 @@ fn buyer_of(user: Option<&AuthUser>, req: &CheckoutRequest) -> ApiResult<Buyer> 
             let name = req.customer_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| {
                 ApiError::validation("customer_name", "customer_name is required when buying without an account")
             })?;
+            let name = crate::accounts::service::person_name("customer_name", name)?;
+            let name = name.as_str();
             let email = req
                 .customer_email
                 .as_deref()

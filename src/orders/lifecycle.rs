@@ -106,6 +106,8 @@ impl From<LedgerError> for MoveError {
         match e {
             LedgerError::Insufficient { balance, needed } => MoveError::Insufficient { balance, needed },
             LedgerError::NonPositive => MoveError::Db(DbError::Other("a non-positive ledger amount".into())),
+            // Not acknowledged, so it is retried and logged, never silently dropped.
+            LedgerError::TooLarge => MoveError::Db(DbError::Other("the credit would take a balance above its maximum".into())),
             LedgerError::Db(d) => MoveError::Db(d),
         }
     }

@@ -20,7 +20,13 @@ impl PaymentChannelsApi {
     /// Active payment channels; with `amount`, each with the fee the customer pays for it
     /// and whether the amount is within the channel's limits.
     #[oai(path = "/payment-channels", method = "get")]
-    async fn channels(&self, app: Data<&App>, amount: Query<Option<u64>>) -> ApiResult<Json<Vec<PaymentChannel>>> {
+    async fn channels(
+        &self,
+        app: Data<&App>,
+        /// Rupiah, up to 1,000,000,000,000.
+        #[oai(validator(maximum(value = "1000000000000")))]
+        amount: Query<Option<u64>>,
+    ) -> ApiResult<Json<Vec<PaymentChannel>>> {
         let list = service::channels(&app).await?;
         let amount = amount.0.map(|a| a.min(i64::MAX as u64) as i64);
         Ok(Json(
@@ -62,6 +68,9 @@ pub enum CallbackResponse {
     /// Signed but not actionable (unknown reference, amount mismatch).
     #[oai(status = 400)]
     BadRequest(Json<CallbackAck>),
+    /// Too many deliveries (or too many with a bad signature) from this address.
+    #[oai(status = 429)]
+    TooMany(Json<CallbackAck>, #[oai(header = "Retry-After")] u64),
 }
 
 pub struct TripayCallbackApi;
@@ -90,6 +99,10 @@ impl TripayCallbackApi {
             Ok(CallbackResult::Unauthorized(m)) => {
                 CallbackResponse::Unauthorized(Json(CallbackAck { success: false, message: m }))
             }
+            Ok(CallbackResult::TooMany(wait)) => CallbackResponse::TooMany(
+                Json(CallbackAck { success: false, message: "too many bad deliveries".into() }),
+                wait,
+            ),
             Ok(CallbackResult::Rejected(m)) => {
                 CallbackResponse::BadRequest(Json(CallbackAck { success: false, message: m }))
             }

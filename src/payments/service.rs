@@ -57,6 +57,8 @@ pub enum CallbackResult {
     Unauthorized(String),
     /// Signed, but not something lapak can act on (unknown reference, amount mismatch).
     Rejected(String),
+    /// Too many bad signatures from this address: not even stored (seconds to wait).
+    TooMany(u64),
 }
 
 pub async fn handle_callback(app: &App, d: CallbackDelivery) -> Result<CallbackResult, DbError> {
@@ -64,8 +66,19 @@ pub async fn handle_callback(app: &App, d: CallbackDelivery) -> Result<CallbackR
     let sig = d.signature.clone().unwrap_or_default();
     let valid = tripay::verify_callback(&key, &d.body, &sig);
     let event_ok = d.event.as_deref().is_some_and(|e| e.trim() == "payment_status");
+    if !valid {
+        if let Err(wait) = crate::app::Limits::check(&app.limits.webhook_failures, d.ip.clone()) {
+            tracing::warn!(ip = %d.ip, "Tripay callbacks with bad signatures from this address: refused unstored");
+            return Ok(CallbackResult::TooMany(wait));
+        }
+    }
     let parsed = tripay::parse_callback(&d.body);
-    let raw = String::from_utf8_lossy(&d.body).into_owned();
+    // A delivery failing its signature is kept only as a bounded prefix.
+    let raw = if valid {
+        String::from_utf8_lossy(&d.body).into_owned()
+    } else {
+        crate::supplier::service::bounded_prefix(&d.body)
+    };
     let (reference, merchant_ref) = match &parsed {
         Ok(c) => (Some(c.reference.clone()), c.merchant_ref.clone()),
         Err(_) => (None, None),
@@ -107,6 +120,7 @@ pub async fn handle_callback(app: &App, d: CallbackDelivery) -> Result<CallbackR
     let (processed, outcome) = match &result {
         CallbackResult::Ok(s) => (true, s.clone()),
         CallbackResult::Unauthorized(s) | CallbackResult::Rejected(s) => (false, s.clone()),
+        CallbackResult::TooMany(_) => (false, "rate_limited".into()),
     };
     app.db
         .run(move |c| {
@@ -138,4 +152,9 @@ async fn apply(app: &App, cb: tripay::Callback) -> Result<CallbackResult, DbErro
         PaymentOutcome::UnknownReference => CallbackResult::Rejected("unknown reference".into()),
         PaymentOutcome::Mismatch(why) => CallbackResult::Rejected(why),
     })
+}
+
+/// Deletes stored callbacks received before `cutoff`; returns how many.
+pub fn prune_callbacks(c: &rusqlite::Connection, cutoff: &str) -> Result<usize, DbError> {
+    Ok(c.execute("DELETE FROM payment_callbacks WHERE created_at < ?1", [cutoff])?)
 }

@@ -44,6 +44,9 @@ pub enum WebhookResponse {
     /// The body is not a Digiflazz webhook.
     #[oai(status = 400)]
     BadRequest(Json<WebhookAck>),
+    /// Too many deliveries (or too many with a bad signature) from this address.
+    #[oai(status = 429)]
+    TooMany(Json<WebhookAck>, #[oai(header = "Retry-After")] u64),
 }
 
 pub struct SupplierWebhookApi;
@@ -79,6 +82,9 @@ impl SupplierWebhookApi {
         match service::handle_webhook(&app, delivery).await {
             Ok(service::WebhookResult::Rejected) => {
                 WebhookResponse::Unauthorized(Json(WebhookAck { success: false, outcome: "invalid_signature".into() }))
+            }
+            Ok(service::WebhookResult::TooMany(wait)) => {
+                WebhookResponse::TooMany(Json(WebhookAck { success: false, outcome: "rate_limited".into() }), wait)
             }
             Ok(service::WebhookResult::Unreadable) => {
                 WebhookResponse::BadRequest(Json(WebhookAck { success: false, outcome: "unreadable".into() }))
@@ -203,11 +209,11 @@ pub struct RuleCreate {
     /// Hundredths of a percent: 250 = 2.5 %.
     #[oai(default, validator(minimum(value = "0"), maximum(value = "100000")))]
     pub percent_bp: i64,
-    #[oai(default, validator(minimum(value = "0")))]
+    #[oai(default, validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub flat: i64,
-    #[oai(default, validator(minimum(value = "0")))]
+    #[oai(default, validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub min_profit: i64,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub max_profit: Option<i64>,
     /// Round the selling price up to a multiple of this (default 1: no rounding).
     #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
@@ -218,12 +224,12 @@ pub struct RuleCreate {
 pub struct RuleUpdate {
     #[oai(validator(minimum(value = "0"), maximum(value = "100000")))]
     pub percent_bp: Option<i64>,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub flat: Option<i64>,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub min_profit: Option<i64>,
     /// A new profit cap (to remove the cap, send `clear_max_profit: true`).
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub max_profit: Option<i64>,
     pub clear_max_profit: Option<bool>,
     #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]

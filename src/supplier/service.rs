@@ -19,8 +19,10 @@ pub struct Delivery {
 pub enum WebhookResult {
     /// Stored and acted on; the text says what happened.
     Done(String),
-    /// Bad or missing signature: stored, nothing changed.
+    /// Bad or missing signature: a bounded prefix stored, nothing changed.
     Rejected,
+    /// Too many bad signatures from this address: not even stored (seconds to wait).
+    TooMany(u64),
     /// Not a webhook body: stored, nothing changed.
     Unreadable,
 }
@@ -29,8 +31,18 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
     let secret = app.config.digiflazz.webhook_secret.clone();
     let verified = !secret.is_empty()
         && d.signature.as_deref().is_some_and(|sig| digiflazz::verify_webhook(&secret, &d.body, sig));
+    let forged = !secret.is_empty() && !verified;
+    if forged {
+        let key = d.ip.clone().unwrap_or_else(|| "unknown".into());
+        if let Err(wait) = crate::app::Limits::check(&app.limits.webhook_failures, key) {
+            tracing::warn!(ip = ?d.ip, "digiflazz webhooks with bad signatures from this address: refused unstored");
+            return Ok(WebhookResult::TooMany(wait));
+        }
+    }
     let parsed = digiflazz::parse_webhook(&d.body);
-    let raw = String::from_utf8_lossy(&d.body).into_owned();
+    // A delivery that fails its signature is kept only as a bounded prefix: anyone can
+    // send one, and it is evidence, not data.
+    let raw = if forged { bounded_prefix(&d.body) } else { String::from_utf8_lossy(&d.body).into_owned() };
     let (ref_id, status, rc) = match &parsed {
         Ok(Some(o)) => (Some(o.ref_id.clone()), Some(o.status_text.clone()), Some(o.rc.clone())),
         _ => (None, None, None),
@@ -72,6 +84,7 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
     let outcome = match &result {
         WebhookResult::Done(s) => s.clone(),
         WebhookResult::Rejected => "invalid_signature".into(),
+        WebhookResult::TooMany(_) => "rate_limited".into(),
         WebhookResult::Unreadable => "unreadable".into(),
     };
     app.db
@@ -81,4 +94,20 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
         })
         .await?;
     Ok(result)
+}
+
+/// How much of a delivery that fails its signature is stored.
+pub const FORGED_PREFIX: usize = 2048;
+
+/// The first `FORGED_PREFIX` bytes of a body as text, marked when cut.
+pub fn bounded_prefix(body: &[u8]) -> String {
+    if body.len() <= FORGED_PREFIX {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    format!("{}…[{} bytes, cut]", String::from_utf8_lossy(&body[..FORGED_PREFIX]), body.len())
+}
+
+/// Deletes stored webhooks received before `cutoff`; returns how many.
+pub fn prune_webhooks(c: &rusqlite::Connection, cutoff: &str) -> Result<usize, DbError> {
+    Ok(c.execute("DELETE FROM supplier_webhooks WHERE created_at < ?1", [cutoff])?)
 }

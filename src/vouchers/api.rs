@@ -29,15 +29,15 @@ pub struct VoucherInput {
     pub customer_type: Option<VoucherAudience>,
     #[oai(rename = "type")]
     pub kind: Option<VoucherKind>,
-    #[oai(validator(minimum(value = "1")))]
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
     pub value: Option<i64>,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub min_transaction: Option<i64>,
-    #[oai(validator(minimum(value = "1")))]
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
     pub max_discount: Option<i64>,
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
     pub usage_limit: Option<i64>,
-    #[oai(validator(minimum(value = "1")))]
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000")))]
     pub user_limit: Option<i64>,
     pub is_public: Option<bool>,
     pub is_active: Option<bool>,

@@ -40,6 +40,9 @@ fn ledger_error(e: LedgerError) -> ApiError {
                 .with_details(json!({"balance": balance, "needed": needed}))
         }
         LedgerError::NonPositive => ApiError::validation("amount", "the amount must be positive"),
+        LedgerError::TooLarge => {
+            ApiError::validation("amount", LedgerError::TooLarge.to_string()).with_code("amount_too_large")
+        }
         LedgerError::Db(d) => d.into(),
     }
 }
@@ -47,6 +50,7 @@ fn ledger_error(e: LedgerError) -> ApiError {
 #[derive(Debug, Object)]
 pub struct DepositRequest {
     /// Rupiah to add to the balance (the gateway fee is paid on top).
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
     pub amount: i64,
     /// A payment channel code from `GET /payment-channels`.
     #[oai(validator(min_length = 1, max_length = 50))]
@@ -55,6 +59,7 @@ pub struct DepositRequest {
 
 #[derive(Debug, Object)]
 pub struct WithdrawalRequest {
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
     pub amount: i64,
     /// Bank or e-wallet name: BCA, BRI, GoPay, OVO...
     #[oai(validator(min_length = 1, max_length = 50))]
@@ -231,6 +236,7 @@ impl WalletApi {
 #[derive(Debug, Object)]
 pub struct AdjustmentRequest {
     /// Signed rupiah: positive credits, negative debits.
+    #[oai(validator(minimum(value = "-1000000000000"), maximum(value = "1000000000000")))]
     pub amount: i64,
     #[oai(validator(min_length = 3, max_length = 500))]
     pub reason: String,

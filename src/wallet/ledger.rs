@@ -26,12 +26,20 @@ text_enum!(EntryKind {
     Withdrawal => "withdrawal", Adjustment => "adjustment"
 });
 
+/// The largest amount one request may name (Rp 1 trillion), as the API documents it.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+/// The largest balance one account may hold: far above any shop, far below overflow.
+pub const MAX_BALANCE: i64 = 100 * MAX_AMOUNT;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error("insufficient balance: {balance} available, {needed} needed")]
     Insufficient { balance: i64, needed: i64 },
     #[error("the amount must be positive")]
     NonPositive,
+    /// The credit would take the balance above `MAX_BALANCE`.
+    #[error("the balance would exceed Rp {MAX_BALANCE}")]
+    TooLarge,
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -117,13 +125,23 @@ pub fn credit(
     if amount <= 0 {
         return Err(LedgerError::NonPositive);
     }
+    if amount > MAX_BALANCE {
+        return Err(LedgerError::TooLarge);
+    }
     let balance_id = balance_row(tx, user_id)?;
-    let after: i64 = tx.query_row(
-        "UPDATE balances SET balance = balance + ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1 RETURNING balance",
-        params![balance_id, amount],
-        |r| r.get(0),
-    )?;
+    // Checked in the statement itself: the balance never passes MAX_BALANCE, so no sum of
+    // balances or mutations comes near i64's limit.
+    let after: Option<i64> = tx
+        .query_row(
+            "UPDATE balances SET balance = balance + ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             WHERE id = ?1 AND balance <= ?3 RETURNING balance",
+            params![balance_id, amount, MAX_BALANCE - amount],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(after) = after else {
+        return Err(LedgerError::TooLarge);
+    };
     record(tx, balance_id, user_id, false, amount, after, kind, description, refs)?;
     Ok(after)
 }

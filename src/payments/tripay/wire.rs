@@ -202,6 +202,15 @@ pub struct TxData {
     pub qr_url: Option<String>,
 }
 
+/// An integer, or absent/null; anything else (a string, a decimal) is an error.
+fn int_strict<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) if n.is_i64() => Ok(n.as_i64()),
+        Some(other) => Err(serde::de::Error::custom(format!("an amount must be a whole number, not {other}"))),
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct CallbackBody {
     #[serde(default, deserialize_with = "text")]
@@ -212,15 +221,17 @@ pub struct CallbackBody {
     pub payment_method: String,
     #[serde(default, deserialize_with = "text")]
     pub payment_method_code: String,
-    #[serde(default, deserialize_with = "money")]
+    // Money in a callback must be a JSON integer (Tripay documents `int`): a string or a
+    // decimal here is refused rather than guessed at.
+    #[serde(default, deserialize_with = "int_strict")]
     pub total_amount: Option<i64>,
-    #[serde(default, deserialize_with = "money")]
+    #[serde(default, deserialize_with = "int_strict")]
     pub fee_merchant: Option<i64>,
-    #[serde(default, deserialize_with = "money")]
+    #[serde(default, deserialize_with = "int_strict")]
     pub fee_customer: Option<i64>,
-    #[serde(default, deserialize_with = "money")]
+    #[serde(default, deserialize_with = "int_strict")]
     pub total_fee: Option<i64>,
-    #[serde(default, deserialize_with = "money")]
+    #[serde(default, deserialize_with = "int_strict")]
     pub amount_received: Option<i64>,
     #[serde(default, deserialize_with = "money")]
     pub is_closed_payment: Option<i64>,
@@ -236,6 +247,18 @@ pub struct CallbackBody {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn callback_amounts_are_integers_only() {
+        let ok: CallbackBody = serde_json::from_value(json!({"reference": "R", "total_amount": 18400})).unwrap();
+        assert_eq!(ok.total_amount, Some(18400));
+        for bad in [json!("18400"), json!(18400.4), json!(true), json!(1.84e4)] {
+            let r: Result<CallbackBody, _> = serde_json::from_value(json!({"reference": "R", "total_amount": bad}));
+            assert!(r.is_err(), "{bad} accepted");
+        }
+        let none: CallbackBody = serde_json::from_value(json!({"reference": "R", "total_amount": null})).unwrap();
+        assert_eq!(none.total_amount, None);
+    }
 
     #[test]
     fn percents_are_basis_points() {

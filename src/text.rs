@@ -1,0 +1,83 @@
+//! Input hygiene for text people type: names are NFC-normalized, trimmed and free of
+//! control and invisible format characters; passwords are checked by zxcvbn, the
+//! strength estimator, against common and trivial choices and the user's own details.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters that render as nothing or reorder text: zero-width spaces and joiners,
+/// bidirectional overrides and isolates, the word joiner, the BOM, the soft hyphen.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+/// A name as stored: NFC, trimmed, at most `max` characters. Refused (with the reason)
+/// when it holds a control or invisible character, or nothing visible at all.
+pub fn clean_name(raw: &str, max: usize) -> Result<String, String> {
+    let nfc: String = raw.nfc().collect();
+    if nfc.chars().any(|c| c.is_control() || invisible(c)) {
+        return Err("must not contain control or invisible characters".into());
+    }
+    let trimmed = nfc.trim();
+    if trimmed.is_empty() {
+        return Err("must not be blank".into());
+    }
+    if trimmed.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    Ok(trimmed.to_string())
+}
+
+/// Whether a text holds a control or invisible character (e-mail addresses, codes).
+pub fn has_hidden(raw: &str) -> bool {
+    raw.chars().any(|c| c.is_control() || invisible(c))
+}
+
+/// Why a password is refused, if it is: control characters, or a zxcvbn score below 2
+/// ("somewhat guessable") given the user's own e-mail, name and phone.
+pub fn password_problem(password: &str, user_inputs: &[&str]) -> Option<String> {
+    if password.chars().any(|c| c.is_control()) {
+        return Some("the password must not contain control characters".into());
+    }
+    if password.trim().is_empty() {
+        return Some("the password must not be only spaces".into());
+    }
+    let inputs: Vec<&str> = user_inputs.iter().copied().filter(|s| !s.is_empty()).collect();
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if u8::from(estimate.score()) >= 2 {
+        return None;
+    }
+    let hint = estimate
+        .feedback()
+        .and_then(|f| f.warning().map(|w| w.to_string()))
+        .unwrap_or_else(|| "it is too easy to guess".into());
+    Some(format!("this password is too weak: {hint}; add words or characters that are harder to guess"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_normalized_and_hidden_characters_refused() {
+        assert_eq!(clean_name("  Budi Santoso ", 255).unwrap(), "Budi Santoso");
+        // "e" + combining acute becomes one NFC character.
+        assert_eq!(clean_name("Rene\u{301}", 255).unwrap(), "Ren\u{e9}");
+        for bad in ["\u{200B}", "   ", "Budi\u{0}", "Budi\u{1b}[31m", "a\u{202E}b", "\u{FEFF}x", "a\tb"] {
+            assert!(clean_name(bad, 255).is_err(), "{bad:?} accepted");
+        }
+        assert!(clean_name(&"x".repeat(256), 255).is_err());
+        assert!(has_hidden("a\u{200B}@example.com") && !has_hidden("a@example.com"));
+    }
+
+    #[test]
+    fn weak_passwords_are_refused_and_ordinary_ones_pass() {
+        let me = ["budi@example.com", "Budi Santoso", "081234567890"];
+        for weak in ["12345678", "password", "        ", "\0\0\0\0\0\0\0\0", "budi@example.com", "qwertyuiop", "11111111"] {
+            assert!(password_problem(weak, &me).is_some(), "{weak:?} accepted");
+        }
+        for fine in ["rahasia-123", "admin-pass-123", "new-secret-1", "brand-new-1", "kopi tubruk pagi", "e2e-admin-pass"] {
+            assert_eq!(password_problem(fine, &me), None, "{fine:?} refused");
+        }
+    }
+}
