@@ -24,6 +24,7 @@ use crate::db::DbError;
 
 /// The error body, as the spec describes it.
 #[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ErrorBody {
     /// The HTTP status, repeated for clients that only see the body.
     pub status: u16,

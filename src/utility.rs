@@ -94,6 +94,7 @@ pub fn check_operator(product_type: &str, brand: &str, phone: Option<&str>) -> R
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OperatorLookup {
     /// The number in local form (08...).
     pub phone: String,
@@ -106,7 +107,7 @@ pub struct UtilityApi;
 #[OpenApi(tag = "ApiTags::Catalog")]
 impl UtilityApi {
     /// The Indonesian operator of a mobile number, from its prefix.
-    #[oai(path = "/utility/operator", method = "get")]
+    #[oai(path = "/utility/operator", method = "get", operation_id = "lookupOperator")]
     async fn operator(&self, phone: Query<String>) -> ApiResult<Json<OperatorLookup>> {
         let local = normalize_phone(&phone.0)
             .ok_or_else(|| ApiError::validation("phone", "not an Indonesian mobile number (08..., 628..., +628...)"))?;

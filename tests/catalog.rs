@@ -152,9 +152,11 @@ async fn filters_search_sort_and_page_caps() {
     // Unknown query keys are not filters (the source turned them into SQL).
     let sneaky = t.get("/api/v1/products?items.base_price=19000&base_price=1", None).await;
     assert_eq!(sneaky.body["meta"]["total"], 2);
-    // Page size is capped.
+    // Page size is capped at 100, as the spec says: more is refused, naming the field.
     let big = t.get("/api/v1/products?per_page=100000", None).await;
-    assert_eq!(big.body["meta"]["per_page"], 100);
+    assert_eq!((big.status, big.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("per_page")));
+    let most = t.get("/api/v1/products?per_page=100", None).await;
+    assert_eq!(most.body["meta"]["per_page"], 100);
     let bad_sort = t.get("/api/v1/products?sort=base_price", None).await;
     assert_eq!(bad_sort.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad_sort.body["field"], "sort");

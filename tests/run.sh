@@ -2,9 +2,13 @@
 # Runs every test of lapak:
 #  1. the Rust unit and integration tests (they start the real app on temporary
 #     databases against fake upstreams on 127.0.0.1, and run the built binary);
-#  2. the admin console's browser tests: Playwright (npm playwright-core) driving
+#  2. the API contract test (tests/contract/run.sh): clients generated from
+#     /openapi.json by openapi-typescript (compiled with tsc --strict) and
+#     openapi-python-client run against the real binary, and schemathesis checks every
+#     operation as guest, customer and admin;
+#  3. the admin console's browser tests: Playwright (npm playwright-core) driving
 #     Debian's Chromium against the real binary in demo mode.
-# Chromium and the npm package are installed when missing.
+# Chromium, Node, the npm packages and the pinned Python tools are installed when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +18,9 @@ if ! command -v cargo >/dev/null 2>&1; then
 fi
 
 cargo test --locked
+
+# --- the API contract --------------------------------------------------------------------
+bash tests/contract/run.sh "$PWD/target/debug/lapak"
 
 # --- browser tests ---------------------------------------------------------------------
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

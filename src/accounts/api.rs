@@ -61,7 +61,7 @@ impl AuthApi {
     ///
     /// Guest orders bought earlier with the same e-mail stay the guest's: to see them in
     /// the account, claim them with the link `POST /me/guest-orders/claim` mails.
-    #[oai(path = "/register", method = "post")]
+    #[oai(path = "/register", method = "post", operation_id = "register")]
     async fn register(&self, app: Data<&App>, req: &Request, body: Json<RegisterRequest>) -> ApiResult<Registered> {
         let (ip, ua) = client(req);
         Ok(Registered::Created(Json(service::register(&app, body.0, &ip, ua).await?)))
@@ -70,7 +70,7 @@ impl AuthApi {
     /// Log in with e-mail or phone and password.
     ///
     /// Limited per client IP and per identifier (429 with Retry-After).
-    #[oai(path = "/login", method = "post")]
+    #[oai(path = "/login", method = "post", operation_id = "login")]
     async fn login(&self, app: Data<&App>, req: &Request, body: Json<LoginRequest>) -> ApiResult<Json<TokenResponse>> {
         let (ip, ua) = client(req);
         Ok(Json(service::login(&app, body.0, &ip, ua).await?))
@@ -78,7 +78,7 @@ impl AuthApi {
 
     /// Ask for a password reset link by e-mail. The answer is the same whether or not
     /// the address has an account.
-    #[oai(path = "/forgot-password", method = "post")]
+    #[oai(path = "/forgot-password", method = "post", operation_id = "forgotPassword")]
     async fn forgot(&self, app: Data<&App>, body: Json<ForgotPassword>) -> ApiResult<ForgotAccepted> {
         service::forgot_password(&app, &body.0.email).await?;
         Ok(ForgotAccepted::Accepted(Json(Accepted {
@@ -88,7 +88,7 @@ impl AuthApi {
 
     /// Set a new password with the token from the reset e-mail (once; it expires).
     /// Every session of the account ends.
-    #[oai(path = "/reset-password", method = "post")]
+    #[oai(path = "/reset-password", method = "post", operation_id = "resetPassword")]
     async fn reset(&self, app: Data<&App>, body: Json<ResetPassword>) -> ApiResult<NoContent> {
         let b = body.0;
         service::reset_password(&app, &b.token, b.password).await?;
@@ -96,7 +96,7 @@ impl AuthApi {
     }
 
     /// Log out: the token used for this call stops working.
-    #[oai(path = "/logout", method = "post")]
+    #[oai(path = "/logout", method = "post", operation_id = "logout")]
     async fn logout(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<NoContent> {
         service::logout(&app, auth.0.token_id).await?;
         Ok(NoContent::Done)
@@ -108,20 +108,20 @@ pub struct MeApi;
 #[OpenApi(tag = "ApiTags::Account")]
 impl MeApi {
     /// The caller's profile, with role, customer type and wallet balance.
-    #[oai(path = "/me", method = "get")]
+    #[oai(path = "/me", method = "get", operation_id = "getProfile")]
     async fn me(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<Json<Profile>> {
         Ok(Json(service::profile(&app, auth.0.id).await?))
     }
 
     /// Change name or phone.
-    #[oai(path = "/me", method = "patch")]
+    #[oai(path = "/me", method = "patch", operation_id = "updateProfile")]
     async fn update(&self, app: Data<&App>, auth: BearerAuth, body: Json<ProfileUpdate>) -> ApiResult<Json<Profile>> {
         service::update_profile(&app, auth.0.id, body.0).await?;
         Ok(Json(service::profile(&app, auth.0.id).await?))
     }
 
     /// Change the password; every other session ends.
-    #[oai(path = "/me/password", method = "post")]
+    #[oai(path = "/me/password", method = "post", operation_id = "changePassword")]
     async fn change_password(
         &self,
         app: Data<&App>,
@@ -134,7 +134,7 @@ impl MeApi {
 
     /// Mail a link to the caller's own address that adds the guest orders bought with
     /// it to the account (sent only when there are some; the answer is the same).
-    #[oai(path = "/me/guest-orders/claim", method = "post")]
+    #[oai(path = "/me/guest-orders/claim", method = "post", operation_id = "requestGuestOrderClaim")]
     async fn claim_guest_orders(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<ForgotAccepted> {
         service::request_guest_claim(&app, &auth.0).await?;
         Ok(ForgotAccepted::Accepted(Json(Accepted {
@@ -144,7 +144,7 @@ impl MeApi {
 
     /// Add the guest orders of the caller's address to the account, with the token from
     /// the claim e-mail (once, before it expires). Refunds still go to whoever paid.
-    #[oai(path = "/me/guest-orders/claim/confirm", method = "post")]
+    #[oai(path = "/me/guest-orders/claim/confirm", method = "post", operation_id = "confirmGuestOrderClaim")]
     async fn confirm_guest_claim(
         &self,
         app: Data<&App>,
@@ -158,7 +158,7 @@ impl MeApi {
     /// Delete the account (with the password). Refused while an order is pending or
     /// processing, or while the balance is not zero. A soft delete: orders, ledger and logs stay for the books; the
     /// e-mail and phone become free again.
-    #[oai(path = "/me", method = "delete")]
+    #[oai(path = "/me", method = "delete", operation_id = "deleteAccount")]
     async fn delete(&self, app: Data<&App>, auth: BearerAuth, body: Json<AccountDeletion>) -> ApiResult<NoContent> {
         service::delete_account(&app, &auth.0, body.0).await?;
         Ok(NoContent::Done)
@@ -177,11 +177,30 @@ pub enum UserSort {
 
 pub struct AdminUsersApi;
 
+#[derive(ApiResponse)]
+pub enum UserCreated {
+    #[oai(status = 201)]
+    Created(Json<AdminUser>),
+}
+
 #[OpenApi(prefix_path = "/admin/users", tag = "ApiTags::AdminUsers")]
 impl AdminUsersApi {
+    /// Create a user of any role and tier.
+    #[oai(path = "/", method = "post", operation_id = "adminCreateUser")]
+    async fn create(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        req: &Request,
+        body: Json<super::model::UserCreate>,
+    ) -> ApiResult<UserCreated> {
+        let ip = req.data::<ClientIp>().map(|c| c.0.clone());
+        Ok(UserCreated::Created(Json(service::create_user_by_admin(&app, auth.0.id, ip, body.0).await?)))
+    }
+
     /// List users (guests and deleted accounts on request).
     #[allow(clippy::too_many_arguments)]
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "adminListUsers")]
     async fn list(
         &self,
         app: Data<&App>,
@@ -194,8 +213,9 @@ impl AdminUsersApi {
         include_guests: Query<Option<bool>>,
         include_deleted: Query<Option<bool>>,
         sort: Query<Option<UserSort>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<AdminUserList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let filter = repo::UserFilter {
@@ -228,7 +248,7 @@ impl AdminUsersApi {
     }
 
     /// One user.
-    #[oai(path = "/:id", method = "get")]
+    #[oai(path = "/:id", method = "get", operation_id = "adminGetUser")]
     async fn get(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<AdminUser>> {
         let id = id.0;
         let user = app
@@ -251,7 +271,7 @@ impl AdminUsersApi {
     /// Change a user's role, customer type (retail/reseller), status or name.
     ///
     /// Suspending or deactivating takes effect at once: the user's tokens stop working.
-    #[oai(path = "/:id", method = "patch")]
+    #[oai(path = "/:id", method = "patch", operation_id = "adminUpdateUser")]
     async fn update(
         &self,
         app: Data<&App>,

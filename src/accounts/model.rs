@@ -101,6 +101,7 @@ pub struct User {
 
 /// Self-registration; always a retail customer.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RegisterRequest {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: String,
@@ -117,6 +118,7 @@ pub struct RegisterRequest {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LoginRequest {
     /// E-mail address or phone number.
     #[oai(validator(min_length = 1, max_length = 255))]
@@ -126,6 +128,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TokenResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
@@ -136,6 +139,7 @@ pub struct TokenResponse {
 
 /// A user as the user itself (and an admin) sees it.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Profile {
     pub id: i64,
     pub name: String,
@@ -173,6 +177,7 @@ impl Profile {
 
 /// A user in the admin's lists.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminUser {
     #[oai(flatten)]
     pub profile: Profile,
@@ -184,6 +189,7 @@ pub struct AdminUser {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminUserList {
     pub data: Vec<AdminUser>,
     pub meta: crate::http::pagination::PageMeta,
@@ -192,6 +198,7 @@ pub struct AdminUserList {
 /// What an admin may change on a user. Balances are not here: they change only
 /// through the ledger.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminUserUpdate {
     pub role: Option<Role>,
     pub customer_type: Option<CustomerType>,
@@ -201,6 +208,7 @@ pub struct AdminUserUpdate {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ProfileUpdate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: Option<String>,
@@ -209,6 +217,7 @@ pub struct ProfileUpdate {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PasswordChange {
     #[oai(validator(min_length = 1, max_length = 128))]
     pub current_password: String,
@@ -217,18 +226,21 @@ pub struct PasswordChange {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AccountDeletion {
     #[oai(validator(min_length = 1, max_length = 128))]
     pub password: String,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ForgotPassword {
     #[oai(validator(max_length = 255))]
     pub email: String,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ResetPassword {
     #[oai(validator(min_length = 1, max_length = 200))]
     pub token: String,
@@ -237,19 +249,38 @@ pub struct ResetPassword {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Accepted {
     pub message: String,
 }
 
 /// The token from the claim e-mail.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ClaimConfirm {
     #[oai(validator(min_length = 1, max_length = 200))]
     pub token: String,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ClaimResult {
     /// Guest orders that now show in the account.
     pub claimed: i64,
+}
+
+/// A user made by an admin (any role and tier).
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct UserCreate {
+    #[oai(validator(min_length = 1, max_length = 255))]
+    pub name: String,
+    #[oai(validator(max_length = 255))]
+    pub email: String,
+    #[oai(validator(max_length = 20))]
+    pub phone: Option<String>,
+    #[oai(validator(min_length = 8, max_length = 128))]
+    pub password: String,
+    pub role: Option<Role>,
+    pub customer_type: Option<CustomerType>,
 }

@@ -633,6 +633,77 @@ pub async fn confirm_guest_claim(app: &App, user: &AuthUser, token: &str) -> Api
         .await
 }
 
+/// `POST /admin/users`: a user of any role and tier, made by an admin.
+pub async fn create_user_by_admin(
+    app: &App,
+    admin: i64,
+    ip: Option<String>,
+    b: super::model::UserCreate,
+) -> ApiResult<super::model::AdminUser> {
+        let email =
+            normalize_email(&b.email).ok_or_else(|| ApiError::validation("email", "not a valid e-mail address"))?;
+        let phone = match b.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+            Some(p) => Some(
+                normalize_phone(p).ok_or_else(|| ApiError::validation("phone", "not an Indonesian mobile number"))?,
+            ),
+            None => None,
+        };
+        let name = person_name("name", &b.name)?;
+        let phone_text = phone.clone().unwrap_or_default();
+        check_new_password("password", &b.password, &[&email, &name, &phone_text])?;
+        let hash = hash_password(b.password).await?;
+        let user = app
+            .db
+            .write(move |tx| -> ApiResult<_> {
+                if repo::find_live_by_email(tx, &email)?.is_some() {
+                    return Err(ApiError::conflict("email_taken", "this e-mail address is already registered")
+                        .with_field("email"));
+                }
+                if let Some(p) = &phone {
+                    if repo::find_live_by_phone(tx, p)?.is_some() {
+                        return Err(ApiError::conflict("phone_taken", "this phone number is already registered")
+                            .with_field("phone"));
+                    }
+                }
+                let code = referral_code_for(tx)?;
+                let id = repo::insert_user(
+                    tx,
+                    &repo::NewUser {
+                        name: &name,
+                        email: &email,
+                        phone: phone.as_deref(),
+                        password_hash: Some(&hash),
+                        role: b.role.unwrap_or(Role::Customer),
+                        customer_type: b.customer_type.unwrap_or(CustomerType::Retail),
+                        is_guest: false,
+                        referral_code: Some(&code),
+                        referred_by: None,
+                    },
+                )?;
+                tx.execute("INSERT OR IGNORE INTO balances (user_id) VALUES (?1)", [id])?;
+                repo::log_activity(
+                    tx,
+                    Some(admin),
+                    "user.create",
+                    Some("user"),
+                    Some(id),
+                    &email,
+                    ip.as_deref(),
+                    None,
+                )?;
+                let u = repo::find_by_id(tx, id)?.ok_or_else(|| ApiError::internal("user vanished"))?;
+                Ok(super::model::AdminUser {
+                    referred_by: None,
+                    referral_count: 0,
+                    last_login_at: None,
+                    deleted_at: None,
+                    profile: Profile::of(u, 0),
+                })
+            })
+            .await?;
+    Ok(user)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,15 +5,11 @@
 pub mod console;
 
 use poem::{web::Data, Request};
-use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, Object, OpenApi};
+use poem_openapi::{param::Path, param::Query, payload::Json, Object, OpenApi};
 use rusqlite::{params, types::Value};
 
 use crate::{
-    accounts::{
-        model::{AdminUser, CustomerType, Profile, Role},
-        repo as users,
-        service::{hash_password, normalize_email, normalize_phone},
-    },
+    accounts::{model::Profile, repo as users},
     app::App,
     db::{like_pattern, now_str, numbered_where},
     error::{ApiError, ApiResult},
@@ -23,11 +19,12 @@ use crate::{
         ClientIp,
     },
     openapi_tags::ApiTags,
-    orders::api::parse_bound,
+    orders::api::day_bound,
     supplier::pricing,
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Activity {
     pub id: i64,
     pub user_id: Option<i64>,
@@ -42,23 +39,27 @@ pub struct Activity {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ActivityList {
     pub data: Vec<Activity>,
     pub meta: PageMeta,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ActionCount {
     pub action: String,
     pub count: i64,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Cleaned {
     pub deleted: i64,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CleanRequest {
     /// Delete entries older than this many days (1..=365).
     #[oai(validator(minimum(value = "1"), maximum(value = "365")))]
@@ -66,20 +67,7 @@ pub struct CleanRequest {
 }
 
 #[derive(Debug, Object)]
-pub struct UserCreate {
-    #[oai(validator(min_length = 1, max_length = 255))]
-    pub name: String,
-    #[oai(validator(max_length = 255))]
-    pub email: String,
-    #[oai(validator(max_length = 20))]
-    pub phone: Option<String>,
-    #[oai(validator(min_length = 8, max_length = 128))]
-    pub password: String,
-    pub role: Option<Role>,
-    pub customer_type: Option<CustomerType>,
-}
-
-#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UserStats {
     pub total: i64,
     pub admins: i64,
@@ -94,6 +82,7 @@ pub struct UserStats {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PriceEdit {
     pub item_id: i64,
     /// A fixed retail price (an override syncs keep); `null` with `clear` returns to the rules.
@@ -106,26 +95,24 @@ pub struct PriceEdit {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct BulkPrices {
     pub items: Vec<PriceEdit>,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct BulkResult {
     pub updated: i64,
 }
 
-#[derive(ApiResponse)]
-pub enum UserCreated {
-    #[oai(status = 201)]
-    Created(Json<AdminUser>),
-}
 
 fn ip(req: &Request) -> Option<String> {
     req.data::<ClientIp>().map(|c| c.0.clone())
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SystemInfo {
     pub version: String,
     /// Running against the built-in Digiflazz simulator.
@@ -162,7 +149,7 @@ pub struct AdminToolsApi;
 impl AdminToolsApi {
     /// The activity log: every admin action, logins, account changes.
     #[allow(clippy::too_many_arguments)]
-    #[oai(path = "/activity-logs", method = "get")]
+    #[oai(path = "/activity-logs", method = "get", operation_id = "adminListActivity")]
     async fn activity(
         &self,
         app: Data<&App>,
@@ -170,10 +157,11 @@ impl AdminToolsApi {
         action: Query<Option<String>>,
         user_id: Query<Option<i64>>,
         search: Query<Option<String>>,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<ActivityList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let mut c = Vec::new();
@@ -190,11 +178,11 @@ impl AdminToolsApi {
             c.push("(l.description LIKE ?{n} ESCAPE '\\' OR l.action LIKE ?{n} ESCAPE '\\')");
             a.push(like_pattern(&s).into());
         }
-        if let Some(f) = parse_bound("from", from.0, false)? {
+        if let Some(f) = day_bound(from.0, false) {
             c.push("l.created_at >= ?{n}");
             a.push(f.into());
         }
-        if let Some(t) = parse_bound("to", to.0, true)? {
+        if let Some(t) = day_bound(to.0, true) {
             c.push("l.created_at < ?{n}");
             a.push(t.into());
         }
@@ -238,7 +226,7 @@ impl AdminToolsApi {
     }
 
     /// Entries per action, most frequent first.
-    #[oai(path = "/activity-logs/statistics", method = "get")]
+    #[oai(path = "/activity-logs/statistics", method = "get", operation_id = "adminActivityStatistics")]
     async fn activity_stats(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<ActionCount>>> {
         let rows = app
             .db
@@ -255,7 +243,7 @@ impl AdminToolsApi {
     }
 
     /// Delete activity entries older than N days.
-    #[oai(path = "/activity-logs/clean", method = "post")]
+    #[oai(path = "/activity-logs/clean", method = "post", operation_id = "adminCleanActivity")]
     async fn clean(
         &self,
         app: Data<&App>,
@@ -285,83 +273,8 @@ impl AdminToolsApi {
         Ok(Json(Cleaned { deleted }))
     }
 
-    /// Create a user of any role and tier.
-    #[oai(path = "/users", method = "post")]
-    async fn create_user(
-        &self,
-        app: Data<&App>,
-        auth: AdminAuth,
-        req: &Request,
-        body: Json<UserCreate>,
-    ) -> ApiResult<UserCreated> {
-        let b = body.0;
-        let email =
-            normalize_email(&b.email).ok_or_else(|| ApiError::validation("email", "not a valid e-mail address"))?;
-        let phone = match b.phone.as_deref().filter(|p| !p.trim().is_empty()) {
-            Some(p) => Some(
-                normalize_phone(p).ok_or_else(|| ApiError::validation("phone", "not an Indonesian mobile number"))?,
-            ),
-            None => None,
-        };
-        let name = crate::accounts::service::person_name("name", &b.name)?;
-        let phone_text = phone.clone().unwrap_or_default();
-        crate::accounts::service::check_new_password("password", &b.password, &[&email, &name, &phone_text])?;
-        let hash = hash_password(b.password).await?;
-        let (admin, ip) = (auth.0.id, ip(req));
-        let user = app
-            .db
-            .write(move |tx| -> ApiResult<_> {
-                if users::find_live_by_email(tx, &email)?.is_some() {
-                    return Err(ApiError::conflict("email_taken", "this e-mail address is already registered")
-                        .with_field("email"));
-                }
-                if let Some(p) = &phone {
-                    if users::find_live_by_phone(tx, p)?.is_some() {
-                        return Err(ApiError::conflict("phone_taken", "this phone number is already registered")
-                            .with_field("phone"));
-                    }
-                }
-                let code = crate::accounts::service::referral_code_for(tx)?;
-                let id = users::insert_user(
-                    tx,
-                    &users::NewUser {
-                        name: &name,
-                        email: &email,
-                        phone: phone.as_deref(),
-                        password_hash: Some(&hash),
-                        role: b.role.unwrap_or(Role::Customer),
-                        customer_type: b.customer_type.unwrap_or(CustomerType::Retail),
-                        is_guest: false,
-                        referral_code: Some(&code),
-                        referred_by: None,
-                    },
-                )?;
-                tx.execute("INSERT OR IGNORE INTO balances (user_id) VALUES (?1)", [id])?;
-                users::log_activity(
-                    tx,
-                    Some(admin),
-                    "user.create",
-                    Some("user"),
-                    Some(id),
-                    &email,
-                    ip.as_deref(),
-                    None,
-                )?;
-                let u = users::find_by_id(tx, id)?.ok_or_else(|| ApiError::internal("user vanished"))?;
-                Ok(AdminUser {
-                    referred_by: None,
-                    referral_count: 0,
-                    last_login_at: None,
-                    deleted_at: None,
-                    profile: Profile::of(u, 0),
-                })
-            })
-            .await?;
-        Ok(UserCreated::Created(Json(user)))
-    }
-
     /// Counts of users by kind, and balances held.
-    #[oai(path = "/users/statistics", method = "get")]
+    #[oai(path = "/users/statistics", method = "get", operation_id = "adminUserStatistics")]
     async fn user_stats(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<UserStats>> {
         let since = crate::db::ts(chrono::Utc::now() - chrono::Duration::days(30));
         let s = app
@@ -391,7 +304,7 @@ impl AdminToolsApi {
 
     /// Set or clear fixed prices on many items at once (all or nothing). A price below
     /// the supplier cost is refused.
-    #[oai(path = "/products/bulk-prices", method = "post")]
+    #[oai(path = "/products/bulk-prices", method = "post", operation_id = "adminBulkPrices")]
     async fn bulk_prices(
         &self,
         app: Data<&App>,
@@ -434,7 +347,7 @@ impl AdminToolsApi {
 
     /// Version, demo mode, the effective configuration (secrets masked) and the payment
     /// channels with their fees.
-    #[oai(path = "/system", method = "get")]
+    #[oai(path = "/system", method = "get", operation_id = "adminSystemInfo")]
     async fn system(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<SystemInfo>> {
         let channels = crate::payments::service::channels(&app).await.unwrap_or_default();
         Ok(Json(SystemInfo {
@@ -461,7 +374,7 @@ impl AdminToolsApi {
     }
 
     /// The users who registered with this user's referral code.
-    #[oai(path = "/users/:id/referrals", method = "get")]
+    #[oai(path = "/users/:id/referrals", method = "get", operation_id = "adminListReferrals")]
     async fn referrals(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<Vec<Profile>>> {
         let id = id.0;
         let rows = app
@@ -483,6 +396,7 @@ impl AdminToolsApi {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct DayFigure {
     pub date: String,
     pub orders: i64,
@@ -490,6 +404,7 @@ pub struct DayFigure {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TopProduct {
     pub product: String,
     pub orders: i64,
@@ -497,6 +412,7 @@ pub struct TopProduct {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Analytics {
     pub from: String,
     pub to: String,
@@ -515,18 +431,18 @@ pub struct AnalyticsApi;
 #[OpenApi(tag = "ApiTags::Account")]
 impl AnalyticsApi {
     /// The caller's own purchase figures (default: the last 30 days, Jakarta days).
-    #[oai(path = "/me/analytics", method = "get")]
+    #[oai(path = "/me/analytics", method = "get", operation_id = "getMyAnalytics")]
     async fn analytics(
         &self,
         app: Data<&App>,
         auth: BearerAuth,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
     ) -> ApiResult<Json<Analytics>> {
         let uid = auth.0.id;
-        let from = parse_bound("from", from.0, false)?
+        let from = day_bound(from.0, false)
             .unwrap_or_else(|| crate::db::ts(chrono::Utc::now() - chrono::Duration::days(30)));
-        let to = parse_bound("to", to.0, true)?
+        let to = day_bound(to.0, true)
             .unwrap_or_else(|| crate::db::ts(chrono::Utc::now() + chrono::Duration::days(1)));
         let a = app
             .db

@@ -34,7 +34,7 @@ pub struct CatalogApi;
 #[OpenApi(tag = "ApiTags::Catalog")]
 impl CatalogApi {
     /// Active categories, in display order.
-    #[oai(path = "/categories", method = "get")]
+    #[oai(path = "/categories", method = "get", operation_id = "listCategories")]
     async fn categories(&self, app: Data<&App>) -> ApiResult<Json<Vec<Category>>> {
         let rows = app.db.run(|c| -> ApiResult<_> { Ok(repo::list_categories(c, true)?) }).await?;
         Ok(Json(rows.into_iter().map(service::category_view).collect()))
@@ -44,7 +44,7 @@ impl CatalogApi {
     ///
     /// Only these filters exist; page size is capped at 100.
     #[allow(clippy::too_many_arguments)]
-    #[oai(path = "/products", method = "get")]
+    #[oai(path = "/products", method = "get", operation_id = "listProducts")]
     async fn products(
         &self,
         app: Data<&App>,
@@ -61,8 +61,9 @@ impl CatalogApi {
         search: Query<Option<String>>,
         sort: Query<Option<ProductSort>>,
         order: Query<Option<SortDir>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<ProductList>> {
         let tier = tier_of(auth, req)?;
         let pr = PageRequest::new(page.0, per_page.0);
@@ -91,7 +92,7 @@ impl CatalogApi {
     }
 
     /// One active product with its orderable items, each priced for the caller.
-    #[oai(path = "/products/:id", method = "get")]
+    #[oai(path = "/products/:id", method = "get", operation_id = "getProduct")]
     async fn product(
         &self,
         app: Data<&App>,
@@ -104,7 +105,7 @@ impl CatalogApi {
     }
 
     /// One active product by slug.
-    #[oai(path = "/products/slug/:slug", method = "get")]
+    #[oai(path = "/products/slug/:slug", method = "get", operation_id = "getProductBySlug")]
     async fn product_by_slug(
         &self,
         app: Data<&App>,
@@ -197,14 +198,14 @@ pub struct AdminCatalogApi;
 #[OpenApi(prefix_path = "/admin", tag = "ApiTags::AdminCatalog")]
 impl AdminCatalogApi {
     /// All categories, inactive ones included.
-    #[oai(path = "/categories", method = "get")]
+    #[oai(path = "/categories", method = "get", operation_id = "adminListCategories")]
     async fn list_categories(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<AdminCategory>>> {
         let rows = app.db.run(|c| -> ApiResult<_> { Ok(repo::list_categories(c, false)?) }).await?;
         Ok(Json(rows.into_iter().map(admin_category).collect()))
     }
 
     /// Create a category.
-    #[oai(path = "/categories", method = "post")]
+    #[oai(path = "/categories", method = "post", operation_id = "adminCreateCategory")]
     async fn create_category(
         &self,
         app: Data<&App>,
@@ -260,7 +261,7 @@ impl AdminCatalogApi {
     }
 
     /// Change a category (only the fields sent).
-    #[oai(path = "/categories/:id", method = "patch")]
+    #[oai(path = "/categories/:id", method = "patch", operation_id = "adminUpdateCategory")]
     async fn update_category(
         &self,
         app: Data<&App>,
@@ -317,7 +318,7 @@ impl AdminCatalogApi {
     }
 
     /// Deactivate a category: it and its products leave the public catalog; nothing is deleted.
-    #[oai(path = "/categories/:id", method = "delete")]
+    #[oai(path = "/categories/:id", method = "delete", operation_id = "adminDeleteCategory")]
     async fn deactivate_category(
         &self,
         app: Data<&App>,
@@ -360,7 +361,7 @@ impl AdminCatalogApi {
 
     /// All products, with supplier costs (admin only).
     #[allow(clippy::too_many_arguments)]
-    #[oai(path = "/products", method = "get")]
+    #[oai(path = "/products", method = "get", operation_id = "adminListProducts")]
     async fn list_products(
         &self,
         app: Data<&App>,
@@ -372,8 +373,9 @@ impl AdminCatalogApi {
         /// Only products with (true) or without (false) an orderable item.
         orderable: Query<Option<bool>>,
         search: Query<Option<String>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<AdminProductList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let filter = ProductFilter {
@@ -406,14 +408,14 @@ impl AdminCatalogApi {
     }
 
     /// One product with all its items and their prices.
-    #[oai(path = "/products/:id", method = "get")]
+    #[oai(path = "/products/:id", method = "get", operation_id = "adminGetProduct")]
     async fn get_product(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<AdminProduct>> {
         let id = id.0;
         Ok(Json(app.db.run(move |c| load_admin_product(c, id)).await?))
     }
 
     /// Create a product. Input fields default by type when absent.
-    #[oai(path = "/products", method = "post")]
+    #[oai(path = "/products", method = "post", operation_id = "adminCreateProduct")]
     async fn create_product(
         &self,
         app: Data<&App>,
@@ -476,7 +478,7 @@ impl AdminCatalogApi {
     }
 
     /// Change a product (only the fields sent).
-    #[oai(path = "/products/:id", method = "patch")]
+    #[oai(path = "/products/:id", method = "patch", operation_id = "adminUpdateProduct")]
     async fn update_product(
         &self,
         app: Data<&App>,
@@ -555,7 +557,7 @@ impl AdminCatalogApi {
     }
 
     /// Deactivate a product: it leaves the public catalog; its orders and items stay.
-    #[oai(path = "/products/:id", method = "delete")]
+    #[oai(path = "/products/:id", method = "delete", operation_id = "adminDeleteProduct")]
     async fn deactivate_product(
         &self,
         app: Data<&App>,
@@ -606,7 +608,7 @@ impl AdminCatalogApi {
     }
 
     /// Add an item (a supplier SKU) to a product.
-    #[oai(path = "/products/:id/items", method = "post")]
+    #[oai(path = "/products/:id/items", method = "post", operation_id = "adminCreateItem")]
     async fn create_item(
         &self,
         app: Data<&App>,
@@ -673,7 +675,7 @@ impl AdminCatalogApi {
     }
 
     /// One item with every price.
-    #[oai(path = "/items/:id", method = "get")]
+    #[oai(path = "/items/:id", method = "get", operation_id = "adminGetItem")]
     async fn get_item(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<AdminItem>> {
         let id = id.0;
         let row = app
@@ -684,7 +686,7 @@ impl AdminCatalogApi {
     }
 
     /// Change an item. Prices set here become overrides that product sync keeps.
-    #[oai(path = "/items/:id", method = "patch")]
+    #[oai(path = "/items/:id", method = "patch", operation_id = "adminUpdateItem")]
     async fn update_item(
         &self,
         app: Data<&App>,
@@ -753,7 +755,7 @@ impl AdminCatalogApi {
     }
 
     /// Deactivate an item: no longer orderable; past orders keep it.
-    #[oai(path = "/items/:id", method = "delete")]
+    #[oai(path = "/items/:id", method = "delete", operation_id = "adminDeleteItem")]
     async fn deactivate_item(
         &self,
         app: Data<&App>,

@@ -8,6 +8,7 @@ use crate::http::pagination::PageMeta;
 
 /// One thing the buyer types at checkout.
 #[derive(Debug, Clone, PartialEq, Eq, Object, Serialize, Deserialize)]
+#[oai(skip_serializing_if_is_none)]
 pub struct InputField {
     /// Key in `customer_data` (lowercase letters, digits, underscore).
     pub name: String,
@@ -165,6 +166,7 @@ pub enum Unavailable {
 // --- public shapes -------------------------------------------------------------------
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Category {
     pub id: i64,
     pub name: String,
@@ -176,6 +178,7 @@ pub struct Category {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CategoryRef {
     pub id: i64,
     pub name: String,
@@ -184,12 +187,14 @@ pub struct CategoryRef {
 
 /// Lowest and highest price among the orderable items, at the caller's tier.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PriceRange {
     pub min: i64,
     pub max: i64,
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ProductSummary {
     pub id: i64,
     pub name: String,
@@ -213,6 +218,7 @@ pub struct ProductSummary {
 
 /// An item as a customer sees it: one price, the caller's.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ItemView {
     pub id: i64,
     pub sku: String,
@@ -230,12 +236,14 @@ pub struct ItemView {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CutOff {
     pub start: String,
     pub end: String,
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ProductDetail {
     #[oai(flatten)]
     pub product: ProductSummary,
@@ -245,6 +253,7 @@ pub struct ProductDetail {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ProductList {
     pub data: Vec<ProductSummary>,
     pub meta: PageMeta,
@@ -271,6 +280,7 @@ pub enum SortDir {
 // --- admin shapes ---------------------------------------------------------------------
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminCategory {
     #[oai(flatten)]
     pub category: Category,
@@ -281,6 +291,7 @@ pub struct AdminCategory {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CategoryCreate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: String,
@@ -295,6 +306,7 @@ pub struct CategoryCreate {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CategoryUpdate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: Option<String>,
@@ -309,6 +321,7 @@ pub struct CategoryUpdate {
 
 /// An item as the admin sees it: every price, and why it is (not) orderable.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminItem {
     pub id: i64,
     pub product_id: i64,
@@ -339,6 +352,7 @@ pub struct AdminItem {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminProduct {
     pub id: i64,
     pub category: CategoryRef,
@@ -366,12 +380,14 @@ pub struct AdminProduct {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminProductList {
     pub data: Vec<AdminProduct>,
     pub meta: PageMeta,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ProductCreate {
     pub category_id: i64,
     #[oai(validator(min_length = 1, max_length = 255))]
@@ -398,6 +414,7 @@ pub struct ProductCreate {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ProductUpdate {
     pub category_id: Option<i64>,
     #[oai(validator(min_length = 1, max_length = 255))]
@@ -421,6 +438,7 @@ pub struct ProductUpdate {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ItemCreate {
     /// The Digiflazz buyer_sku_code.
     #[oai(validator(min_length = 1, max_length = 100))]
@@ -443,6 +461,7 @@ pub struct ItemCreate {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ItemUpdate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: Option<String>,

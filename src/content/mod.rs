@@ -113,6 +113,7 @@ fn not_found() -> Response {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Banner {
     pub id: i64,
     pub title: String,
@@ -171,6 +172,7 @@ pub struct BannerForm {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct BannerUpdate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub title: Option<String>,
@@ -189,17 +191,20 @@ pub struct ImageForm {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OrderEntry {
     pub id: i64,
     pub sort_order: i64,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Reorder {
     pub orders: Vec<OrderEntry>,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AvatarResult {
     pub avatar: String,
 }
@@ -215,7 +220,7 @@ pub struct ContentApi;
 #[OpenApi(tag = "ApiTags::Catalog")]
 impl ContentApi {
     /// Active banners inside their schedule, in display order.
-    #[oai(path = "/banners", method = "get")]
+    #[oai(path = "/banners", method = "get", operation_id = "listBanners")]
     async fn banners(&self, app: Data<&App>) -> ApiResult<Json<Vec<Banner>>> {
         let now = now_str();
         let rows = app
@@ -233,7 +238,7 @@ impl ContentApi {
     }
 
     /// Upload the caller's avatar (PNG, JPEG, GIF or WebP, at most 2 MB).
-    #[oai(path = "/me/avatar", method = "post")]
+    #[oai(path = "/me/avatar", method = "post", operation_id = "uploadAvatar")]
     async fn avatar(&self, app: Data<&App>, auth: BearerAuth, form: ImageForm) -> ApiResult<Json<AvatarResult>> {
         let path = store_image(&app, "avatars", form.image, "image").await?;
         let (uid, p) = (auth.0.id, path.clone());
@@ -252,7 +257,7 @@ pub struct AdminContentApi;
 #[OpenApi(prefix_path = "/admin/banners", tag = "ApiTags::AdminCatalog")]
 impl AdminContentApi {
     /// All banners.
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "adminListBanners")]
     async fn list(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<Banner>>> {
         let rows = app
             .db
@@ -266,7 +271,7 @@ impl AdminContentApi {
     }
 
     /// Create a banner (multipart, with its image).
-    #[oai(path = "/", method = "post")]
+    #[oai(path = "/", method = "post", operation_id = "adminCreateBanner")]
     async fn create(
         &self,
         app: Data<&App>,
@@ -306,7 +311,7 @@ impl AdminContentApi {
     }
 
     /// Set the display order of many banners at once.
-    #[oai(path = "/reorder", method = "post")]
+    #[oai(path = "/reorder", method = "post", operation_id = "adminReorderBanners")]
     async fn reorder(&self, app: Data<&App>, auth: AdminAuth, body: Json<Reorder>) -> ApiResult<Json<Vec<Banner>>> {
         let (orders, admin) = (body.0.orders, auth.0.id);
         app.db
@@ -328,7 +333,7 @@ impl AdminContentApi {
     }
 
     /// Change a banner's fields.
-    #[oai(path = "/:id", method = "patch")]
+    #[oai(path = "/:id", method = "patch", operation_id = "adminUpdateBanner")]
     async fn update(
         &self,
         app: Data<&App>,
@@ -367,7 +372,7 @@ impl AdminContentApi {
     }
 
     /// Replace a banner's image.
-    #[oai(path = "/:id/image", method = "post")]
+    #[oai(path = "/:id/image", method = "post", operation_id = "adminReplaceBannerImage")]
     async fn image(
         &self,
         app: Data<&App>,
@@ -394,7 +399,7 @@ impl AdminContentApi {
     }
 
     /// Delete a banner.
-    #[oai(path = "/:id", method = "delete")]
+    #[oai(path = "/:id", method = "delete", operation_id = "adminDeleteBanner")]
     async fn delete(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<Banner>> {
         let (id, admin) = (id.0, auth.0.id);
         let b = app

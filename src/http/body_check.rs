@@ -39,6 +39,96 @@ impl SpecIndex {
         path.split('/').filter_map(|seg| seg.strip_prefix('{')?.strip_suffix('}')).nth(n).map(str::to_string)
     }
 
+    /// The documented path a request path falls under (`/api/v1/products/12` ->
+    /// `/api/v1/products/{id}`), preferring the one with the most literal segments.
+    pub fn template_for(&self, raw_path: &str) -> Option<&str> {
+        let segs: Vec<&str> = raw_path.trim_end_matches('/').split('/').collect();
+        let paths = self.spec.get("paths")?.as_object()?;
+        paths
+            .keys()
+            .filter_map(|t| {
+                let tsegs: Vec<&str> = t.split('/').collect();
+                if tsegs.len() != segs.len() {
+                    return None;
+                }
+                let mut literal = 0;
+                for (a, b) in tsegs.iter().zip(&segs) {
+                    if a.starts_with('{') && a.ends_with('}') {
+                        if b.is_empty() {
+                            return None;
+                        }
+                    } else if a == b {
+                        literal += 1;
+                    } else {
+                        return None;
+                    }
+                }
+                Some((literal, t.as_str()))
+            })
+            .max_by_key(|(literal, _)| *literal)
+            .map(|(_, t)| t)
+    }
+
+    /// The methods documented for a request path (for a 405's `Allow`).
+    pub fn methods_for(&self, raw_path: &str) -> Vec<String> {
+        let Some(t) = self.template_for(raw_path) else { return vec![] };
+        let mut out: Vec<String> = self
+            .spec
+            .get("paths")
+            .and_then(|p| p.get(t))
+            .and_then(Value::as_object)
+            .map(|ops| ops.keys().map(|m| m.to_ascii_uppercase()).collect())
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    /// The first present field whose JSON type is not the one its schema names (a
+    /// number where a string is expected, ...): such bodies are refused, not coerced.
+    pub fn mistyped_field(&self, method: &str, raw_path: &str, body: &Value) -> Option<String> {
+        let path = self.template_for(raw_path)?;
+        let op = self.spec.get("paths")?.get(path)?.get(method.to_ascii_lowercase())?;
+        let content = op.get("requestBody")?.get("content")?.as_object()?;
+        let schema = content.iter().find(|(ct, _)| ct.contains("json"))?.1.get("schema")?;
+        self.types(schema, body, "")
+    }
+
+    fn types(&self, schema: &Value, value: &Value, prefix: &str) -> Option<String> {
+        let schema = self.resolve(schema);
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            return parts.iter().find_map(|p| self.types(p, value, prefix));
+        }
+        let join = |k: &str| if prefix.is_empty() { k.to_string() } else { format!("{prefix}.{k}") };
+        match value {
+            Value::Object(obj) => {
+                let props = schema.get("properties").and_then(Value::as_object);
+                let extra = schema.get("additionalProperties").filter(|a| a.is_object());
+                for (k, v) in obj {
+                    let Some(prop) = props.and_then(|p| p.get(k)).or(extra) else { continue };
+                    let prop = self.resolve(prop);
+                    if !type_fits(self, prop, v) {
+                        return Some(join(k));
+                    }
+                    if let Some(inner) = self.types(prop, v, &join(k)) {
+                        return Some(inner);
+                    }
+                }
+                None
+            }
+            Value::Array(items) => {
+                let item_schema = schema.get("items")?;
+                items.iter().enumerate().find_map(|(i, v)| {
+                    let at = format!("{prefix}[{i}]");
+                    if !type_fits(self, self.resolve(item_schema), v) {
+                        return Some(at);
+                    }
+                    self.types(item_schema, v, &at)
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// `pattern` is poem's matched pattern (`/api/v1/products/:param0`).
     pub fn field_at_fault(&self, method: &str, pattern: &str, body: &Value) -> Option<String> {
         let path = self.documented_path(pattern).map(str::to_string).unwrap_or_else(|| openapi_path(pattern));
@@ -173,5 +263,20 @@ mod tests {
         assert_eq!(i.documented_path("/api/v1/things/:param0"), Some("/api/v1/things/{id}"));
         assert_eq!(i.path_param_name("/api/v1/things/:param0", "param0").as_deref(), Some("id"));
         assert_eq!(i.field_at_fault("POST", "/api/v1/things/:param0", &json!({"price": 1})), Some("name".into()));
+    }
+
+    #[test]
+    fn finds_mistyped_fields_by_request_path() {
+        let i = index();
+        let typed = |b: Value| i.mistyped_field("POST", "/api/v1/things/42", &b);
+        assert_eq!(typed(json!({"name": 123, "price": 1})), Some("name".into()));
+        assert_eq!(typed(json!({"name": false})), Some("name".into()));
+        assert_eq!(typed(json!({"name": "x", "tags": [{"label": 7}]})), Some("tags[0].label".into()));
+        assert_eq!(typed(json!({"name": "x", "tags": ["nope"]})), Some("tags[0]".into()));
+        assert_eq!(typed(json!({"price": 1})), None, "missing fields are poem's to report");
+        assert_eq!(typed(json!({"name": null})), None);
+        assert_eq!(i.template_for("/api/v1/things/42"), Some("/api/v1/things/{id}"));
+        assert_eq!(i.methods_for("/api/v1/things/42"), vec!["POST".to_string()]);
+        assert_eq!(i.template_for("/api/v1/other/42"), None);
     }
 }

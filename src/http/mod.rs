@@ -6,6 +6,7 @@ pub mod body_check;
 pub mod metrics;
 pub mod pagination;
 pub mod raw;
+pub mod spec;
 
 use std::{
     net::IpAddr,
@@ -89,7 +90,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
 /// The whole app as one endpoint.
 pub fn routes(app: App) -> impl Endpoint {
     let api = api_service(&app);
-    let spec = api.spec();
+    let spec = spec::finish(&api.spec());
     let spec_for_checks = spec.clone();
     let docs = api.swagger_ui();
 
@@ -325,6 +326,22 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
             }
         }
 
+        // A string field given a number or a boolean is refused, not coerced (poem-openapi
+        // would turn `123` into "123").
+        if let Some(bytes) = &body_copy {
+            if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
+                if let Some(field) = self.spec.mistyped_field(method.as_str(), &path, &v) {
+                    let e = error::ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "validation_failed",
+                        format!("field `{field}` has the wrong type"),
+                    )
+                    .with_field(field);
+                    return refuse(e, "(bad body)");
+                }
+            }
+        }
+
         let result = self.inner.call(req).instrument(span.clone()).await;
         let (route, mut resp) = match result {
             Ok(resp) => {
@@ -350,6 +367,12 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
         };
         if let Ok(v) = HeaderValue::from_str(&request_id) {
             resp.headers_mut().insert("x-request-id", v);
+        }
+        if resp.status() == StatusCode::METHOD_NOT_ALLOWED && !resp.headers().contains_key(header::ALLOW) {
+            let allowed = self.spec.methods_for(&path).join(", ");
+            if let Ok(v) = HeaderValue::from_str(&allowed) {
+                resp.headers_mut().insert(header::ALLOW, v);
+            }
         }
         let headers = resp.headers_mut();
         headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));

@@ -33,6 +33,7 @@ impl PageRequest {
 
 /// Where a page sits in the whole list.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PageMeta {
     pub page: u32,
     pub per_page: u32,

@@ -15,6 +15,7 @@ use crate::{
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct JobRow {
     pub id: String,
     /// Pending, Queued, Running, Done, Failed or Killed.
@@ -31,12 +32,14 @@ pub struct JobRow {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct StatusCount {
     pub status: String,
     pub count: i64,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct JobList {
     pub counts: Vec<StatusCount>,
     pub data: Vec<JobRow>,
@@ -51,12 +54,16 @@ pub struct AdminJobsApi;
 #[OpenApi(prefix_path = "/admin/jobs", tag = "ApiTags::AdminOrders")]
 impl AdminJobsApi {
     /// Fulfilment jobs, newest first, optionally of one status (e.g. `Failed`).
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "adminListJobs")]
     async fn list(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
+        /// Pending, Queued, Running, Done, Failed or Killed.
+        #[oai(validator(max_length = 20))]
         status: Query<Option<String>>,
+        /// How many jobs, at most 200 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "200")))]
         limit: Query<Option<u32>>,
     ) -> ApiResult<Json<JobList>> {
         let pool = app.jobs.pool().ok_or_else(|| queue_error("not started"))?;
@@ -75,7 +82,7 @@ impl AdminJobsApi {
         )
         .bind(QUEUE)
         .bind(status.0)
-        .bind(i64::from(limit.0.unwrap_or(100).clamp(1, 500)))
+        .bind(i64::from(limit.0.unwrap_or(50).clamp(1, 200)))
         .fetch_all(pool)
         .await
         .map_err(queue_error)?;
@@ -103,7 +110,7 @@ impl AdminJobsApi {
 
     /// Queue a job's order again (same ref_id: a purchase that never reached the
     /// supplier is made, one that did is only checked).
-    #[oai(path = "/:id/retry", method = "post")]
+    #[oai(path = "/:id/retry", method = "post", operation_id = "adminRetryJob")]
     async fn retry(&self, app: Data<&App>, auth: AdminAuth, id: Path<String>) -> ApiResult<Json<JobRow>> {
         let pool = app.jobs.pool().ok_or_else(|| queue_error("not started"))?;
         let row = sqlx::query("SELECT id, status, attempts, max_attempts, run_at, done_at, last_result, lock_by, CAST(job AS TEXT) AS payload FROM Jobs WHERE id = ?1 AND job_type = ?2")

@@ -15,6 +15,7 @@ use crate::{
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Notification {
     pub id: i64,
     pub title: String,
@@ -29,17 +30,20 @@ pub struct Notification {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct NotificationList {
     pub data: Vec<Notification>,
     pub meta: PageMeta,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct UnreadCount {
     pub count: i64,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Marked {
     pub updated: i64,
 }
@@ -56,6 +60,7 @@ pub enum Platform {
 text_enum!(Platform { Android => "android", Ios => "ios", Web => "web", Other => "other" });
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct DeviceRequest {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub device_id: String,
@@ -67,6 +72,7 @@ pub struct DeviceRequest {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Device {
     pub device_id: String,
     pub device_name: Option<String>,
@@ -79,14 +85,15 @@ pub struct NotificationsApi;
 #[OpenApi(tag = "ApiTags::Account")]
 impl NotificationsApi {
     /// The caller's notifications, newest first.
-    #[oai(path = "/notifications", method = "get")]
+    #[oai(path = "/notifications", method = "get", operation_id = "listNotifications")]
     async fn list(
         &self,
         app: Data<&App>,
         auth: BearerAuth,
         unread: Query<Option<bool>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<NotificationList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let (uid, only_unread) = (auth.0.id, unread.0.unwrap_or(false));
@@ -125,7 +132,7 @@ impl NotificationsApi {
     }
 
     /// How many are unread.
-    #[oai(path = "/notifications/count", method = "get")]
+    #[oai(path = "/notifications/count", method = "get", operation_id = "countUnreadNotifications")]
     async fn count(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<Json<UnreadCount>> {
         let uid = auth.0.id;
         let count = app
@@ -140,7 +147,7 @@ impl NotificationsApi {
     }
 
     /// Mark one as read.
-    #[oai(path = "/notifications/:id/read", method = "post")]
+    #[oai(path = "/notifications/:id/read", method = "post", operation_id = "markNotificationRead")]
     async fn read(&self, app: Data<&App>, auth: BearerAuth, id: Path<i64>) -> ApiResult<Json<Marked>> {
         let (uid, id) = (auth.0.id, id.0);
         let n = app
@@ -161,7 +168,7 @@ impl NotificationsApi {
     }
 
     /// Mark all as read.
-    #[oai(path = "/notifications/read-all", method = "post")]
+    #[oai(path = "/notifications/read-all", method = "post", operation_id = "markAllNotificationsRead")]
     async fn read_all(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<Json<Marked>> {
         let uid = auth.0.id;
         let n = app
@@ -179,7 +186,7 @@ impl NotificationsApi {
     /// Register (or refresh) a device for push notifications. Delivery goes through the
     /// operator's notification hook (`notifications.webhook_url`), which receives the
     /// user's devices with each notification.
-    #[oai(path = "/devices", method = "post")]
+    #[oai(path = "/devices", method = "post", operation_id = "registerDevice")]
     async fn register_device(
         &self,
         app: Data<&App>,
@@ -207,7 +214,7 @@ impl NotificationsApi {
     }
 
     /// Forget a device.
-    #[oai(path = "/devices/:device_id", method = "delete")]
+    #[oai(path = "/devices/:device_id", method = "delete", operation_id = "deleteDevice")]
     async fn delete_device(
         &self,
         app: Data<&App>,

@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 use serde_json::json;
 
 use super::{
-    api::parse_bound,
+    api::day_bound,
     fulfilment::{self, Asked, Asker},
     model::{Attention, OrderStatus, OrderView, PaymentStatus, TransactionType},
     repo,
@@ -25,6 +25,7 @@ use crate::{
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminOrder {
     #[oai(flatten)]
     pub order: OrderView,
@@ -51,12 +52,14 @@ pub struct AdminOrder {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminOrderList {
     pub data: Vec<AdminOrder>,
     pub meta: PageMeta,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LogEntry {
     pub status_from: Option<String>,
     pub status_to: Option<String>,
@@ -67,6 +70,7 @@ pub struct LogEntry {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CallbackEntry {
     pub id: i64,
     pub event: Option<String>,
@@ -80,6 +84,7 @@ pub struct CallbackEntry {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SupplierCall {
     pub kind: String,
     pub outcome: String,
@@ -93,6 +98,7 @@ pub struct SupplierCall {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdminOrderDetail {
     #[oai(flatten)]
     pub order: AdminOrder,
@@ -102,6 +108,7 @@ pub struct AdminOrderDetail {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct StatusOverride {
     /// `success` or `failed`.
     pub status: OrderStatus,
@@ -118,6 +125,7 @@ pub struct StatusOverride {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ResolveRequest {
     /// What the admin did about it (kept in the order's log).
     #[oai(validator(min_length = 3, max_length = 500))]
@@ -125,6 +133,7 @@ pub struct ResolveRequest {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OrderStats {
     pub total: i64,
     pub by_status: serde_json::Value,
@@ -224,7 +233,7 @@ impl AdminOrdersApi {
     /// All orders, newest first. `search` matches code, customer number, product,
     /// contact e-mail/phone and payment method.
     #[allow(clippy::too_many_arguments)]
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "adminListTransactions")]
     async fn list(
         &self,
         app: Data<&App>,
@@ -234,13 +243,14 @@ impl AdminOrdersApi {
         #[oai(name = "type")] kind: Query<Option<TransactionType>>,
         user_id: Query<Option<i64>>,
         search: Query<Option<String>>,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
         /// Only orders on the attention list (true) or off it (false).
         attention: Query<Option<bool>>,
         sort: Query<Option<OrderSort>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<AdminOrderList>> {
         let order_by = match sort.0.unwrap_or(OrderSort::Newest) {
             OrderSort::Newest => "t.id DESC",
@@ -255,8 +265,8 @@ impl AdminOrdersApi {
             kind.0,
             user_id.0,
             search.0,
-            parse_bound("from", from.0, false)?,
-            parse_bound("to", to.0, true)?,
+            day_bound(from.0, false),
+            day_bound(to.0, true),
             attention.0,
         );
         let (data, total) = app
@@ -295,13 +305,13 @@ impl AdminOrdersApi {
     /// Counts by status and payment status, revenue (paid purchases' totals) and real
     /// profit (selling price minus what the supplier charged, or the cost snapshot when
     /// it did not say; successful purchases).
-    #[oai(path = "/statistics", method = "get")]
+    #[oai(path = "/statistics", method = "get", operation_id = "adminTransactionStatistics")]
     async fn statistics(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
     ) -> ApiResult<Json<OrderStats>> {
         let (c, a) = filters(
             None,
@@ -309,8 +319,8 @@ impl AdminOrdersApi {
             None,
             None,
             None,
-            parse_bound("from", from.0, false)?,
-            parse_bound("to", to.0, true)?,
+            day_bound(from.0, false),
+            day_bound(to.0, true),
             None,
         );
         let stats = app
@@ -353,7 +363,7 @@ impl AdminOrdersApi {
     }
 
     /// One order with its payment, every callback, every log line and every supplier answer.
-    #[oai(path = "/:code", method = "get")]
+    #[oai(path = "/:code", method = "get", operation_id = "adminGetTransaction")]
     async fn detail(&self, app: Data<&App>, _auth: AdminAuth, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
         let code = code.0;
         Ok(Json(app.db.run(move |c| detail_of(c, &code)).await?))
@@ -362,13 +372,14 @@ impl AdminOrdersApi {
     /// Orders an admin must look at, oldest flag first: unknown outcomes, deliveries
     /// after a failure or refund, supplier failures after a success, overcharges,
     /// Tripay refunds.
-    #[oai(path = "/attention", method = "get")]
+    #[oai(path = "/attention", method = "get", operation_id = "adminListAttention")]
     async fn attention(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<AdminOrderList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let (data, total) = app
@@ -400,7 +411,7 @@ impl AdminOrdersApi {
     /// (`supplier_pending`), success (`supplier_success`), or nothing useful
     /// (`supplier_unknown`); `force` skips the question. A failed paid order is refunded
     /// to a member's balance, or put on the refund list for a guest.
-    #[oai(path = "/:code/status", method = "post")]
+    #[oai(path = "/:code/status", method = "post", operation_id = "adminSetTransactionStatus")]
     async fn override_status(
         &self,
         app: Data<&App>,
@@ -417,7 +428,7 @@ impl AdminOrdersApi {
     }
 
     /// Take an order off the attention list, saying what was done about it.
-    #[oai(path = "/:code/resolve", method = "post")]
+    #[oai(path = "/:code/resolve", method = "post", operation_id = "adminResolveAttention")]
     async fn resolve(
         &self,
         app: Data<&App>,
@@ -434,14 +445,14 @@ impl AdminOrdersApi {
 
     /// Ask Digiflazz for the order's status now (same ref_id) and apply the answer. At
     /// most one call per order per `orders.recheck_min_secs` (`recheck_too_soon`).
-    #[oai(path = "/:code/recheck", method = "post")]
+    #[oai(path = "/:code/recheck", method = "post", operation_id = "adminRecheckTransaction")]
     async fn recheck(&self, app: Data<&App>, auth: AdminAuth, req: &Request, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
         ask(&app, auth.0.id, req, code.0, "transaction.recheck").await
     }
 
     /// Send a processing order to the supplier again now, with the same ref_id (a
     /// purchase that never reached Digiflazz is made; one that did is only checked).
-    #[oai(path = "/:code/retry", method = "post")]
+    #[oai(path = "/:code/retry", method = "post", operation_id = "adminRetryTransaction")]
     async fn retry(&self, app: Data<&App>, auth: AdminAuth, req: &Request, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
         ask(&app, auth.0.id, req, code.0, "transaction.retry").await
     }

@@ -34,8 +34,19 @@ pub enum CheckoutResponse {
     Existing(Json<OrderView>),
 }
 
+/// The start (or, with `end`, the end) of a calendar day in Asia/Jakarta, as a stored
+/// timestamp: how the `from`/`to` query parameters (`format: date`) bound a list.
+pub fn day_bound(day: Option<chrono::NaiveDate>, end: bool) -> Option<String> {
+    let day = day?;
+    let day = if end { day.succ_opt().unwrap_or(day) } else { day };
+    let local = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &local)
+        .earliest()
+        .map(|d| ts(d.with_timezone(&chrono::Utc)))
+}
+
 /// A date (`2026-11-24`) or an RFC 3339 time, as a stored timestamp; `end` makes a bare
-/// date mean the end of that day (Asia/Jakarta).
+/// date mean the end of that day (Asia/Jakarta). For text fields (banner schedules).
 pub fn parse_bound(field: &str, v: Option<String>, end: bool) -> ApiResult<Option<String>> {
     let Some(v) = v.filter(|s| !s.trim().is_empty()) else {
         return Ok(None);
@@ -65,7 +76,7 @@ impl OrdersApi {
     /// `discount_amount` + `admin_fee` (the gateway fee the customer pays). Send an
     /// `Idempotency-Key` header to make retries safe: the same key and body return the
     /// same order, the same key with another body is 409.
-    #[oai(path = "/", method = "post")]
+    #[oai(path = "/", method = "post", operation_id = "createTransaction")]
     async fn checkout(
         &self,
         app: Data<&App>,
@@ -81,7 +92,7 @@ impl OrdersApi {
 
     /// The caller's own orders, newest first.
     #[allow(clippy::too_many_arguments)]
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "listTransactions")]
     async fn history(
         &self,
         app: Data<&App>,
@@ -89,19 +100,20 @@ impl OrdersApi {
         #[oai(name = "type")] kind: Query<Option<TransactionType>>,
         status: Query<Option<OrderStatus>>,
         /// From this date (Asia/Jakarta) or time.
-        from: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
         /// Up to and including this date (Asia/Jakarta), or before this time.
-        to: Query<Option<String>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        to: Query<Option<chrono::NaiveDate>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<OrderList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let filter = OrderFilter {
             user_id: Some(auth.0.id),
             transaction_type: kind.0,
             status: status.0,
-            from: parse_bound("from", from.0, false)?,
-            to: parse_bound("to", to.0, true)?,
+            from: day_bound(from.0, false),
+            to: day_bound(to.0, true),
         };
         let (rows, total) = app.db.run(move |c| service::list_views(c, &filter, pr.limit(), pr.offset())).await?;
         Ok(Json(OrderList { data: rows, meta: pr.meta(total) }))
@@ -109,7 +121,7 @@ impl OrdersApi {
 
     /// One order. A member proves ownership with its token, a guest with the `email` or
     /// `phone` it gave at checkout; anyone else gets 404.
-    #[oai(path = "/:code", method = "get")]
+    #[oai(path = "/:code", method = "get", operation_id = "getTransaction")]
     async fn get(
         &self,
         app: Data<&App>,
@@ -124,7 +136,7 @@ impl OrdersApi {
     }
 
     /// Cancel an unpaid order (the owner only; a guest sends its `email` or `phone`).
-    #[oai(path = "/:code/cancel", method = "post")]
+    #[oai(path = "/:code/cancel", method = "post", operation_id = "cancelTransaction")]
     async fn cancel(
         &self,
         app: Data<&App>,

@@ -96,6 +96,7 @@ text_enum!(Attention {
 /// A purchase. Guests send `customer_name` and `customer_email` (Tripay requires a
 /// valid e-mail); members are known by their token and pay their tier's price.
 #[derive(Debug, Clone, Object, serde::Serialize)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CheckoutRequest {
     pub product_item_id: i64,
     /// The product's input fields by name, e.g. `{"user_id": "12345678", "zone_id": "1234"}`.
@@ -117,6 +118,7 @@ pub struct CheckoutRequest {
 
 /// How to pay (absent for balance payments).
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PaymentView {
     pub reference: String,
     /// Channel code.
@@ -141,6 +143,7 @@ pub struct PaymentView {
 
 /// An order as its owner sees it.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OrderView {
     /// Also Tripay's merchant_ref and Digiflazz's ref_id.
     pub transaction_code: String,
@@ -171,6 +174,7 @@ pub struct OrderView {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct OrderList {
     pub data: Vec<OrderView>,
     pub meta: PageMeta,
@@ -178,6 +182,7 @@ pub struct OrderList {
 
 /// Proof of ownership for a guest's cancel.
 #[derive(Debug, Object, Default)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CancelRequest {
     #[oai(validator(max_length = 255))]
     pub email: Option<String>,

@@ -19,7 +19,7 @@ pub struct PaymentChannelsApi;
 impl PaymentChannelsApi {
     /// Active payment channels; with `amount`, each with the fee the customer pays for it
     /// and whether the amount is within the channel's limits.
-    #[oai(path = "/payment-channels", method = "get")]
+    #[oai(path = "/payment-channels", method = "get", operation_id = "listPaymentChannels")]
     async fn channels(
         &self,
         app: Data<&App>,
@@ -52,6 +52,7 @@ impl PaymentChannelsApi {
 
 /// The answer Tripay expects.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CallbackAck {
     pub success: bool,
     pub message: String,
@@ -83,7 +84,7 @@ impl TripayCallbackApi {
     /// key, and `X-Callback-Event` must be `payment_status`. Every delivery is stored.
     /// Only a move out of UNPAID that matches both `reference` and `merchant_ref` (and,
     /// for PAID, the amount) changes anything; replays answer success and change nothing.
-    #[oai(path = "/callbacks/tripay", method = "post")]
+    #[oai(path = "/callbacks/tripay", method = "post", operation_id = "tripayCallback")]
     async fn tripay(
         &self,
         app: Data<&App>,

@@ -49,6 +49,7 @@ impl Channel {
 
 /// A payment channel as front ends see it, priced for an amount.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PaymentChannel {
     /// Send this as `payment_method` at checkout.
     pub code: String,
@@ -83,6 +84,7 @@ pub struct NewPayment {
 }
 
 #[derive(Debug, Clone, Object, serde::Serialize, serde::Deserialize)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PaymentInstruction {
     pub title: String,
     pub steps: Vec<String>,

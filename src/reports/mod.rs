@@ -15,7 +15,7 @@ use crate::{
     error::{ApiError, ApiResult},
     http::auth::AdminAuth,
     openapi_tags::ApiTags,
-    orders::api::parse_bound,
+    orders::api::day_bound,
 };
 
 /// Successful purchases: the sales that count.
@@ -49,6 +49,7 @@ pub enum GroupBy {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Figures {
     pub orders: i64,
     pub revenue: i64,
@@ -58,6 +59,7 @@ pub struct Figures {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Bucket {
     pub key: String,
     pub count: i64,
@@ -66,6 +68,7 @@ pub struct Bucket {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Dashboard {
     pub period: Period,
     pub from: String,
@@ -165,6 +168,7 @@ pub fn dashboard(c: &Connection, period: Period) -> rusqlite::Result<Dashboard> 
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Report {
     pub from: String,
     pub to: String,
@@ -173,6 +177,7 @@ pub struct Report {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WalletRow {
     pub kind: String,
     pub credits: i64,
@@ -189,9 +194,9 @@ pub fn csv_safe(cell: &str) -> String {
     }
 }
 
-fn range(from: Option<String>, to: Option<String>) -> ApiResult<(String, String)> {
-    let from = parse_bound("from", from, false)?.unwrap_or_else(|| jakarta_midnight_utc(29));
-    let to = parse_bound("to", to, true)?.unwrap_or_else(|| ts(Utc::now() + Duration::days(1)));
+fn range(from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> ApiResult<(String, String)> {
+    let from = day_bound(from, false).unwrap_or_else(|| jakarta_midnight_utc(29));
+    let to = day_bound(to, true).unwrap_or_else(|| ts(Utc::now() + Duration::days(1)));
     if to <= from {
         return Err(ApiError::validation("to", "`to` must be after `from`"));
     }
@@ -203,7 +208,7 @@ pub struct ReportsApi;
 #[OpenApi(prefix_path = "/admin", tag = "ApiTags::AdminReports")]
 impl ReportsApi {
     /// Today / week / month / year at a glance.
-    #[oai(path = "/dashboard", method = "get")]
+    #[oai(path = "/dashboard", method = "get", operation_id = "adminDashboard")]
     async fn dashboard(
         &self,
         app: Data<&App>,
@@ -215,13 +220,13 @@ impl ReportsApi {
     }
 
     /// Sales per day, week or month (Jakarta time). Default range: the last 30 days.
-    #[oai(path = "/reports/sales", method = "get")]
+    #[oai(path = "/reports/sales", method = "get", operation_id = "adminReportSales")]
     async fn sales(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
         group_by: Query<Option<GroupBy>>,
     ) -> ApiResult<Json<Report>> {
         let (from, to) = range(from.0, to.0)?;
@@ -234,52 +239,52 @@ impl ReportsApi {
     }
 
     /// Sales per product item.
-    #[oai(path = "/reports/products", method = "get")]
+    #[oai(path = "/reports/products", method = "get", operation_id = "adminReportProducts")]
     async fn products(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
     ) -> ApiResult<Json<Report>> {
         let (from, to) = range(from.0, to.0)?;
         report(&app, from, to, sold_by("t.product_name", "3 DESC")).await
     }
 
     /// Sales per customer (e-mail).
-    #[oai(path = "/reports/users", method = "get")]
+    #[oai(path = "/reports/users", method = "get", operation_id = "adminReportUsers")]
     async fn users(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
     ) -> ApiResult<Json<Report>> {
         let (from, to) = range(from.0, to.0)?;
         report(&app, from, to, sold_by("t.contact_email", "3 DESC")).await
     }
 
     /// Sales per payment method (BALANCE included).
-    #[oai(path = "/reports/payment-methods", method = "get")]
+    #[oai(path = "/reports/payment-methods", method = "get", operation_id = "adminReportPaymentMethods")]
     async fn payment_methods(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
     ) -> ApiResult<Json<Report>> {
         let (from, to) = range(from.0, to.0)?;
         report(&app, from, to, sold_by("t.payment_method", "3 DESC")).await
     }
 
     /// Wallet credits and debits per kind of movement.
-    #[oai(path = "/reports/wallet", method = "get")]
+    #[oai(path = "/reports/wallet", method = "get", operation_id = "adminReportWallet")]
     async fn wallet(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
     ) -> ApiResult<Json<Vec<WalletRow>>> {
         let (from, to) = range(from.0, to.0)?;
         let rows = app
@@ -302,13 +307,13 @@ impl ReportsApi {
     }
 
     /// Every order in the range as CSV (spreadsheet formulas neutralised).
-    #[oai(path = "/reports/export/transactions", method = "get")]
+    #[oai(path = "/reports/export/transactions", method = "get", operation_id = "adminExportTransactions")]
     async fn export(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
     ) -> ApiResult<poem_openapi::payload::Attachment<Vec<u8>>> {
         let (from, to) = range(from.0, to.0)?;
         let bytes = app

@@ -13,6 +13,7 @@ use crate::{
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Features {
     pub guest_checkout: bool,
     pub deposits: bool,
@@ -20,12 +21,14 @@ pub struct Features {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Maintenance {
     pub active: bool,
     pub message: String,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AppConfig {
     pub app_name: String,
     pub version: String,
@@ -39,6 +42,7 @@ pub struct AppConfig {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SettingInput {
     pub value: Option<String>,
     #[oai(rename = "type")]
@@ -50,12 +54,14 @@ pub struct SettingInput {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct BulkItem {
     pub key: String,
     pub value: Option<String>,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct BulkUpdate {
     pub settings: Vec<BulkItem>,
 }
@@ -65,7 +71,7 @@ pub struct SettingsApi;
 #[OpenApi(tag = "ApiTags::Catalog")]
 impl SettingsApi {
     /// What a front end needs to know: name, feature switches, maintenance, links.
-    #[oai(path = "/app-config", method = "get")]
+    #[oai(path = "/app-config", method = "get", operation_id = "getAppConfig")]
     async fn app_config(&self, app: Data<&App>) -> ApiResult<Json<AppConfig>> {
         let public = app.db.run(|c| -> ApiResult<_> { Ok(list(c, None, true)?) }).await?;
         let get = |k: &str| public.iter().find(|s| s.key == k).and_then(|s| s.value.clone()).unwrap_or_default();
@@ -97,7 +103,7 @@ pub struct AdminSettingsApi;
 #[OpenApi(prefix_path = "/admin/settings", tag = "ApiTags::AdminCatalog")]
 impl AdminSettingsApi {
     /// All settings, optionally of one group.
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "adminListSettings")]
     async fn list(
         &self,
         app: Data<&App>,
@@ -108,7 +114,7 @@ impl AdminSettingsApi {
     }
 
     /// Create or change one setting; the value must read as its type.
-    #[oai(path = "/:key", method = "put")]
+    #[oai(path = "/:key", method = "put", operation_id = "adminUpdateSetting")]
     async fn put(
         &self,
         app: Data<&App>,
@@ -145,7 +151,7 @@ impl AdminSettingsApi {
     }
 
     /// Change several existing settings at once: all or nothing.
-    #[oai(path = "/bulk", method = "post")]
+    #[oai(path = "/bulk", method = "post", operation_id = "adminUpdateSettings")]
     async fn bulk(&self, app: Data<&App>, auth: AdminAuth, body: Json<BulkUpdate>) -> ApiResult<Json<Vec<Setting>>> {
         let (items, admin) = (body.0.settings, auth.0.id);
         let out = app
@@ -170,7 +176,7 @@ impl AdminSettingsApi {
     }
 
     /// Remove a setting.
-    #[oai(path = "/:key", method = "delete")]
+    #[oai(path = "/:key", method = "delete", operation_id = "adminDeleteSetting")]
     async fn delete(&self, app: Data<&App>, auth: AdminAuth, key: Path<String>) -> ApiResult<Json<Setting>> {
         let (key, admin) = (key.0, auth.0.id);
         let s = app

@@ -21,6 +21,7 @@ pub enum SettingType {
 text_enum!(SettingType { String => "string", Number => "number", Boolean => "boolean", Json => "json" });
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Setting {
     pub key: String,
     pub value: Option<String>,

@@ -27,6 +27,7 @@ fn ip_of(req: &Request) -> Option<String> {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WebhookAck {
     pub success: bool,
     /// What lapak did with the delivery.
@@ -60,7 +61,7 @@ impl SupplierWebhookApi {
     /// ping. An order only moves out of `processing`; final states never change; replays
     /// change nothing. Without a secret, a delivery is only a hint: lapak asks Digiflazz
     /// for the order's status itself.
-    #[oai(path = "/webhooks/digiflazz", method = "post")]
+    #[oai(path = "/webhooks/digiflazz", method = "post", operation_id = "digiflazzWebhook")]
     async fn digiflazz(
         &self,
         app: Data<&App>,
@@ -102,12 +103,14 @@ impl SupplierWebhookApi {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SupplierBalance {
     /// Deposit left at Digiflazz, in rupiah.
     pub deposit: i64,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SyncRun {
     pub id: i64,
     pub trigger: String,
@@ -126,7 +129,7 @@ impl AdminSupplierApi {
     ///
     /// Returns what changed. When Digiflazz refuses the list (one full list per five
     /// minutes, rc 83) the catalog is left as it was and `limited` says why.
-    #[oai(path = "/products/sync", method = "post")]
+    #[oai(path = "/products/sync", method = "post", operation_id = "adminSyncProducts")]
     async fn sync(&self, app: Data<&App>, auth: AdminAuth, req: &Request) -> ApiResult<Json<SyncSummary>> {
         let summary = sync::sync_products(&app, Trigger::Admin).await.map_err(sync_error)?;
         let (admin, ip) = (auth.0.id, ip_of(req));
@@ -149,7 +152,7 @@ impl AdminSupplierApi {
     }
 
     /// Recent product syncs, newest first.
-    #[oai(path = "/products/sync-runs", method = "get")]
+    #[oai(path = "/products/sync-runs", method = "get", operation_id = "adminListSyncRuns")]
     async fn sync_runs(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<SyncRun>>> {
         let runs = app
             .db
@@ -178,7 +181,7 @@ impl AdminSupplierApi {
     }
 
     /// The deposit left at Digiflazz (cek-saldo).
-    #[oai(path = "/supplier/balance", method = "get")]
+    #[oai(path = "/supplier/balance", method = "get", operation_id = "adminSupplierBalance")]
     async fn balance(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<SupplierBalance>> {
         let deposit = app.digiflazz.balance().await.map_err(|e| upstream(e.to_string()))?;
         Ok(Json(SupplierBalance { deposit }))
@@ -199,6 +202,7 @@ fn sync_error(e: SyncError) -> ApiError {
 
 /// A new pricing rule. `category_id`, `brand` or `product_id` goes with its scope.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RuleCreate {
     pub scope: Scope,
     pub category_id: Option<i64>,
@@ -221,6 +225,7 @@ pub struct RuleCreate {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RuleUpdate {
     #[oai(validator(minimum(value = "0"), maximum(value = "100000")))]
     pub percent_bp: Option<i64>,
@@ -237,6 +242,7 @@ pub struct RuleUpdate {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RuleChange {
     pub rule: Option<PricingRule>,
     /// Items whose selling price changed.
@@ -254,13 +260,13 @@ pub struct PricingRulesApi;
 #[OpenApi(prefix_path = "/admin/pricing-rules", tag = "ApiTags::AdminCatalog")]
 impl PricingRulesApi {
     /// All pricing rules (global first, then category, brand, product).
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "adminListPricingRules")]
     async fn list(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<PricingRule>>> {
         Ok(Json(app.db.run(|c| -> ApiResult<_> { Ok(pricing::list(c)?) }).await?))
     }
 
     /// Add a rule; every item's price is recomputed at once.
-    #[oai(path = "/", method = "post")]
+    #[oai(path = "/", method = "post", operation_id = "adminCreatePricingRule")]
     async fn create(
         &self,
         app: Data<&App>,
@@ -344,7 +350,7 @@ impl PricingRulesApi {
     }
 
     /// Change a rule's numbers; every item's price is recomputed at once.
-    #[oai(path = "/:id", method = "patch")]
+    #[oai(path = "/:id", method = "patch", operation_id = "adminUpdatePricingRule")]
     async fn update(
         &self,
         app: Data<&App>,
@@ -400,7 +406,7 @@ impl PricingRulesApi {
     }
 
     /// Remove a rule; items fall back to the next less specific rule.
-    #[oai(path = "/:id", method = "delete")]
+    #[oai(path = "/:id", method = "delete", operation_id = "adminDeletePricingRule")]
     async fn delete(
         &self,
         app: Data<&App>,

@@ -106,6 +106,7 @@ pub struct TopupRequest {
 
 /// A product sync's result.
 #[derive(Debug, Clone, Default, Object, Serialize, Deserialize, PartialEq, Eq)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SyncSummary {
     /// Items seen in the supplier's list.
     pub received: i64,

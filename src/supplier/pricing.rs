@@ -21,6 +21,7 @@ pub enum Scope {
 text_enum!(Scope { Global => "global", Category => "category", Brand => "brand", Product => "product" });
 
 #[derive(Debug, Clone, PartialEq, Eq, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PricingRule {
     pub id: i64,
     pub scope: Scope,

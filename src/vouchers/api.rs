@@ -17,12 +17,49 @@ use crate::{
     openapi_tags::ApiTags,
 };
 
+/// A new voucher.
 #[derive(Debug, Object)]
-pub struct VoucherInput {
+#[oai(skip_serializing_if_is_none)]
+pub struct VoucherCreate {
+    /// Letters, digits, `-` and `_`; stored upper-case.
     #[oai(validator(min_length = 1, max_length = 50, pattern = "^[A-Za-z0-9_-]+$"))]
-    pub code: Option<String>,
+    pub code: String,
+    #[oai(validator(min_length = 1, max_length = 255))]
+    pub name: String,
+    #[oai(validator(max_length = 1000))]
+    pub description: Option<String>,
+    /// Only this product (parent), when set.
+    pub product_id: Option<i64>,
+    /// Only this category, when set.
+    pub category_id: Option<i64>,
+    pub customer_type: Option<VoucherAudience>,
+    #[oai(rename = "type")]
+    pub kind: VoucherKind,
+    /// Percent (1 to 100) or rupiah.
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
+    pub value: i64,
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub min_transaction: Option<i64>,
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
+    pub max_discount: Option<i64>,
+    /// Total uses allowed (absent: unlimited).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
+    pub usage_limit: Option<i64>,
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000")))]
+    pub user_limit: Option<i64>,
+    pub is_public: Option<bool>,
+    pub is_active: Option<bool>,
+    pub start_date: Option<chrono::DateTime<chrono::Utc>>,
+    pub end_date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A change to a voucher: only the fields sent change (its code never does).
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none, deny_unknown_fields)]
+pub struct VoucherUpdate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: Option<String>,
+    #[oai(validator(max_length = 1000))]
     pub description: Option<String>,
     pub product_id: Option<i64>,
     pub category_id: Option<i64>,
@@ -41,12 +78,27 @@ pub struct VoucherInput {
     pub user_limit: Option<i64>,
     pub is_public: Option<bool>,
     pub is_active: Option<bool>,
-    /// RFC 3339 (UTC), e.g. 2026-12-01T00:00:00Z.
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
+    pub start_date: Option<chrono::DateTime<chrono::Utc>>,
+    pub end_date: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Product and category scopes must exist (422 naming the field, never a constraint 500).
+fn check_scope(tx: &rusqlite::Connection, product_id: Option<i64>, category_id: Option<i64>) -> ApiResult<()> {
+    if let Some(p) = product_id {
+        if tx.query_row("SELECT COUNT(*) FROM products WHERE id = ?1", [p], |r| r.get::<_, i64>(0))? == 0 {
+            return Err(ApiError::validation("product_id", "no such product"));
+        }
+    }
+    if let Some(c) = category_id {
+        if tx.query_row("SELECT COUNT(*) FROM product_categories WHERE id = ?1", [c], |r| r.get::<_, i64>(0))? == 0 {
+            return Err(ApiError::validation("category_id", "no such category"));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct VoucherUsage {
     pub id: i64,
     pub user_id: i64,
@@ -63,14 +115,8 @@ pub enum VoucherCreated {
     Created(Json<Voucher>),
 }
 
-fn check_date(field: &str, v: &Option<String>) -> ApiResult<Option<String>> {
-    match v {
-        None => Ok(None),
-        Some(s) if s.trim().is_empty() => Ok(None),
-        Some(s) => chrono::DateTime::parse_from_rfc3339(s.trim())
-            .map(|d| Some(crate::db::ts(d.with_timezone(&chrono::Utc))))
-            .map_err(|_| ApiError::validation(field, "use an RFC 3339 time, e.g. 2026-12-01T00:00:00Z")),
-    }
+fn stored(d: Option<chrono::DateTime<chrono::Utc>>) -> Option<String> {
+    d.map(crate::db::ts)
 }
 
 pub struct VouchersApi;
@@ -78,7 +124,7 @@ pub struct VouchersApi;
 #[OpenApi(tag = "ApiTags::Catalog")]
 impl VouchersApi {
     /// Vouchers marked public that the caller's tier may use now (never the others).
-    #[oai(path = "/vouchers", method = "get")]
+    #[oai(path = "/vouchers", method = "get", operation_id = "listVouchers")]
     async fn public(&self, app: Data<&App>, req: &Request, auth: MaybeAuth) -> ApiResult<Json<Vec<Voucher>>> {
         let tier = auth.user(req)?.map(|u| u.customer_type).unwrap_or(CustomerType::Retail);
         let list = app.db.run(move |c| -> ApiResult<_> { Ok(list_public(c, tier, &now_str())?) }).await?;
@@ -91,30 +137,28 @@ pub struct AdminVouchersApi;
 #[OpenApi(prefix_path = "/admin/vouchers", tag = "ApiTags::AdminCatalog")]
 impl AdminVouchersApi {
     /// All vouchers.
-    #[oai(path = "/", method = "get")]
+    #[oai(path = "/", method = "get", operation_id = "adminListVouchers")]
     async fn list(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<Voucher>>> {
         Ok(Json(app.db.run(|c| -> ApiResult<_> { Ok(list_all(c)?) }).await?))
     }
 
-    /// Create a voucher (`code`, `name`, `type` and `value` are required).
-    #[oai(path = "/", method = "post")]
+    /// Create a voucher.
+    #[oai(path = "/", method = "post", operation_id = "adminCreateVoucher")]
     async fn create(
         &self,
         app: Data<&App>,
         auth: AdminAuth,
         req: &Request,
-        body: Json<VoucherInput>,
+        body: Json<VoucherCreate>,
     ) -> ApiResult<VoucherCreated> {
         let b = body.0;
-        let code = b.code.clone().ok_or_else(|| ApiError::validation("code", "code is required"))?.to_uppercase();
-        let name = b.name.clone().ok_or_else(|| ApiError::validation("name", "name is required"))?;
-        let kind = b.kind.ok_or_else(|| ApiError::validation("type", "type is required (percentage or fixed)"))?;
-        let value = b.value.ok_or_else(|| ApiError::validation("value", "value is required"))?;
+        let code = b.code.trim().to_uppercase();
+        let name = crate::text::clean_name(&b.name, 255).map_err(|why| ApiError::validation("name", format!("name {why}")))?;
+        let (kind, value) = (b.kind, b.value);
         if kind == VoucherKind::Percentage && value > 100 {
             return Err(ApiError::validation("value", "a percentage is at most 100"));
         }
-        let start = check_date("start_date", &b.start_date)?;
-        let end = check_date("end_date", &b.end_date)?;
+        let (start, end) = (stored(b.start_date), stored(b.end_date));
         if let (Some(s), Some(e)) = (&start, &end) {
             if e < s {
                 return Err(ApiError::validation("end_date", "end_date is before start_date"));
@@ -127,19 +171,7 @@ impl AdminVouchersApi {
                 if super::find_by_code(tx, &code)?.is_some() {
                     return Err(ApiError::conflict("code_taken", "another voucher has this code").with_field("code"));
                 }
-                if let Some(p) = b.product_id {
-                    if tx.query_row("SELECT COUNT(*) FROM products WHERE id = ?1", [p], |r| r.get::<_, i64>(0))? == 0 {
-                        return Err(ApiError::validation("product_id", "no such product"));
-                    }
-                }
-                if let Some(cid) = b.category_id {
-                    if tx.query_row("SELECT COUNT(*) FROM product_categories WHERE id = ?1", [cid], |r| {
-                        r.get::<_, i64>(0)
-                    })? == 0
-                    {
-                        return Err(ApiError::validation("category_id", "no such category"));
-                    }
-                }
+                check_scope(tx, b.product_id, b.category_id)?;
                 tx.execute(
                     "INSERT INTO vouchers (code, name, description, product_id, category_id, customer_type, type, value,
                                            min_transaction, max_discount, usage_limit, user_limit, is_public, is_active,
@@ -173,7 +205,7 @@ impl AdminVouchersApi {
     }
 
     /// One voucher.
-    #[oai(path = "/:id", method = "get")]
+    #[oai(path = "/:id", method = "get", operation_id = "adminGetVoucher")]
     async fn get(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<Voucher>> {
         let id = id.0;
         Ok(Json(
@@ -181,27 +213,29 @@ impl AdminVouchersApi {
         ))
     }
 
-    /// Change a voucher (only the fields sent; the code cannot change).
-    #[oai(path = "/:id", method = "patch")]
+    /// Change a voucher (only the fields sent; the code cannot change: sending it is a
+    /// 422 naming `code`).
+    #[oai(path = "/:id", method = "patch", operation_id = "adminUpdateVoucher")]
     async fn update(
         &self,
         app: Data<&App>,
         auth: AdminAuth,
         req: &Request,
         id: Path<i64>,
-        body: Json<VoucherInput>,
+        body: Json<VoucherUpdate>,
     ) -> ApiResult<Json<Voucher>> {
         let (id, b) = (id.0, body.0);
-        if b.code.is_some() {
-            return Err(ApiError::validation("code", "a voucher's code cannot change; create a new voucher"));
-        }
-        let start = check_date("start_date", &b.start_date)?;
-        let end = check_date("end_date", &b.end_date)?;
+        let name = match b.name.as_deref() {
+            Some(n) => Some(crate::text::clean_name(n, 255).map_err(|why| ApiError::validation("name", format!("name {why}")))?),
+            None => None,
+        };
+        let (start, end) = (stored(b.start_date), stored(b.end_date));
         let (admin, ip) = (auth.0.id, req.data::<ClientIp>().map(|c| c.0.clone()));
         let v = app
             .db
             .write(move |tx| -> ApiResult<_> {
                 let cur = find(tx, id)?.ok_or_else(|| ApiError::not_found("voucher"))?;
+                check_scope(tx, b.product_id, b.category_id)?;
                 let kind = b.kind.unwrap_or(cur.kind);
                 let value = b.value.unwrap_or(cur.value);
                 if kind == VoucherKind::Percentage && value > 100 {
@@ -219,7 +253,7 @@ impl AdminVouchersApi {
                      WHERE id = ?1",
                     params![
                         id,
-                        b.name.unwrap_or(cur.name),
+                        name.unwrap_or(cur.name),
                         b.description.or(cur.description),
                         b.product_id.or(cur.product_id),
                         b.category_id.or(cur.category_id),
@@ -244,7 +278,7 @@ impl AdminVouchersApi {
     }
 
     /// Deactivate a voucher (its history stays).
-    #[oai(path = "/:id", method = "delete")]
+    #[oai(path = "/:id", method = "delete", operation_id = "adminDeleteVoucher")]
     async fn deactivate(
         &self,
         app: Data<&App>,
@@ -268,7 +302,7 @@ impl AdminVouchersApi {
     }
 
     /// Who used a voucher, on which order.
-    #[oai(path = "/:id/usages", method = "get")]
+    #[oai(path = "/:id/usages", method = "get", operation_id = "adminListVoucherUsages")]
     async fn usages(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<Vec<VoucherUsage>>> {
         let id = id.0;
         let rows = app

@@ -32,6 +32,7 @@ text_enum!(VoucherKind { Percentage => "percentage", Fixed => "fixed" });
 text_enum!(VoucherAudience { Retail => "retail", Reseller => "reseller", All => "all" });
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Voucher {
     pub id: i64,
     pub code: String,

@@ -24,7 +24,7 @@ use crate::{
     notifications::{self, Kind},
     openapi_tags::ApiTags,
     orders::{
-        api::parse_bound,
+        api::day_bound,
         checkout as orders,
         model::{OrderList, OrderView, TransactionType},
         repo::{self as orders_repo, OrderFilter},
@@ -48,6 +48,7 @@ fn ledger_error(e: LedgerError) -> ApiError {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct DepositRequest {
     /// Rupiah to add to the balance (the gateway fee is paid on top).
     #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
@@ -58,6 +59,7 @@ pub struct DepositRequest {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WithdrawalRequest {
     #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
     pub amount: i64,
@@ -71,6 +73,7 @@ pub struct WithdrawalRequest {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct WithdrawalList {
     pub data: Vec<Withdrawal>,
     pub meta: PageMeta,
@@ -93,7 +96,7 @@ pub struct WalletApi;
 #[OpenApi(tag = "ApiTags::Wallet")]
 impl WalletApi {
     /// The caller's balance.
-    #[oai(path = "/me/balance", method = "get")]
+    #[oai(path = "/me/balance", method = "get", operation_id = "getBalance")]
     async fn balance(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<Json<Balance>> {
         let id = auth.0.id;
         let balance = app.db.run(move |c| -> ApiResult<_> { Ok(ledger::balance_of(c, id)?) }).await?;
@@ -101,19 +104,20 @@ impl WalletApi {
     }
 
     /// The caller's balance movements, newest first.
-    #[oai(path = "/me/mutations", method = "get")]
+    #[oai(path = "/me/mutations", method = "get", operation_id = "listMutations")]
     async fn mutations(
         &self,
         app: Data<&App>,
         auth: BearerAuth,
         #[oai(name = "type")] kind: Query<Option<EntryKind>>,
-        from: Query<Option<String>>,
-        to: Query<Option<String>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        from: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<chrono::NaiveDate>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<MutationList>> {
         let pr = PageRequest::new(page.0, per_page.0);
-        let (from, to) = (parse_bound("from", from.0, false)?, parse_bound("to", to.0, true)?);
+        let (from, to) = (day_bound(from.0, false), day_bound(to.0, true));
         let id = auth.0.id;
         let (data, total) = app
             .db
@@ -125,7 +129,7 @@ impl WalletApi {
     /// Top up the balance through Tripay (resellers; retail members when
     /// `wallet.retail_deposits`). The PAID callback credits the amount once; money paid
     /// after the deposit expired is credited too (a late payment).
-    #[oai(path = "/deposits", method = "post")]
+    #[oai(path = "/deposits", method = "post", operation_id = "createDeposit")]
     async fn deposit(
         &self,
         app: Data<&App>,
@@ -137,13 +141,14 @@ impl WalletApi {
     }
 
     /// The caller's deposits.
-    #[oai(path = "/deposits", method = "get")]
+    #[oai(path = "/deposits", method = "get", operation_id = "listDeposits")]
     async fn deposits(
         &self,
         app: Data<&App>,
         auth: BearerAuth,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<OrderList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let filter = OrderFilter {
@@ -156,7 +161,7 @@ impl WalletApi {
     }
 
     /// One of the caller's deposits.
-    #[oai(path = "/deposits/:invoice", method = "get")]
+    #[oai(path = "/deposits/:invoice", method = "get", operation_id = "getDeposit")]
     async fn deposit_detail(
         &self,
         app: Data<&App>,
@@ -179,7 +184,7 @@ impl WalletApi {
 
     /// Cash out (resellers). The amount is taken from the balance at once and held until
     /// an admin completes or rejects the withdrawal.
-    #[oai(path = "/withdrawals", method = "post")]
+    #[oai(path = "/withdrawals", method = "post", operation_id = "createWithdrawal")]
     async fn withdraw(
         &self,
         app: Data<&App>,
@@ -215,13 +220,14 @@ impl WalletApi {
     }
 
     /// The caller's withdrawals.
-    #[oai(path = "/withdrawals", method = "get")]
+    #[oai(path = "/withdrawals", method = "get", operation_id = "listWithdrawals")]
     async fn withdrawals(
         &self,
         app: Data<&App>,
         auth: BearerAuth,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<WithdrawalList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let uid = auth.0.id;
@@ -234,6 +240,7 @@ impl WalletApi {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdjustmentRequest {
     /// Signed rupiah: positive credits, negative debits.
     #[oai(validator(minimum(value = "-1000000000000"), maximum(value = "1000000000000")))]
@@ -243,17 +250,20 @@ pub struct AdjustmentRequest {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct AdjustmentResult {
     pub balance: i64,
 }
 
 #[derive(Debug, Object, Default)]
+#[oai(skip_serializing_if_is_none)]
 pub struct NoteRequest {
     #[oai(validator(max_length = 1000))]
     pub note: Option<String>,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RefundRequired {
     pub transaction_code: String,
     pub user_id: Option<i64>,
@@ -274,7 +284,7 @@ pub struct AdminWalletApi;
 impl AdminWalletApi {
     /// Adjust a user's balance (signed amount) with a reason; recorded in the ledger and
     /// the activity log. No other admin path changes a balance.
-    #[oai(path = "/users/:id/balance-adjustments", method = "post")]
+    #[oai(path = "/users/:id/balance-adjustments", method = "post", operation_id = "adminAdjustBalance")]
     async fn adjust(
         &self,
         app: Data<&App>,
@@ -323,15 +333,16 @@ impl AdminWalletApi {
     }
 
     /// A user's balance movements.
-    #[oai(path = "/users/:id/mutations", method = "get")]
+    #[oai(path = "/users/:id/mutations", method = "get", operation_id = "adminListUserMutations")]
     async fn user_mutations(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
         id: Path<i64>,
         #[oai(name = "type")] kind: Query<Option<EntryKind>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<MutationList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let uid = id.0;
@@ -343,15 +354,16 @@ impl AdminWalletApi {
     }
 
     /// Withdrawals, pending first.
-    #[oai(path = "/withdrawals", method = "get")]
+    #[oai(path = "/withdrawals", method = "get", operation_id = "adminListWithdrawals")]
     async fn withdrawals(
         &self,
         app: Data<&App>,
         _auth: AdminAuth,
         status: Query<Option<WithdrawalStatus>>,
         user_id: Query<Option<i64>>,
-        page: Query<Option<u32>>,
-        per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<WithdrawalList>> {
         let pr = PageRequest::new(page.0, per_page.0);
         let (data, total) = app
@@ -362,7 +374,7 @@ impl AdminWalletApi {
     }
 
     /// Approve a pending withdrawal (the money is still held).
-    #[oai(path = "/withdrawals/:id/approve", method = "post")]
+    #[oai(path = "/withdrawals/:id/approve", method = "post", operation_id = "adminApproveWithdrawal")]
     async fn approve(
         &self,
         app: Data<&App>,
@@ -375,7 +387,7 @@ impl AdminWalletApi {
     }
 
     /// Mark an approved withdrawal as paid out.
-    #[oai(path = "/withdrawals/:id/complete", method = "post")]
+    #[oai(path = "/withdrawals/:id/complete", method = "post", operation_id = "adminCompleteWithdrawal")]
     async fn complete(
         &self,
         app: Data<&App>,
@@ -388,7 +400,7 @@ impl AdminWalletApi {
     }
 
     /// Reject a pending or approved withdrawal: the amount goes back to the balance, once.
-    #[oai(path = "/withdrawals/:id/reject", method = "post")]
+    #[oai(path = "/withdrawals/:id/reject", method = "post", operation_id = "adminRejectWithdrawal")]
     async fn reject(
         &self,
         app: Data<&App>,
@@ -402,7 +414,7 @@ impl AdminWalletApi {
 
     /// Paid orders that failed and still need their money returned (guests, or late
     /// payments on closed orders).
-    #[oai(path = "/transactions/refund-required", method = "get")]
+    #[oai(path = "/transactions/refund-required", method = "get", operation_id = "adminListRefundRequired")]
     async fn refund_required(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<RefundRequired>>> {
         let rows = app
             .db
@@ -437,7 +449,7 @@ impl AdminWalletApi {
     }
 
     /// Refund a failed, paid member order to its balance (once).
-    #[oai(path = "/transactions/:code/refund", method = "post")]
+    #[oai(path = "/transactions/:code/refund", method = "post", operation_id = "adminRefundToBalance")]
     async fn refund(
         &self,
         app: Data<&App>,
@@ -452,7 +464,7 @@ impl AdminWalletApi {
 
     /// Record that a failed order's money was returned outside lapak (guests: bank
     /// transfer, e-wallet), with a note.
-    #[oai(path = "/transactions/:code/mark-refunded", method = "post")]
+    #[oai(path = "/transactions/:code/mark-refunded", method = "post", operation_id = "adminMarkRefunded")]
     async fn mark_refunded(
         &self,
         app: Data<&App>,

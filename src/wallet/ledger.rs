@@ -52,6 +52,7 @@ impl From<rusqlite::Error> for LedgerError {
 
 /// One movement, as the API shows it: a signed amount.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LedgerEntry {
     pub id: i64,
     pub kind: EntryKind,

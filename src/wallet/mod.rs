@@ -11,12 +11,14 @@ use crate::{accounts::model::text_enum, db::numbered_where, http::pagination::Pa
 use ledger::{EntryKind, LedgerEntry};
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Balance {
     /// Rupiah.
     pub balance: i64,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MutationList {
     pub data: Vec<LedgerEntry>,
     pub meta: PageMeta,
@@ -103,6 +105,7 @@ impl WithdrawalStatus {
 }
 
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Withdrawal {
     pub id: i64,
     pub user_id: i64,
