@@ -111,6 +111,10 @@ async fn bench_sync(skus: usize, runs: usize) -> anyhow::Result<()> {
                 .merge(Serialized::default("digiflazz.username", "demo"))
                 .merge(Serialized::default("digiflazz.api_key", "demo-key"))
                 .merge(Serialized::default("digiflazz.base_url", sim.url.clone()))
+                // Both upstreams or neither: the sync bench never pays, any Tripay keys do.
+                .merge(Serialized::default("tripay.api_key", "bench"))
+                .merge(Serialized::default("tripay.private_key", "bench"))
+                .merge(Serialized::default("tripay.merchant_code", "T0000"))
                 .merge(Serialized::default("log.level", "error")),
         )?;
         let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
@@ -193,6 +197,10 @@ impl Shop {
                 .merge(Serialized::default("tripay.private_key", tcfg.private_key.clone()))
                 .merge(Serialized::default("tripay.merchant_code", tcfg.merchant_code.clone()))
                 .merge(Serialized::default("tripay.base_url", tripay.url.clone()))
+                // A load generator on one address is not an abuser: lift the per-address limits.
+                .merge(Serialized::default("limits.checkout_per_minute", 1_000_000))
+                .merge(Serialized::default("limits.order_lookup_per_minute", 1_000_000))
+                .merge(Serialized::default("limits.webhook_per_minute", 1_000_000))
                 .merge(Serialized::default("log.level", "error")),
         )?;
         let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
