@@ -9,10 +9,10 @@ use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::{
     config::Config,
     db::{migrate, Db},
-    http::metrics::Metrics,
-    jobs::Jobs,
-    payments::{tripay::TripayClient, PaymentsState},
-    supplier::{digiflazz::DigiflazzClient, SupplierState},
+    metrics::Metrics,
+    queue::Jobs,
+    digiflazz::{model::SupplierProduct, DigiflazzClient},
+    tripay::{model::Channel, TripayClient},
 };
 
 pub type App = Arc<AppState>;
@@ -23,16 +23,26 @@ pub struct AppState {
     pub limits: Limits,
     pub metrics: Metrics,
     pub digiflazz: DigiflazzClient,
-    pub supplier: SupplierState,
     pub tripay: TripayClient,
-    pub payments: PaymentsState,
+    /// What the gateways limit or rarely change, kept between requests.
+    pub caches: Caches,
     pub jobs: Jobs,
     /// The time every rule asks (tests move it forward).
     pub clock: crate::clock::Clock,
     /// For outbound posts (notification bridge).
     pub http: reqwest::Client,
     /// Demo mode: the Tripay simulator lapak serves under `/demo/tripay`.
-    pub demo_tripay: std::sync::OnceLock<crate::payments::tripay::simulator::TripaySim>,
+    pub demo_tripay: std::sync::OnceLock<crate::tripay::simulator::TripaySim>,
+}
+
+/// The gateways' answers kept between requests: Tripay's channel list (it changes
+/// rarely and every checkout needs it) and Digiflazz's price list (one full list per
+/// five minutes), plus the lock that keeps product syncs one at a time.
+#[derive(Default)]
+pub struct Caches {
+    pub channels: std::sync::Mutex<Option<(std::time::Instant, Vec<Channel>)>>,
+    pub price_list: std::sync::Mutex<Option<(std::time::Instant, Vec<SupplierProduct>)>>,
+    pub sync_lock: tokio::sync::Mutex<()>,
 }
 
 /// Keyed rate limiters (governor), one per kind of request; keys are client addresses
@@ -102,9 +112,8 @@ impl AppState {
             limits: Limits::new(&config),
             metrics: Metrics::new(),
             digiflazz: DigiflazzClient::new(&config.digiflazz),
-            supplier: SupplierState::default(),
             tripay: TripayClient::new(&config.tripay),
-            payments: PaymentsState::default(),
+            caches: Caches::default(),
             jobs: Jobs::default(),
             clock: crate::clock::Clock::default(),
             http: reqwest::Client::builder()

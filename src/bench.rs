@@ -10,13 +10,11 @@ use figment::{providers::Serialized, Figment};
 use crate::{
     app::AppState,
     config::Config,
-    supplier::{
-        digiflazz::{
-            simulator::{SimConfig, Simulator},
-            wire::PriceItem,
-        },
-        sync::{sync_products, Trigger},
+    digiflazz::{
+        simulator::{SimConfig, Simulator},
+        wire::PriceItem,
     },
+    supplier::sync::{sync_products, Trigger},
 };
 
 #[derive(Subcommand, Debug)]
@@ -120,7 +118,7 @@ async fn bench_sync(skus: usize, runs: usize) -> anyhow::Result<()> {
         let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
         for (i, bump) in [0_i64, 500, 500].into_iter().enumerate() {
             sim.handle.edit_catalogue(|c| *c = synthetic_list(skus, bump));
-            *app.supplier.price_list.lock().unwrap_or_else(|p| p.into_inner()) = None;
+            *app.caches.price_list.lock().unwrap_or_else(|p| p.into_inner()) = None;
             let t = Instant::now();
             let s = sync_products(&app, Trigger::Cli).await?;
             let took = t.elapsed();
@@ -162,12 +160,12 @@ struct Shop {
     base: String,
     app: crate::App,
     digiflazz: Simulator,
-    tripay: crate::payments::tripay::simulator::TripaySimServer,
+    tripay: crate::tripay::simulator::TripaySimServer,
 }
 
 impl Shop {
     async fn start() -> anyhow::Result<Shop> {
-        use crate::payments::tripay::simulator::{TripaySimConfig, TripaySimServer};
+        use crate::tripay::simulator::{TripaySimConfig, TripaySimServer};
         let dir = tempfile_dir()?;
         let acceptor = crate::http::bind("127.0.0.1:0").await?;
         let addr = poem::listener::Acceptor::local_addr(&acceptor)

@@ -33,6 +33,44 @@ impl Clock {
     }
 }
 
+/// Jakarta's wall-clock time at `now`, to the minute (supplier cut-off windows).
+pub fn jakarta_time(now: DateTime<Utc>) -> chrono::NaiveTime {
+    use chrono::Timelike;
+    let t = now.with_timezone(&chrono_tz::Asia::Jakarta).time();
+    chrono::NaiveTime::from_hms_opt(t.hour(), t.minute(), 0).unwrap_or(t)
+}
+
+/// The start (or, with `end`, the end) of a calendar day in Asia/Jakarta, as a stored
+/// timestamp: how the `from`/`to` query parameters (`format: date`) bound a list.
+pub fn day_bound(day: Option<chrono::NaiveDate>, end: bool) -> Option<String> {
+    let day = day?;
+    let day = if end { day.succ_opt().unwrap_or(day) } else { day };
+    let local = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &local)
+        .earliest()
+        .map(|d| crate::db::ts(d.with_timezone(&chrono::Utc)))
+}
+
+/// A date (`2026-11-24`) or an RFC 3339 time, as a stored timestamp; `end` makes a bare
+/// date mean the end of that day (Asia/Jakarta). For text fields (banner schedules).
+pub fn parse_bound(field: &str, v: Option<String>, end: bool) -> Result<Option<String>, crate::error::ApiError> {
+    let Some(v) = v.filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(v.trim()) {
+        return Ok(Some(crate::db::ts(d.with_timezone(&chrono::Utc))));
+    }
+    let date = chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .map_err(|_| crate::error::ApiError::validation(field, "use a date (2026-11-24) or an RFC 3339 time"))?;
+    let day = if end { date.succ_opt().unwrap_or(date) } else { date };
+    let local = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+    let utc = chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &local)
+        .single()
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .ok_or_else(|| crate::error::ApiError::validation(field, "not a valid local date"))?;
+    Ok(Some(crate::db::ts(utc)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

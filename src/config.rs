@@ -650,7 +650,7 @@ impl Config {
             ("schedule.prune_jobs", &sc.prune_jobs),
             ("schedule.prune_deliveries", &sc.prune_deliveries),
         ] {
-            if !expr.trim().is_empty() && !crate::jobs::schedule::valid_cron(expr) {
+            if !expr.trim().is_empty() && !valid_cron(expr) {
                 return bad(key, format!("{expr:?} is not a cron expression with seconds, e.g. \"0 */30 * * * *\""));
             }
         }
@@ -694,6 +694,11 @@ impl Config {
             format!("{}:{}", self.server.host, self.server.port)
         }
     }
+}
+
+/// Whether a cron expression (with seconds) is one the scheduler accepts.
+pub fn valid_cron(expr: &str) -> bool {
+    tokio_cron_scheduler::Job::new_async(expr, |_, _| Box::pin(async {})).is_ok()
 }
 
 fn check_url(key: &str, value: &str) -> Result<(), ConfigError> {

@@ -6,7 +6,7 @@ use std::{borrow::Cow, fmt};
 
 use poem::{
     error::ResponseError,
-    http::{header, HeaderValue, StatusCode},
+    http::header, http::HeaderValue, http::StatusCode,
     IntoResponse, Response,
 };
 use poem_openapi::{
@@ -117,6 +117,11 @@ impl ApiError {
         );
         e.retry_after = Some(retry_after_secs);
         e
+    }
+
+    /// Tripay or Digiflazz could not do it (502).
+    pub fn upstream(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, "upstream_error", message)
     }
 
     pub fn internal(cause: impl fmt::Display) -> Self {

@@ -7,8 +7,8 @@ use std::{
 };
 
 use lapak::{
-    payments::tripay::simulator::{TripaySimConfig, TripaySimServer},
-    supplier::digiflazz::simulator::{SimConfig, Simulator},
+    tripay::simulator::{TripaySimConfig, TripaySimServer},
+    digiflazz::simulator::{SimConfig, Simulator},
 };
 use serde_json::{json, Value};
 

@@ -11,7 +11,7 @@ use std::{
 
 use common::TestApp;
 use figment::providers::Serialized;
-use lapak::supplier::digiflazz::simulator::{Outcome, Plan, Reply};
+use lapak::digiflazz::simulator::{Outcome, Plan, Reply};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

@@ -18,7 +18,7 @@ mod common;
 
 use common::TestApp;
 use figment::providers::Serialized;
-use lapak::supplier::digiflazz::simulator::{Outcome, Plan, Reply};
+use lapak::digiflazz::simulator::{Outcome, Plan, Reply};
 use rand::{rngs::StdRng, seq::SliceRandom, Rng, SeedableRng};
 use reqwest::StatusCode;
 use serde_json::json;

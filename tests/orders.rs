@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::TestApp;
-use lapak::payments::tripay::callback_signature;
+use lapak::tripay::callback_signature;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

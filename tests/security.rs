@@ -387,7 +387,7 @@ async fn passwords_names_links_and_callback_amounts_are_checked() {
         let body = json!({"reference": reference, "merchant_ref": code, "total_amount": amount, "status": "PAID",
                           "payment_method_code": "QRIS"})
         .to_string();
-        let sig = lapak::payments::tripay::callback_signature("test-private-key", body.as_bytes());
+        let sig = lapak::tripay::callback_signature("test-private-key", body.as_bytes());
         let (s, _, _) = post_raw(
             t,
             "/api/v1/callbacks/tripay",

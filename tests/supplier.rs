@@ -8,12 +8,10 @@ use std::time::Duration;
 use common::TestApp;
 use lapak::{
     config::DigiflazzConfig,
-    supplier::{
-        digiflazz::{
-            simulator::{SimConfig, Simulator},
-            webhook_signature, DigiflazzClient, DigiflazzError, PriceListKind,
-        },
+    digiflazz::{
         model::{SupplierStatus, TopupRequest},
+        simulator::{SimConfig, Simulator},
+        webhook_signature, DigiflazzClient, DigiflazzError, PriceListKind,
     },
 };
 use reqwest::StatusCode;
@@ -129,7 +127,7 @@ async fn product_id_of(t: &TestApp, slug: &str) -> i64 {
 
 /// Forces the next sync to fetch a fresh list.
 fn fresh_list(t: &TestApp) {
-    *t.app.supplier.price_list.lock().unwrap() = None;
+    *t.app.caches.price_list.lock().unwrap() = None;
     t.digiflazz.handle.reset_pricelist_limit();
 }
 
@@ -269,7 +267,7 @@ async fn the_limit_and_empty_lists_never_wipe_the_catalog() {
     assert!(before > 60);
 
     // rc 83: our cached list is gone, the supplier refuses another full list.
-    *t.app.supplier.price_list.lock().unwrap() = None;
+    *t.app.caches.price_list.lock().unwrap() = None;
     let limited = t.post("/api/v1/admin/products/sync", Some(&admin), json!({})).await;
     assert_eq!(limited.status, StatusCode::OK, "{}", limited.body);
     assert!(limited.body["limited"].as_str().unwrap().contains("limitasi"), "{}", limited.body);

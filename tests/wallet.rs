@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::TestApp;
-use lapak::supplier::digiflazz::webhook_signature;
+use lapak::digiflazz::webhook_signature;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

@@ -16,11 +16,7 @@ use super::{
 use crate::{
     app::App,
     error::{ApiError, ApiResult},
-    http::{
-        auth::{AdminAuth, BearerAuth},
-        pagination::PageRequest,
-        ClientIp,
-    },
+    accounts::auth::{AdminAuth, BearerAuth}, web::pagination::PageRequest, web::ClientIp,
     openapi_tags::ApiTags,
 };
 

@@ -27,31 +27,7 @@ pub enum UserStatus {
     Suspended,
 }
 
-macro_rules! text_enum {
-    ($t:ty { $($v:ident => $s:literal),+ $(,)? }) => {
-        impl $t {
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),+ }
-            }
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some(Self::$v),)+ _ => None }
-            }
-        }
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
-                let s = v.as_str()?;
-                Self::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(
-                    format!("unexpected {} value {s:?}", stringify!($t)).into()))
-            }
-        }
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
-            }
-        }
-    };
-}
-pub(crate) use text_enum;
+pub(crate) use crate::db::text_enum;
 
 text_enum!(Role { Admin => "admin", Customer => "customer" });
 text_enum!(CustomerType { Retail => "retail", Reseller => "reseller" });
@@ -192,7 +168,7 @@ pub struct AdminUser {
 #[oai(skip_serializing_if_is_none)]
 pub struct AdminUserList {
     pub data: Vec<AdminUser>,
-    pub meta: crate::http::pagination::PageMeta,
+    pub meta: crate::web::pagination::PageMeta,
 }
 
 /// What an admin may change on a user. Balances are not here: they change only

@@ -5,7 +5,7 @@
 
 use poem::{
     handler,
-    http::{header, StatusCode},
+    http::header, http::StatusCode,
     Request, Response,
 };
 use rust_embed::RustEmbed;

@@ -13,13 +13,9 @@ use crate::{
     app::App,
     db::{like_pattern, now_str, numbered_where},
     error::{ApiError, ApiResult},
-    http::{
-        auth::{AdminAuth, BearerAuth},
-        pagination::{PageMeta, PageRequest},
-        ClientIp,
-    },
+    accounts::auth::{AdminAuth, BearerAuth}, web::pagination::{PageMeta, PageRequest}, web::ClientIp,
     openapi_tags::ApiTags,
-    orders::api::day_bound,
+    clock::day_bound,
     supplier::pricing,
 };
 

@@ -11,17 +11,13 @@ use super::{
         SortDir, StockStatus,
     },
     repo::{self, CategoryFields, ProductFields, ProductFilter, ProductKey},
-    service::{self, admin_item, admin_product, jakarta_now},
+    service::{self, admin_item, admin_product},
 };
 use crate::{
     accounts::{model::CustomerType, repo::log_activity},
     app::App,
     error::{ApiError, ApiResult},
-    http::{
-        auth::{AdminAuth, MaybeAuth},
-        pagination::PageRequest,
-        ClientIp,
-    },
+    accounts::auth::{AdminAuth, MaybeAuth}, web::pagination::PageRequest, web::ClientIp,
     openapi_tags::ApiTags,
 };
 
@@ -128,6 +124,7 @@ enum ProductKeyOwned {
 }
 
 async fn detail(app: &App, key: ProductKeyOwned, tier: CustomerType) -> ApiResult<ProductDetail> {
+    let now = crate::clock::jakarta_time(app.clock.now());
     app.db
         .run(move |c| -> ApiResult<_> {
             let key = match &key {
@@ -139,7 +136,6 @@ async fn detail(app: &App, key: ProductKeyOwned, tier: CustomerType) -> ApiResul
             if !p.is_active || !category_active {
                 return Err(ApiError::not_found("product"));
             }
-            let now = jakarta_now();
             let items = repo::items_of(c, p.id, true)?.into_iter().map(|i| service::item_view(i, tier, now)).collect();
             let customer_no_format = p.customer_no_format.clone();
             Ok(ProductDetail { product: service::product_summary(p), customer_no_format, items })
@@ -185,10 +181,9 @@ fn unique_slug(c: &rusqlite::Connection, table: &str, base: &str) -> rusqlite::R
     Ok(slug)
 }
 
-fn load_admin_product(c: &rusqlite::Connection, id: i64) -> ApiResult<AdminProduct> {
+fn load_admin_product(c: &rusqlite::Connection, id: i64, now: chrono::NaiveTime) -> ApiResult<AdminProduct> {
     let p = repo::find_product(c, ProductKey::Id(id), CustomerType::Retail)?
         .ok_or_else(|| ApiError::not_found("product"))?;
-    let now = jakarta_now();
     let items = repo::items_of(c, id, false)?.into_iter().map(|i| admin_item(i, now)).collect();
     Ok(admin_product(p, Some(items)))
 }
@@ -411,7 +406,8 @@ impl AdminCatalogApi {
     #[oai(path = "/products/:id", method = "get", operation_id = "adminGetProduct")]
     async fn get_product(&self, app: Data<&App>, _auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<AdminProduct>> {
         let id = id.0;
-        Ok(Json(app.db.run(move |c| load_admin_product(c, id)).await?))
+        let now = crate::clock::jakarta_time(app.clock.now());
+        Ok(Json(app.db.run(move |c| load_admin_product(c, id, now)).await?))
     }
 
     /// Create a product. Input fields default by type when absent.
@@ -438,6 +434,7 @@ impl AdminCatalogApi {
         }
         let fields_json = serde_json::to_string(&fields).map_err(ApiError::internal)?;
         let (admin, ip) = (auth.0.id, ip_of(req));
+        let now = crate::clock::jakarta_time(app.clock.now());
         let product = app
             .db
             .write(move |tx| -> ApiResult<_> {
@@ -471,7 +468,7 @@ impl AdminCatalogApi {
                 };
                 let id = repo::insert_product(tx, &f)?;
                 log_activity(tx, Some(admin), "product.create", Some("product"), Some(id), &name, ip.as_deref(), None)?;
-                load_admin_product(tx, id)
+                load_admin_product(tx, id, now)
             })
             .await?;
         Ok(ProductCreated::Created(Json(product)))
@@ -495,6 +492,7 @@ impl AdminCatalogApi {
             return Err(ApiError::validation("name", "name must not be blank"));
         }
         let (admin, ip) = (auth.0.id, ip_of(req));
+        let now = crate::clock::jakarta_time(app.clock.now());
         let product = app
             .db
             .write(move |tx| -> ApiResult<_> {
@@ -550,7 +548,7 @@ impl AdminCatalogApi {
                     ip.as_deref(),
                     None,
                 )?;
-                load_admin_product(tx, id)
+                load_admin_product(tx, id, now)
             })
             .await?;
         Ok(Json(product))
@@ -567,6 +565,7 @@ impl AdminCatalogApi {
     ) -> ApiResult<Json<AdminProduct>> {
         let id = id.0;
         let (admin, ip) = (auth.0.id, ip_of(req));
+        let now = crate::clock::jakarta_time(app.clock.now());
         let product = app
             .db
             .write(move |tx| -> ApiResult<_> {
@@ -601,7 +600,7 @@ impl AdminCatalogApi {
                     ip.as_deref(),
                     None,
                 )?;
-                load_admin_product(tx, id)
+                load_admin_product(tx, id, now)
             })
             .await?;
         Ok(Json(product))
@@ -628,6 +627,7 @@ impl AdminCatalogApi {
             return Err(ApiError::validation("name", "name must not be blank"));
         }
         let (admin, ip) = (auth.0.id, ip_of(req));
+        let now = crate::clock::jakarta_time(app.clock.now());
         let item = app
             .db
             .write(move |tx| -> ApiResult<_> {
@@ -668,7 +668,7 @@ impl AdminCatalogApi {
                     None,
                 )?;
                 let row = repo::find_item(tx, id)?.ok_or_else(|| ApiError::internal("item vanished"))?;
-                Ok(admin_item(row, jakarta_now()))
+                Ok(admin_item(row, now))
             })
             .await?;
         Ok(ItemCreated::Created(Json(item)))
@@ -682,7 +682,7 @@ impl AdminCatalogApi {
             .db
             .run(move |c| -> ApiResult<_> { repo::find_item(c, id)?.ok_or_else(|| ApiError::not_found("item")) })
             .await?;
-        Ok(Json(admin_item(row, jakarta_now())))
+        Ok(Json(admin_item(row, crate::clock::jakarta_time(app.clock.now()))))
     }
 
     /// Change an item. Prices set here become overrides that product sync keeps.
@@ -751,7 +751,7 @@ impl AdminCatalogApi {
                 Ok(repo::find_item(tx, id)?.ok_or_else(|| ApiError::not_found("item"))?)
             })
             .await?;
-        Ok(Json(admin_item(row, jakarta_now())))
+        Ok(Json(admin_item(row, crate::clock::jakarta_time(app.clock.now()))))
     }
 
     /// Deactivate an item: no longer orderable; past orders keep it.
@@ -784,6 +784,6 @@ impl AdminCatalogApi {
                 Ok(repo::find_item(tx, id)?.ok_or_else(|| ApiError::not_found("item"))?)
             })
             .await?;
-        Ok(Json(admin_item(row, jakarta_now())))
+        Ok(Json(admin_item(row, crate::clock::jakarta_time(app.clock.now()))))
     }
 }

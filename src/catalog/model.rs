@@ -4,7 +4,7 @@
 use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 
-use crate::http::pagination::PageMeta;
+use crate::web::pagination::PageMeta;
 
 /// One thing the buyer types at checkout.
 #[derive(Debug, Clone, PartialEq, Eq, Object, Serialize, Deserialize)]
@@ -146,8 +146,8 @@ pub enum StockStatus {
     Maintenance,
 }
 
-crate::accounts::model::text_enum!(PaymentType { Prepaid => "prepaid", Postpaid => "postpaid" });
-crate::accounts::model::text_enum!(StockStatus { Available => "available", Empty => "empty", Maintenance => "maintenance" });
+crate::db::text_enum!(PaymentType { Prepaid => "prepaid", Postpaid => "postpaid" });
+crate::db::text_enum!(StockStatus { Available => "available", Empty => "empty", Maintenance => "maintenance" });
 
 /// Why an item that is shown cannot be ordered right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

@@ -1,8 +1,7 @@
 //! Catalog rules: tier prices, orderability (including the supplier's daily cut-off
 //! window in Asia/Jakarta time), slugs, and the checks on admin edits.
 
-use chrono::{NaiveTime, Timelike, Utc};
-use chrono_tz::Asia::Jakarta;
+use chrono::NaiveTime;
 
 use super::{
     model::{
@@ -33,12 +32,6 @@ pub fn in_cut_off(start: &str, end: &str, now: NaiveTime) -> bool {
     } else {
         now >= s || now < e
     }
-}
-
-/// Jakarta's wall-clock time now, to the minute.
-pub fn jakarta_now() -> NaiveTime {
-    let t = Utc::now().with_timezone(&Jakarta).time();
-    NaiveTime::from_hms_opt(t.hour(), t.minute(), 0).unwrap_or(t)
 }
 
 fn cut_off_of(item: &ItemRow) -> Option<CutOff> {

@@ -13,10 +13,7 @@ use crate::{
     app::App,
     db::now_str,
     error::{ApiError, ApiResult},
-    http::{
-        auth::{AdminAuth, BearerAuth},
-        ClientIp,
-    },
+    accounts::auth::{AdminAuth, BearerAuth}, web::ClientIp,
     openapi_tags::ApiTags,
 };
 
@@ -154,7 +151,7 @@ fn find(c: &Connection, id: i64) -> rusqlite::Result<Option<Banner>> {
 }
 
 fn date(field: &str, v: Option<String>) -> ApiResult<Option<String>> {
-    crate::orders::api::parse_bound(field, v, false)
+    crate::clock::parse_bound(field, v, false)
 }
 
 #[derive(Debug, Multipart)]

@@ -157,6 +157,34 @@ impl Db {
     }
 }
 
+/// `as_str`, `parse` and the SQLite conversions of a text-valued enum (its CHECK'd
+/// column values), from one table of variants and strings.
+macro_rules! text_enum {
+    ($t:ty { $($v:ident => $s:literal),+ $(,)? }) => {
+        impl $t {
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$v => $s),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($s => Some(Self::$v),)+ _ => None }
+            }
+        }
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                Self::parse(s).ok_or_else(|| rusqlite::types::FromSqlError::Other(
+                    format!("unexpected {} value {s:?}", stringify!($t)).into()))
+            }
+        }
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+    };
+}
+pub(crate) use text_enum;
+
 /// The current time as lapak stores it: UTC, RFC 3339, milliseconds.
 pub fn now_str() -> String {
     ts(chrono::Utc::now())

@@ -1,11 +1,8 @@
 //! The HTTP edge: route table, OpenAPI service, docs UI, health and metrics, and the one
 //! middleware every request passes (request id, log line, metrics, uniform errors).
 
-pub mod auth;
 pub mod body_check;
-pub mod metrics;
-pub mod pagination;
-pub mod raw;
+pub mod callbacks;
 pub mod spec;
 
 use std::{
@@ -20,7 +17,7 @@ use ipnet::IpNet;
 use poem::{
     endpoint::make_sync,
     handler,
-    http::{header, HeaderValue, Method, StatusCode},
+    http::header, http::HeaderValue, http::Method, http::StatusCode,
     listener::{Acceptor, Listener, TcpListener},
     middleware::Cors,
     web::{Data, Json},
@@ -36,14 +33,6 @@ use crate::{
     wallet,
 };
 
-/// The id of the current request (also sent back as `X-Request-Id`).
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
-
-/// The client address, proxy headers honoured only when configured.
-#[derive(Clone, Debug)]
-pub struct ClientIp(pub String);
-
 pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
     // Grouped: poem-openapi implements OpenApi for tuples of up to 16.
     let public = (
@@ -51,6 +40,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         accounts::api::MeApi,
         catalog::api::CatalogApi,
         orders::api::OrdersApi,
+        orders::api::DepositsApi,
         payments::api::PaymentChannelsApi,
         vouchers::api::VouchersApi,
         wallet::api::WalletApi,
@@ -60,7 +50,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         admin::AnalyticsApi,
         content::ContentApi,
     );
-    let webhooks = (supplier::api::SupplierWebhookApi, payments::api::TripayCallbackApi);
+    let webhooks = (callbacks::SupplierWebhookApi, callbacks::TripayCallbackApi);
     let admin = (
         catalog::api::AdminCatalogApi,
         accounts::api::AdminUsersApi,
@@ -255,8 +245,8 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
             .map(str::to_string)
             .unwrap_or_else(|| ulid::Ulid::generate().to_string());
         let ip = client_ip(&req, &self.proxies);
-        req.set_data(RequestId(request_id.clone()));
-        req.set_data(ClientIp(ip.clone()));
+        req.set_data(crate::web::RequestId(request_id.clone()));
+        req.set_data(crate::web::ClientIp(ip.clone()));
         let method = req.method().clone();
         let path = req.uri().path().to_string();
         let span = tracing::info_span!("request", id = %request_id, %method, %path, %ip);
@@ -428,17 +418,6 @@ fn client_ip(req: &Request, proxies: &[IpNet]) -> String {
         }
     }
     client.to_string()
-}
-
-/// The HTTP client for calls to Digiflazz and Tripay: a whole-call timeout, a shorter
-/// connect timeout, lapak's user agent.
-pub fn outbound_client(timeout_secs: u64) -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(Duration::from_secs(timeout_secs))
-        .connect_timeout(Duration::from_secs(timeout_secs.min(10)))
-        .user_agent(concat!("lapak/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .expect("a reqwest client with these settings always builds")
 }
 
 /// Binds the configured address.

@@ -10,7 +10,7 @@ use crate::{
     accounts::repo::log_activity,
     app::App,
     error::{ApiError, ApiResult},
-    http::auth::AdminAuth,
+    accounts::auth::AdminAuth,
     openapi_tags::ApiTags,
 };
 

@@ -5,4 +5,3 @@ pub mod fulfil;
 pub mod queue;
 pub mod schedule;
 
-pub use queue::Jobs;

@@ -12,45 +12,10 @@ use std::time::Duration;
 use apalis::prelude::*;
 use apalis_sqlite::{Config as QueueConfig, SqliteStorage};
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
-use tokio::sync::{Notify, OnceCell};
 
 use super::fulfil;
+pub use crate::queue::{Jobs, ProcessDigiflazzOrder, QUEUE};
 use crate::{app::App, db::now_str, db::DbError};
-
-pub const QUEUE: &str = "ProcessDigiflazzOrder";
-
-/// The job: fulfil (or re-check) one paid order with its fixed ref_id.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ProcessDigiflazzOrder {
-    pub transaction_id: i64,
-    pub transaction_code: String,
-}
-
-#[derive(Default)]
-pub struct Jobs {
-    wake: Notify,
-    storage: OnceCell<SqliteStorage<ProcessDigiflazzOrder>>,
-}
-
-impl Jobs {
-    /// Tells the dispatcher there is outbox work now.
-    pub fn wake(&self) {
-        self.wake.notify_one();
-    }
-
-    /// The queue's own database (for the admin's job list).
-    pub fn pool(&self) -> Option<&apalis_sqlite::SqlitePool> {
-        self.storage.get().map(|s| s.pool())
-    }
-
-    /// Queues a job (used by the dispatcher and the re-check sweep).
-    pub async fn push(&self, job: ProcessDigiflazzOrder) -> Result<(), String> {
-        let storage = self.storage.get().ok_or("the job queue is not started")?;
-        let mut s = storage.clone();
-        s.push(job).await.map_err(|e| e.to_string())
-    }
-}
 
 /// Opens the queue, starts the worker and the dispatcher. Call once per app.
 pub async fn start(app: &App) -> anyhow::Result<()> {
@@ -62,7 +27,7 @@ pub async fn start(app: &App) -> anyhow::Result<()> {
     let (pool, listener) = SqliteStorage::connect_with_callback(&url)?;
     SqliteStorage::setup(&pool).await?;
     let storage = SqliteStorage::<ProcessDigiflazzOrder>::new(&pool).with_config(QueueConfig::default().queue(QUEUE));
-    app.jobs.storage.set(storage.clone()).map_err(|_| anyhow::anyhow!("the job queue was started twice"))?;
+    app.jobs.set_storage(storage.clone()).map_err(|e| anyhow::anyhow!(e))?;
 
     // The worker is supervised: if it ever stops, a new one (with a new name: apalis
     // keeps a dead worker's name registered for a while) takes over.
@@ -126,7 +91,7 @@ async fn dispatch_loop(app: App) {
             Err(e) => tracing::error!(error = %e, "outbox dispatch failed"),
         }
         tokio::select! {
-            _ = app.jobs.wake.notified() => {},
+            _ = app.jobs.woken() => {},
             _ = tokio::time::sleep(Duration::from_secs(2)) => {},
         }
     }
@@ -167,7 +132,7 @@ pub async fn drain_outbox(app: &App) -> Result<usize, DbError> {
 
 /// Keeps the queue file small: finished jobs older than `keep_days` are deleted.
 pub async fn prune(app: &App, keep_days: i64) -> Result<u64, String> {
-    let storage = app.jobs.storage.get().ok_or("the job queue is not started")?;
+    let storage = app.jobs.storage().ok_or("the job queue is not started")?;
     let cutoff = chrono::Utc::now().timestamp() - keep_days * 86_400;
     let done =
         sqlx::query("DELETE FROM Jobs WHERE status IN ('Done', 'Killed') AND done_at IS NOT NULL AND done_at < ?1")

@@ -14,11 +14,6 @@ use crate::{
 
 type Task = fn(App) -> Pin<Box<dyn Future<Output = ()> + Send>>;
 
-/// Whether a cron expression is one the scheduler accepts.
-pub fn valid_cron(expr: &str) -> bool {
-    Job::new_async(expr, |_, _| Box::pin(async {})).is_ok()
-}
-
 /// Starts the scheduler with every configured job.
 pub async fn start(app: &App) -> Result<JobScheduler, JobSchedulerError> {
     let sched = JobScheduler::new().await?;
@@ -116,7 +111,7 @@ pub async fn prune_deliveries(app: &App) {
                 .filter(|d| *d >= 1)
                 .unwrap_or(90);
             let cutoff = crate::db::ts(now - chrono::Duration::days(days));
-            Ok((crate::payments::service::prune_callbacks(tx, &cutoff)?, crate::supplier::service::prune_webhooks(tx, &cutoff)?))
+            Ok((crate::orders::payment::prune_callbacks(tx, &cutoff)?, crate::orders::fulfilment::prune_webhooks(tx, &cutoff)?))
         })
         .await;
     match pruned {

@@ -6,11 +6,11 @@ use poem_openapi::{param::Path, param::Query, payload::Json, Enum, Object, OpenA
 use rusqlite::params;
 
 use crate::{
-    accounts::model::text_enum,
+    db::text_enum,
     app::App,
     db::now_str,
     error::{ApiError, ApiResult},
-    http::{auth::BearerAuth, pagination::PageMeta, pagination::PageRequest},
+    accounts::auth::BearerAuth, web::pagination::PageMeta, web::pagination::PageRequest,
     openapi_tags::ApiTags,
 };
 

@@ -9,7 +9,6 @@ use rusqlite::types::Value;
 use serde_json::json;
 
 use super::{
-    api::day_bound,
     fulfilment::{self, Asked, Asker},
     model::{Attention, OrderStatus, OrderView, PaymentStatus, TransactionType},
     repo,
@@ -20,7 +19,7 @@ use crate::{
     app::App,
     db::{like_pattern, numbered_where},
     error::{ApiError, ApiResult},
-    http::{auth::AdminAuth, pagination::PageMeta, pagination::PageRequest, ClientIp},
+    accounts::auth::AdminAuth, web::pagination::PageMeta, web::pagination::PageRequest, web::ClientIp,
     openapi_tags::ApiTags,
 };
 
@@ -122,6 +121,30 @@ pub struct StatusOverride {
     /// The serial number or token, when setting success by hand.
     #[oai(validator(max_length = 255))]
     pub sn: Option<String>,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RefundRequired {
+    pub transaction_code: String,
+    pub user_id: Option<i64>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub is_guest: bool,
+    pub product_name: Option<String>,
+    pub total_price: i64,
+    pub payment_method: Option<String>,
+    pub status: String,
+    pub failed_reason: Option<String>,
+    pub created_at: String,
+}
+
+/// How a refund was made outside lapak.
+#[derive(Debug, Object, Default)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RefundNote {
+    #[oai(validator(max_length = 1000))]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Object)]
@@ -265,8 +288,8 @@ impl AdminOrdersApi {
             kind.0,
             user_id.0,
             search.0,
-            day_bound(from.0, false),
-            day_bound(to.0, true),
+            crate::clock::day_bound(from.0, false),
+            crate::clock::day_bound(to.0, true),
             attention.0,
         );
         let (data, total) = app
@@ -319,8 +342,8 @@ impl AdminOrdersApi {
             None,
             None,
             None,
-            day_bound(from.0, false),
-            day_bound(to.0, true),
+            crate::clock::day_bound(from.0, false),
+            crate::clock::day_bound(to.0, true),
             None,
         );
         let stats = app
@@ -455,6 +478,73 @@ impl AdminOrdersApi {
     #[oai(path = "/:code/retry", method = "post", operation_id = "adminRetryTransaction")]
     async fn retry(&self, app: Data<&App>, auth: AdminAuth, req: &Request, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
         ask(&app, auth.0.id, req, code.0, "transaction.retry").await
+    }
+
+    /// Paid orders that failed and still need their money returned (guests, or late
+    /// payments on closed orders).
+    #[oai(path = "/refund-required", method = "get", operation_id = "adminListRefundRequired")]
+    async fn refund_required(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<RefundRequired>>> {
+        let rows = app
+            .db
+            .run(|c| -> ApiResult<_> {
+                let mut s = c.prepare(
+                    "SELECT t.transaction_code, t.user_id, t.contact_email, t.contact_phone, COALESCE(u.is_guest, 1),
+                            t.product_name, t.total_price, t.payment_method, t.status, t.failed_reason, t.created_at
+                     FROM transactions t LEFT JOIN users u ON u.id = t.user_id
+                     WHERE t.refund_required = 1 ORDER BY t.id",
+                )?;
+                let rows = s
+                    .query_map([], |r| {
+                        Ok(RefundRequired {
+                            transaction_code: r.get(0)?,
+                            user_id: r.get(1)?,
+                            contact_email: r.get(2)?,
+                            contact_phone: r.get(3)?,
+                            is_guest: r.get(4)?,
+                            product_name: r.get(5)?,
+                            total_price: r.get(6)?,
+                            payment_method: r.get(7)?,
+                            status: r.get(8)?,
+                            failed_reason: r.get(9)?,
+                            created_at: r.get(10)?,
+                        })
+                    })?
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(rows)
+            })
+            .await?;
+        Ok(Json(rows))
+    }
+
+    /// Refund a failed, paid member order to its balance (once).
+    #[oai(path = "/:code/refund", method = "post", operation_id = "adminRefundToBalance")]
+    async fn refund(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        req: &Request,
+        code: Path<String>,
+    ) -> ApiResult<Json<OrderView>> {
+        let admin = Admin { id: auth.0.id, ip: req.data::<ClientIp>().map(|c| c.0.clone()) };
+        let id = service::admin_act(&app, &admin, &code.0, AdminAction::RefundToBalance).await?;
+        Ok(Json(service::view(&app, id).await?))
+    }
+
+    /// Record that a failed order's money was returned outside lapak (guests: bank
+    /// transfer, e-wallet), with a note.
+    #[oai(path = "/:code/mark-refunded", method = "post", operation_id = "adminMarkRefunded")]
+    async fn mark_refunded(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        req: &Request,
+        code: Path<String>,
+        body: Json<RefundNote>,
+    ) -> ApiResult<Json<OrderView>> {
+        let admin = Admin { id: auth.0.id, ip: req.data::<ClientIp>().map(|c| c.0.clone()) };
+        let note = body.0.note.unwrap_or_default();
+        let id = service::admin_act(&app, &admin, &code.0, AdminAction::MarkRefunded { note }).await?;
+        Ok(Json(service::view(&app, id).await?))
     }
 }
 

@@ -1,26 +1,23 @@
-//! HTTP surface of orders: checkout, an order's status, history, cancel.
+//! HTTP surface of orders: checkout, an order's status, history, cancel; deposits.
 
 use poem::{web::Data, Request};
 use poem_openapi::{
     param::{Header, Path, Query},
     payload::Json,
-    ApiResponse, OpenApi,
+    ApiResponse, Object, OpenApi,
 };
 
 use super::{
+    checkout,
     model::{CancelRequest, CheckoutRequest, OrderList, OrderStatus, OrderView, TransactionType},
-    checkout, payment,
-    repo::OrderFilter,
+    payment,
+    repo::{self, OrderFilter},
     service,
 };
 use crate::{
     app::App,
-    db::ts,
     error::{ApiError, ApiResult},
-    http::{
-        auth::{BearerAuth, MaybeAuth},
-        pagination::PageRequest,
-    },
+    accounts::auth::{BearerAuth, MaybeAuth}, web::pagination::PageRequest,
     openapi_tags::ApiTags,
 };
 
@@ -32,37 +29,6 @@ pub enum CheckoutResponse {
     /// The same Idempotency-Key and body as an earlier request: that order.
     #[oai(status = 200)]
     Existing(Json<OrderView>),
-}
-
-/// The start (or, with `end`, the end) of a calendar day in Asia/Jakarta, as a stored
-/// timestamp: how the `from`/`to` query parameters (`format: date`) bound a list.
-pub fn day_bound(day: Option<chrono::NaiveDate>, end: bool) -> Option<String> {
-    let day = day?;
-    let day = if end { day.succ_opt().unwrap_or(day) } else { day };
-    let local = day.and_hms_opt(0, 0, 0).expect("midnight exists");
-    chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &local)
-        .earliest()
-        .map(|d| ts(d.with_timezone(&chrono::Utc)))
-}
-
-/// A date (`2026-11-24`) or an RFC 3339 time, as a stored timestamp; `end` makes a bare
-/// date mean the end of that day (Asia/Jakarta). For text fields (banner schedules).
-pub fn parse_bound(field: &str, v: Option<String>, end: bool) -> ApiResult<Option<String>> {
-    let Some(v) = v.filter(|s| !s.trim().is_empty()) else {
-        return Ok(None);
-    };
-    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(v.trim()) {
-        return Ok(Some(ts(d.with_timezone(&chrono::Utc))));
-    }
-    let date = chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| ApiError::validation(field, "use a date (2026-11-24) or an RFC 3339 time"))?;
-    let day = if end { date.succ_opt().unwrap_or(date) } else { date };
-    let local = day.and_hms_opt(0, 0, 0).expect("midnight exists");
-    let utc = chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &local)
-        .single()
-        .map(|d| d.with_timezone(&chrono::Utc))
-        .ok_or_else(|| ApiError::validation(field, "not a valid local date"))?;
-    Ok(Some(ts(utc)))
 }
 
 pub struct OrdersApi;
@@ -112,8 +78,8 @@ impl OrdersApi {
             user_id: Some(auth.0.id),
             transaction_type: kind.0,
             status: status.0,
-            from: day_bound(from.0, false),
-            to: day_bound(to.0, true),
+            from: crate::clock::day_bound(from.0, false),
+            to: crate::clock::day_bound(to.0, true),
         };
         let (rows, total) = app.db.run(move |c| service::list_views(c, &filter, pr.limit(), pr.offset())).await?;
         Ok(Json(OrderList { data: rows, meta: pr.meta(total) }))
@@ -147,5 +113,84 @@ impl OrdersApi {
     ) -> ApiResult<Json<OrderView>> {
         let user = auth.user(req)?;
         Ok(Json(payment::cancel(&app, code.0, user, body.0).await?))
+    }
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct DepositRequest {
+    /// Rupiah to add to the balance (the gateway fee is paid on top).
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
+    pub amount: i64,
+    /// A payment channel code from `GET /payment-channels`.
+    #[oai(validator(min_length = 1, max_length = 50))]
+    pub payment_method: String,
+}
+
+#[derive(ApiResponse)]
+pub enum DepositCreated {
+    #[oai(status = 201)]
+    Created(Json<OrderView>),
+}
+
+pub struct DepositsApi;
+
+/// Deposits (balance top-ups) are orders too: made, paid and closed like purchases.
+#[OpenApi(tag = "ApiTags::Wallet")]
+impl DepositsApi {
+    /// Top up the balance through Tripay (resellers; retail members when
+    /// `wallet.retail_deposits`). The PAID callback credits the amount once; money paid
+    /// after the deposit expired is credited too (a late payment).
+    #[oai(path = "/deposits", method = "post", operation_id = "createDeposit")]
+    async fn deposit(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        body: Json<DepositRequest>,
+    ) -> ApiResult<DepositCreated> {
+        let view = checkout::create_deposit(&app, &auth.0, body.0.amount, &body.0.payment_method).await?;
+        Ok(DepositCreated::Created(Json(view)))
+    }
+
+    /// The caller's deposits.
+    #[oai(path = "/deposits", method = "get", operation_id = "listDeposits")]
+    async fn deposits(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
+    ) -> ApiResult<Json<OrderList>> {
+        let pr = PageRequest::new(page.0, per_page.0);
+        let filter = OrderFilter {
+            user_id: Some(auth.0.id),
+            transaction_type: Some(TransactionType::Topup),
+            ..Default::default()
+        };
+        let (data, total) = app.db.run(move |c| service::list_views(c, &filter, pr.limit(), pr.offset())).await?;
+        Ok(Json(OrderList { data, meta: pr.meta(total) }))
+    }
+
+    /// One of the caller's deposits.
+    #[oai(path = "/deposits/:invoice", method = "get", operation_id = "getDeposit")]
+    async fn deposit_detail(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        invoice: Path<String>,
+    ) -> ApiResult<Json<OrderView>> {
+        let uid = auth.0.id;
+        let view = app
+            .db
+            .run(move |c| -> ApiResult<_> {
+                let o = repo::find_by_code(c, &invoice.0)?
+                    .filter(|o| o.user_id == Some(uid) && o.transaction_type == TransactionType::Topup)
+                    .ok_or_else(|| ApiError::not_found("deposit"))?;
+                let p = repo::payment_of(c, o.id)?;
+                Ok(service::to_view(o, p))
+            })
+            .await?;
+        Ok(Json(view))
     }
 }

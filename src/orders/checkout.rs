@@ -30,12 +30,13 @@ use crate::{
     catalog::{
         model::{format_placeholders, InputField, PaymentType},
         repo as catalog,
-        service::{jakarta_now, unavailable_reason},
+        service::unavailable_reason,
     },
     db::{ts, DbError},
     error::{ApiError, ApiResult},
     notifications,
-    payments::{model::NewPayment, service as payments},
+    payments::service as payments,
+    tripay::model::NewPayment,
     vouchers,
 };
 
@@ -215,7 +216,7 @@ pub async fn checkout(
         )
         .with_code("postpaid_not_supported"));
     }
-    if let Some(reason) = unavailable_reason(&item, jakarta_now()) {
+    if let Some(reason) = unavailable_reason(&item, crate::clock::jakarta_time(app.clock.now())) {
         let (code, msg) = match reason {
             crate::catalog::model::Unavailable::CutOff => (
                 "cut_off",
@@ -474,8 +475,8 @@ pub async fn attach_payment(
                 .await?;
             notifications::deliver(app, notes);
             tracing::warn!(order = %code, error = %e, "Tripay refused or failed to create a payment");
-            Err(crate::supplier::api::upstream(
-                "the payment gateway could not create the payment; nothing was charged, please try again".into(),
+            Err(ApiError::upstream(
+                "the payment gateway could not create the payment; nothing was charged, please try again",
             )
             .with_details(json!({"transaction_code": code})))
         }

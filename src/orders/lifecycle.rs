@@ -26,7 +26,7 @@ use super::model::{Attention, OrderStatus, PaymentStatus, TransactionType};
 use crate::{
     db::{ts, DbError},
     notifications::{self, Kind},
-    supplier::model::SupplierOrder,
+    digiflazz::model::SupplierOrder,
     vouchers,
     wallet::ledger::{self, EntryKind, LedgerError, Refs},
 };

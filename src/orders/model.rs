@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use poem_openapi::{Enum, Object};
 
-use crate::{accounts::model::text_enum, http::pagination::PageMeta, payments::model::PaymentInstruction};
+use crate::{db::text_enum, web::pagination::PageMeta, tripay::model::PaymentInstruction};
 
 /// `status`: pending -> processing -> success | failed; failed -> refunded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize)]

@@ -1,7 +1,8 @@
-//! An order's payment: what Tripay tells lapak (PAID, EXPIRED, FAILED, REFUND), lapak's
-//! own payment deadline, and the owner's cancel. Each becomes one `lifecycle` event.
+//! An order's payment: what Tripay tells lapak (PAID, EXPIRED, FAILED, REFUND) through
+//! its signed callback, lapak's own payment deadline, and the owner's cancel. Each
+//! becomes one `lifecycle` event.
 
-use rusqlite::OptionalExtension;
+use rusqlite::{params, OptionalExtension};
 
 use super::{
     checkout::move_error,
@@ -13,7 +14,8 @@ use super::{
 use crate::{
     accounts::model::AuthUser,
     app::App,
-    db::{ts, DbError},
+    db::{now_str, ts, DbError},
+    tripay::{self, CallbackStatus},
     error::{ApiError, ApiResult},
     notifications,
 };
@@ -150,4 +152,134 @@ pub async fn cancel(app: &App, code: String, user: Option<AuthUser>, proof: Canc
         .await?;
     notifications::deliver(app, notes);
     view(app, id).await
+}
+
+/// One callback delivery as received.
+pub struct CallbackDelivery {
+    pub body: Vec<u8>,
+    pub signature: Option<String>,
+    pub event: Option<String>,
+    pub ip: String,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum CallbackResult {
+    /// Acted on, or a replay/late duplicate: answer `{"success": true}`.
+    Ok(String),
+    /// Bad or missing signature, or the wrong event: nothing changed.
+    Unauthorized(String),
+    /// Signed, but not something lapak can act on (unknown reference, amount mismatch).
+    Rejected(String),
+    /// Too many bad signatures from this address: not even stored (seconds to wait).
+    TooMany(u64),
+}
+
+pub async fn handle_callback(app: &App, d: CallbackDelivery) -> Result<CallbackResult, DbError> {
+    let key = app.tripay.private_key().to_string();
+    let sig = d.signature.clone().unwrap_or_default();
+    let valid = tripay::verify_callback(&key, &d.body, &sig);
+    let event_ok = d.event.as_deref().is_some_and(|e| e.trim() == "payment_status");
+    if !valid {
+        if let Err(wait) = crate::app::Limits::check(&app.limits.webhook_failures, d.ip.clone()) {
+            tracing::warn!(ip = %d.ip, "Tripay callbacks with bad signatures from this address: refused unstored");
+            return Ok(CallbackResult::TooMany(wait));
+        }
+    }
+    let parsed = tripay::parse_callback(&d.body);
+    // A delivery failing its signature is kept only as a bounded prefix.
+    let raw = if valid {
+        String::from_utf8_lossy(&d.body).into_owned()
+    } else {
+        bounded_prefix(&d.body)
+    };
+    let (reference, merchant_ref) = match &parsed {
+        Ok(c) => (Some(c.reference.clone()), c.merchant_ref.clone()),
+        Err(_) => (None, None),
+    };
+
+    // Store every delivery first.
+    let row = {
+        let (raw, reference, merchant_ref, sig, ip, event) =
+            (raw.clone(), reference.clone(), merchant_ref.clone(), sig.clone(), d.ip.clone(), d.event.clone());
+        app.db
+            .run(move |c| {
+                let payment_id: Option<i64> = match &reference {
+                    Some(r) => c
+                        .query_row("SELECT id FROM payments WHERE payment_reference = ?1", [r], |r| r.get(0))
+                        .optional()?,
+                    None => None,
+                };
+                c.execute(
+                    "INSERT INTO payment_callbacks (payment_id, reference, merchant_ref, event, callback_data, signature,
+                                                    ip_address, is_valid)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![payment_id, reference, merchant_ref, event, raw, sig, ip, valid && event_ok],
+                )?;
+                Ok::<_, DbError>(c.last_insert_rowid())
+            })
+            .await?
+    };
+
+    let result = if !valid {
+        CallbackResult::Unauthorized("invalid signature".into())
+    } else if !event_ok {
+        CallbackResult::Unauthorized("unsupported callback event".into())
+    } else {
+        match parsed {
+            Err(e) => CallbackResult::Rejected(e),
+            Ok(cb) => apply(app, cb).await?,
+        }
+    };
+    let (processed, outcome) = match &result {
+        CallbackResult::Ok(s) => (true, s.clone()),
+        CallbackResult::Unauthorized(s) | CallbackResult::Rejected(s) => (false, s.clone()),
+        CallbackResult::TooMany(_) => (false, "rate_limited".into()),
+    };
+    app.db
+        .run(move |c| {
+            c.execute(
+                "UPDATE payment_callbacks SET processed = ?2, outcome = ?3, updated_at = ?4 WHERE id = ?1",
+                params![row, processed, outcome, now_str()],
+            )
+            .map(|_| ())
+            .map_err(DbError::from)
+        })
+        .await?;
+    Ok(result)
+}
+
+async fn apply(app: &App, cb: tripay::Callback) -> Result<CallbackResult, DbError> {
+    let event = match cb.status {
+        CallbackStatus::Paid => GatewayEvent::Paid,
+        CallbackStatus::Expired => GatewayEvent::Expired,
+        CallbackStatus::Failed => GatewayEvent::Failed,
+        CallbackStatus::Refund => GatewayEvent::Refund,
+        CallbackStatus::Unpaid | CallbackStatus::Other(_) => {
+            return Ok(CallbackResult::Ok(format!("status {:?} needs no action", cb.status)));
+        }
+    };
+    let outcome = on_gateway(app, &cb.reference, cb.merchant_ref.as_deref(), cb.total_amount, event).await?;
+    Ok(match outcome {
+        PaymentOutcome::Applied(what) => CallbackResult::Ok(what),
+        PaymentOutcome::Duplicate(what) => CallbackResult::Ok(format!("duplicate: {what}")),
+        PaymentOutcome::UnknownReference => CallbackResult::Rejected("unknown reference".into()),
+        PaymentOutcome::Mismatch(why) => CallbackResult::Rejected(why),
+    })
+}
+
+/// Deletes stored callbacks received before `cutoff`; returns how many.
+pub fn prune_callbacks(c: &rusqlite::Connection, cutoff: &str) -> Result<usize, DbError> {
+    Ok(c.execute("DELETE FROM payment_callbacks WHERE created_at < ?1", [cutoff])?)
+}
+
+/// How much of a delivery that fails its signature is stored.
+pub const FORGED_PREFIX: usize = 2048;
+
+/// The first `FORGED_PREFIX` bytes of a body as text, marked when cut: a delivery that
+/// fails its signature is evidence, not data, and anyone can send one.
+pub fn bounded_prefix(body: &[u8]) -> String {
+    if body.len() <= FORGED_PREFIX {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    format!("{}…[{} bytes, cut]", String::from_utf8_lossy(&body[..FORGED_PREFIX]), body.len())
 }

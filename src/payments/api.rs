@@ -1,17 +1,14 @@
-//! HTTP surface of payments: the channel list and the Tripay callback.
+//! HTTP surface of payments: the channel list with fees.
 
-use poem::{web::Data, Request};
+use poem::web::Data;
 use poem_openapi::{
-    param::{Header, Query},
+    param::Query,
     payload::Json,
-    ApiResponse, Object, OpenApi,
+    OpenApi,
 };
 
-use super::{
-    model::PaymentChannel,
-    service::{self, CallbackDelivery, CallbackResult},
-};
-use crate::{app::App, error::ApiResult, http::raw::RawJson, http::ClientIp, openapi_tags::ApiTags};
+use super::{model::PaymentChannel, service};
+use crate::{app::App, error::ApiResult, openapi_tags::ApiTags};
 
 pub struct PaymentChannelsApi;
 
@@ -50,68 +47,3 @@ impl PaymentChannelsApi {
     }
 }
 
-/// The answer Tripay expects.
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct CallbackAck {
-    pub success: bool,
-    pub message: String,
-}
-
-#[derive(ApiResponse)]
-pub enum CallbackResponse {
-    /// Processed, or a replay that changed nothing.
-    #[oai(status = 200)]
-    Ok(Json<CallbackAck>),
-    /// Bad or missing `X-Callback-Signature`, or an event other than `payment_status`.
-    #[oai(status = 401)]
-    Unauthorized(Json<CallbackAck>),
-    /// Signed but not actionable (unknown reference, amount mismatch).
-    #[oai(status = 400)]
-    BadRequest(Json<CallbackAck>),
-    /// Too many deliveries (or too many with a bad signature) from this address.
-    #[oai(status = 429)]
-    TooMany(Json<CallbackAck>, #[oai(header = "Retry-After")] u64),
-}
-
-pub struct TripayCallbackApi;
-
-#[OpenApi(tag = "ApiTags::Webhooks")]
-impl TripayCallbackApi {
-    /// Tripay payment callback.
-    ///
-    /// `X-Callback-Signature` must be HMAC-SHA256 (hex) of the raw body with the private
-    /// key, and `X-Callback-Event` must be `payment_status`. Every delivery is stored.
-    /// Only a move out of UNPAID that matches both `reference` and `merchant_ref` (and,
-    /// for PAID, the amount) changes anything; replays answer success and change nothing.
-    #[oai(path = "/callbacks/tripay", method = "post", operation_id = "tripayCallback")]
-    async fn tripay(
-        &self,
-        app: Data<&App>,
-        req: &Request,
-        #[oai(name = "X-Callback-Signature")] signature: Header<Option<String>>,
-        #[oai(name = "X-Callback-Event")] event: Header<Option<String>>,
-        body: RawJson,
-    ) -> CallbackResponse {
-        let ip = req.data::<ClientIp>().map(|c| c.0.clone()).unwrap_or_default();
-        let delivery = CallbackDelivery { body: body.0, signature: signature.0, event: event.0, ip };
-        match service::handle_callback(&app, delivery).await {
-            Ok(CallbackResult::Ok(m)) => CallbackResponse::Ok(Json(CallbackAck { success: true, message: m })),
-            Ok(CallbackResult::Unauthorized(m)) => {
-                CallbackResponse::Unauthorized(Json(CallbackAck { success: false, message: m }))
-            }
-            Ok(CallbackResult::TooMany(wait)) => CallbackResponse::TooMany(
-                Json(CallbackAck { success: false, message: "too many bad deliveries".into() }),
-                wait,
-            ),
-            Ok(CallbackResult::Rejected(m)) => {
-                CallbackResponse::BadRequest(Json(CallbackAck { success: false, message: m }))
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "tripay callback failed");
-                // Not acknowledged: Tripay will deliver it again.
-                CallbackResponse::BadRequest(Json(CallbackAck { success: false, message: "temporary error".into() }))
-            }
-        }
-    }
-}

@@ -13,9 +13,9 @@ use crate::{
     app::App,
     db::ts,
     error::{ApiError, ApiResult},
-    http::auth::AdminAuth,
+    accounts::auth::AdminAuth,
     openapi_tags::ApiTags,
-    orders::api::day_bound,
+    clock::day_bound,
 };
 
 /// Successful purchases: the sales that count.

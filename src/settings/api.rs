@@ -8,7 +8,7 @@ use crate::{
     accounts::repo::log_activity,
     app::App,
     error::{ApiError, ApiResult},
-    http::{auth::AdminAuth, ClientIp},
+    accounts::auth::AdminAuth, web::ClientIp,
     openapi_tags::ApiTags,
 };
 

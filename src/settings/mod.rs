@@ -7,7 +7,7 @@ pub mod api;
 use poem_openapi::{Enum, Object};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::{accounts::model::text_enum, error::ApiError};
+use crate::{db::text_enum, error::ApiError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "lowercase")]

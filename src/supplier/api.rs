@@ -1,105 +1,28 @@
 //! HTTP surface of the supplier: the Digiflazz webhook, the admin's product sync and
 //! supplier balance, and pricing rules.
 
-use poem::{http::StatusCode, web::Data, Request};
+use poem::{web::Data, Request};
 use poem_openapi::{
-    param::{Header, Path},
+    param::Path,
     payload::Json,
     ApiResponse, Object, OpenApi,
 };
 
 use super::{
     pricing::{self, Formula, PricingRule, RuleInput, Scope},
-    service,
     sync::{self, SyncError, Trigger},
 };
 use crate::{
     accounts::{model::CustomerType, repo::log_activity},
     app::App,
     error::{ApiError, ApiResult},
-    http::{auth::AdminAuth, raw::RawJson, ClientIp},
+    accounts::auth::AdminAuth, web::ClientIp,
     openapi_tags::ApiTags,
     supplier::model::SyncSummary,
 };
 
 fn ip_of(req: &Request) -> Option<String> {
     req.data::<ClientIp>().map(|c| c.0.clone())
-}
-
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct WebhookAck {
-    pub success: bool,
-    /// What lapak did with the delivery.
-    pub outcome: String,
-}
-
-#[derive(ApiResponse)]
-pub enum WebhookResponse {
-    /// Accepted (also for pings, replays and unknown orders, so Digiflazz stops retrying).
-    #[oai(status = 200)]
-    Ok(Json<WebhookAck>),
-    /// The signature is missing or wrong (when a webhook secret is configured).
-    #[oai(status = 401)]
-    Unauthorized(Json<WebhookAck>),
-    /// The body is not a Digiflazz webhook.
-    #[oai(status = 400)]
-    BadRequest(Json<WebhookAck>),
-    /// Too many deliveries (or too many with a bad signature) from this address.
-    #[oai(status = 429)]
-    TooMany(Json<WebhookAck>, #[oai(header = "Retry-After")] u64),
-}
-
-pub struct SupplierWebhookApi;
-
-#[OpenApi(tag = "ApiTags::Webhooks")]
-impl SupplierWebhookApi {
-    /// Digiflazz status webhook.
-    ///
-    /// With `digiflazz.webhook_secret` set, `X-Hub-Signature` must be `sha1=` +
-    /// HMAC-SHA1 of the raw body. Every delivery is stored. A body without `data` is a
-    /// ping. An order only moves out of `processing`; final states never change; replays
-    /// change nothing. Without a secret, a delivery is only a hint: lapak asks Digiflazz
-    /// for the order's status itself.
-    #[oai(path = "/webhooks/digiflazz", method = "post", operation_id = "digiflazzWebhook")]
-    async fn digiflazz(
-        &self,
-        app: Data<&App>,
-        req: &Request,
-        #[oai(name = "X-Hub-Signature")] signature: Header<Option<String>>,
-        #[oai(name = "X-Digiflazz-Event")] event: Header<Option<String>>,
-        #[oai(name = "X-Digiflazz-Delivery")] delivery: Header<Option<String>>,
-        body: RawJson,
-    ) -> WebhookResponse {
-        let ua = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).map(str::to_string);
-        let delivery = service::Delivery {
-            body: body.0,
-            signature: signature.0,
-            event: event.0,
-            delivery_id: delivery.0,
-            user_agent: ua,
-            ip: ip_of(req),
-        };
-        match service::handle_webhook(&app, delivery).await {
-            Ok(service::WebhookResult::Rejected) => {
-                WebhookResponse::Unauthorized(Json(WebhookAck { success: false, outcome: "invalid_signature".into() }))
-            }
-            Ok(service::WebhookResult::TooMany(wait)) => {
-                WebhookResponse::TooMany(Json(WebhookAck { success: false, outcome: "rate_limited".into() }), wait)
-            }
-            Ok(service::WebhookResult::Unreadable) => {
-                WebhookResponse::BadRequest(Json(WebhookAck { success: false, outcome: "unreadable".into() }))
-            }
-            Ok(service::WebhookResult::Done(outcome)) => {
-                WebhookResponse::Ok(Json(WebhookAck { success: true, outcome }))
-            }
-            Err(e) => {
-                tracing::error!(error = ?e, "digiflazz webhook failed");
-                // Not acknowledged, so Digiflazz delivers it again.
-                WebhookResponse::BadRequest(Json(WebhookAck { success: false, outcome: "error".into() }))
-            }
-        }
-    }
 }
 
 #[derive(Debug, Object)]
@@ -183,19 +106,15 @@ impl AdminSupplierApi {
     /// The deposit left at Digiflazz (cek-saldo).
     #[oai(path = "/supplier/balance", method = "get", operation_id = "adminSupplierBalance")]
     async fn balance(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<SupplierBalance>> {
-        let deposit = app.digiflazz.balance().await.map_err(|e| upstream(e.to_string()))?;
+        let deposit = app.digiflazz.balance().await.map_err(|e| ApiError::upstream(e.to_string()))?;
         Ok(Json(SupplierBalance { deposit }))
     }
-}
-
-pub fn upstream(message: String) -> ApiError {
-    ApiError::new(StatusCode::BAD_GATEWAY, "upstream_error", message)
 }
 
 fn sync_error(e: SyncError) -> ApiError {
     match e {
         SyncError::Busy => ApiError::conflict("sync_running", e.to_string()),
-        SyncError::Supplier(_) | SyncError::Empty => upstream(e.to_string()),
+        SyncError::Supplier(_) | SyncError::Empty => ApiError::upstream(e.to_string()),
         SyncError::Db(d) => ApiError::internal(d),
     }
 }

@@ -7,7 +7,7 @@
 use poem_openapi::{Enum, Object};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::accounts::model::{text_enum, CustomerType};
+use crate::{accounts::model::CustomerType, db::text_enum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "lowercase")]

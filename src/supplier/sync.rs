@@ -12,12 +12,12 @@ use std::{collections::HashMap, time::Instant};
 use rusqlite::{params, OptionalExtension};
 
 use super::{
-    digiflazz::{DigiflazzError, PriceListKind},
-    model::{SupplierProduct, SyncSource, SyncSummary},
+    model::{SyncSource, SyncSummary},
     pricing::{self, ItemPlace, RuleBook},
 };
 use crate::{
     app::App,
+    digiflazz::{model::SupplierProduct, DigiflazzError, PriceListKind},
     catalog::{model::default_input_fields, service::slugify},
     db::{now_str, DbError},
 };
@@ -59,12 +59,12 @@ impl Trigger {
 const LIST_REUSE: std::time::Duration = std::time::Duration::from_secs(300);
 
 pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, SyncError> {
-    let _running = app.supplier.sync_lock.try_lock().map_err(|_| SyncError::Busy)?;
+    let _running = app.caches.sync_lock.try_lock().map_err(|_| SyncError::Busy)?;
     let started = Instant::now();
     let started_at = now_str();
 
     let cached = {
-        let cache = app.supplier.price_list.lock().unwrap_or_else(|p| p.into_inner());
+        let cache = app.caches.price_list.lock().unwrap_or_else(|p| p.into_inner());
         cache.as_ref().filter(|(at, _)| at.elapsed() < LIST_REUSE).map(|(_, l)| l.clone())
     };
     let fetched = match cached {
@@ -80,7 +80,7 @@ pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, S
         Ok((list, _)) if list.is_empty() => Err(SyncError::Empty),
         Ok((list, source)) => {
             if source == SyncSource::Supplier {
-                *app.supplier.price_list.lock().unwrap_or_else(|p| p.into_inner()) =
+                *app.caches.price_list.lock().unwrap_or_else(|p| p.into_inner()) =
                     Some((Instant::now(), list.clone()));
             }
             app.db

@@ -10,10 +10,7 @@ use crate::{
     app::App,
     db::now_str,
     error::{ApiError, ApiResult},
-    http::{
-        auth::{AdminAuth, MaybeAuth},
-        ClientIp,
-    },
+    accounts::auth::{AdminAuth, MaybeAuth}, web::ClientIp,
     openapi_tags::ApiTags,
 };
 

@@ -1,5 +1,5 @@
-//! HTTP surface of the wallet: balance, mutations, deposits, withdrawals; the admin's
-//! adjustments, withdrawal moves and refunds.
+//! HTTP surface of the wallet: balance, mutations, withdrawals; the admin's adjustments
+//! and withdrawal moves.
 
 use poem::{web::Data, Request};
 use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, Object, OpenApi};
@@ -16,20 +16,9 @@ use crate::{
     app::App,
     db::now_str,
     error::{ApiError, ApiResult},
-    http::{
-        auth::{AdminAuth, BearerAuth},
-        pagination::{PageMeta, PageRequest},
-        ClientIp,
-    },
+    accounts::auth::{AdminAuth, BearerAuth}, web::pagination::{PageMeta, PageRequest}, web::ClientIp,
     notifications::{self, Kind},
     openapi_tags::ApiTags,
-    orders::{
-        api::day_bound,
-        checkout as orders,
-        model::{OrderList, OrderView, TransactionType},
-        repo::{self as orders_repo, OrderFilter},
-        service::{self as order_service, Admin, AdminAction},
-    },
 };
 
 fn ledger_error(e: LedgerError) -> ApiError {
@@ -45,17 +34,6 @@ fn ledger_error(e: LedgerError) -> ApiError {
         }
         LedgerError::Db(d) => d.into(),
     }
-}
-
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct DepositRequest {
-    /// Rupiah to add to the balance (the gateway fee is paid on top).
-    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
-    pub amount: i64,
-    /// A payment channel code from `GET /payment-channels`.
-    #[oai(validator(min_length = 1, max_length = 50))]
-    pub payment_method: String,
 }
 
 #[derive(Debug, Object)]
@@ -77,12 +55,6 @@ pub struct WithdrawalRequest {
 pub struct WithdrawalList {
     pub data: Vec<Withdrawal>,
     pub meta: PageMeta,
-}
-
-#[derive(ApiResponse)]
-pub enum DepositCreated {
-    #[oai(status = 201)]
-    Created(Json<OrderView>),
 }
 
 #[derive(ApiResponse)]
@@ -117,69 +89,13 @@ impl WalletApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<MutationList>> {
         let pr = PageRequest::new(page.0, per_page.0);
-        let (from, to) = (day_bound(from.0, false), day_bound(to.0, true));
+        let (from, to) = (crate::clock::day_bound(from.0, false), crate::clock::day_bound(to.0, true));
         let id = auth.0.id;
         let (data, total) = app
             .db
             .run(move |c| -> ApiResult<_> { Ok(mutations(c, id, kind.0, from, to, pr.limit(), pr.offset())?) })
             .await?;
         Ok(Json(MutationList { data, meta: pr.meta(total) }))
-    }
-
-    /// Top up the balance through Tripay (resellers; retail members when
-    /// `wallet.retail_deposits`). The PAID callback credits the amount once; money paid
-    /// after the deposit expired is credited too (a late payment).
-    #[oai(path = "/deposits", method = "post", operation_id = "createDeposit")]
-    async fn deposit(
-        &self,
-        app: Data<&App>,
-        auth: BearerAuth,
-        body: Json<DepositRequest>,
-    ) -> ApiResult<DepositCreated> {
-        let view = orders::create_deposit(&app, &auth.0, body.0.amount, &body.0.payment_method).await?;
-        Ok(DepositCreated::Created(Json(view)))
-    }
-
-    /// The caller's deposits.
-    #[oai(path = "/deposits", method = "get", operation_id = "listDeposits")]
-    async fn deposits(
-        &self,
-        app: Data<&App>,
-        auth: BearerAuth,
-        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
-        /// Page size, at most 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
-    ) -> ApiResult<Json<OrderList>> {
-        let pr = PageRequest::new(page.0, per_page.0);
-        let filter = OrderFilter {
-            user_id: Some(auth.0.id),
-            transaction_type: Some(TransactionType::Topup),
-            ..Default::default()
-        };
-        let (data, total) = app.db.run(move |c| order_service::list_views(c, &filter, pr.limit(), pr.offset())).await?;
-        Ok(Json(OrderList { data, meta: pr.meta(total) }))
-    }
-
-    /// One of the caller's deposits.
-    #[oai(path = "/deposits/:invoice", method = "get", operation_id = "getDeposit")]
-    async fn deposit_detail(
-        &self,
-        app: Data<&App>,
-        auth: BearerAuth,
-        invoice: Path<String>,
-    ) -> ApiResult<Json<OrderView>> {
-        let uid = auth.0.id;
-        let view = app
-            .db
-            .run(move |c| -> ApiResult<_> {
-                let o = orders_repo::find_by_code(c, &invoice.0)?
-                    .filter(|o| o.user_id == Some(uid) && o.transaction_type == TransactionType::Topup)
-                    .ok_or_else(|| ApiError::not_found("deposit"))?;
-                let p = orders_repo::payment_of(c, o.id)?;
-                Ok(order_service::to_view(o, p))
-            })
-            .await?;
-        Ok(Json(view))
     }
 
     /// Cash out (resellers). The amount is taken from the balance at once and held until
@@ -260,22 +176,6 @@ pub struct AdjustmentResult {
 pub struct NoteRequest {
     #[oai(validator(max_length = 1000))]
     pub note: Option<String>,
-}
-
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct RefundRequired {
-    pub transaction_code: String,
-    pub user_id: Option<i64>,
-    pub contact_email: Option<String>,
-    pub contact_phone: Option<String>,
-    pub is_guest: bool,
-    pub product_name: Option<String>,
-    pub total_price: i64,
-    pub payment_method: Option<String>,
-    pub status: String,
-    pub failed_reason: Option<String>,
-    pub created_at: String,
 }
 
 pub struct AdminWalletApi;
@@ -410,73 +310,6 @@ impl AdminWalletApi {
         body: Json<NoteRequest>,
     ) -> ApiResult<Json<Withdrawal>> {
         move_withdrawal(&app, auth.0.id, req, id.0, WithdrawalStatus::Rejected, body.0.note).await.map(Json)
-    }
-
-    /// Paid orders that failed and still need their money returned (guests, or late
-    /// payments on closed orders).
-    #[oai(path = "/transactions/refund-required", method = "get", operation_id = "adminListRefundRequired")]
-    async fn refund_required(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<RefundRequired>>> {
-        let rows = app
-            .db
-            .run(|c| -> ApiResult<_> {
-                let mut s = c.prepare(
-                    "SELECT t.transaction_code, t.user_id, t.contact_email, t.contact_phone, COALESCE(u.is_guest, 1),
-                            t.product_name, t.total_price, t.payment_method, t.status, t.failed_reason, t.created_at
-                     FROM transactions t LEFT JOIN users u ON u.id = t.user_id
-                     WHERE t.refund_required = 1 ORDER BY t.id",
-                )?;
-                let rows = s
-                    .query_map([], |r| {
-                        Ok(RefundRequired {
-                            transaction_code: r.get(0)?,
-                            user_id: r.get(1)?,
-                            contact_email: r.get(2)?,
-                            contact_phone: r.get(3)?,
-                            is_guest: r.get(4)?,
-                            product_name: r.get(5)?,
-                            total_price: r.get(6)?,
-                            payment_method: r.get(7)?,
-                            status: r.get(8)?,
-                            failed_reason: r.get(9)?,
-                            created_at: r.get(10)?,
-                        })
-                    })?
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(rows)
-            })
-            .await?;
-        Ok(Json(rows))
-    }
-
-    /// Refund a failed, paid member order to its balance (once).
-    #[oai(path = "/transactions/:code/refund", method = "post", operation_id = "adminRefundToBalance")]
-    async fn refund(
-        &self,
-        app: Data<&App>,
-        auth: AdminAuth,
-        req: &Request,
-        code: Path<String>,
-    ) -> ApiResult<Json<OrderView>> {
-        let admin = Admin { id: auth.0.id, ip: req.data::<ClientIp>().map(|c| c.0.clone()) };
-        let id = order_service::admin_act(&app, &admin, &code.0, AdminAction::RefundToBalance).await?;
-        Ok(Json(order_service::view(&app, id).await?))
-    }
-
-    /// Record that a failed order's money was returned outside lapak (guests: bank
-    /// transfer, e-wallet), with a note.
-    #[oai(path = "/transactions/:code/mark-refunded", method = "post", operation_id = "adminMarkRefunded")]
-    async fn mark_refunded(
-        &self,
-        app: Data<&App>,
-        auth: AdminAuth,
-        req: &Request,
-        code: Path<String>,
-        body: Json<NoteRequest>,
-    ) -> ApiResult<Json<OrderView>> {
-        let admin = Admin { id: auth.0.id, ip: req.data::<ClientIp>().map(|c| c.0.clone()) };
-        let note = body.0.note.unwrap_or_default();
-        let id = order_service::admin_act(&app, &admin, &code.0, AdminAction::MarkRefunded { note }).await?;
-        Ok(Json(order_service::view(&app, id).await?))
     }
 }
 

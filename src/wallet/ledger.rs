@@ -6,7 +6,7 @@
 use poem_openapi::{Enum, Object};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::{accounts::model::text_enum, db::DbError};
+use crate::{db::text_enum, db::DbError};
 
 /// What a movement is for (`balance_mutations.reference_type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

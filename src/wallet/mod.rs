@@ -7,7 +7,7 @@ pub mod ledger;
 use poem_openapi::{Enum, Object};
 use rusqlite::{params, types::Value, Connection, OptionalExtension, Row};
 
-use crate::{accounts::model::text_enum, db::numbered_where, http::pagination::PageMeta};
+use crate::{db::text_enum, db::numbered_where, web::pagination::PageMeta};
 use ledger::{EntryKind, LedgerEntry};
 
 #[derive(Debug, Object)]

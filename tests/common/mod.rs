@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use figment::{providers::Serialized, Figment};
 use lapak::{
-    payments::tripay::simulator::{TripaySimConfig, TripaySimServer},
-    supplier::digiflazz::simulator::{SimConfig, Simulator},
+    tripay::simulator::{TripaySimConfig, TripaySimServer},
+    digiflazz::simulator::{SimConfig, Simulator},
     App, AppState, Config,
 };
 use reqwest::{Method, StatusCode};

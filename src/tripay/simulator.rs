@@ -11,7 +11,7 @@ use std::{
 
 use poem::{
     get, handler,
-    http::{header, StatusCode},
+    http::header, http::StatusCode,
     post,
     web::{Data, Html, Path, Query},
     Body, EndpointExt, Request, Response, Route,
@@ -267,7 +267,7 @@ async fn api_create(sim: Data<&TripaySim>, req: &Request, body: Body) -> Respons
     if ch.minimum_amount.is_some_and(|m| r.amount < m) || ch.maximum_amount.is_some_and(|m| r.amount > m) {
         return tripay_error(StatusCode::BAD_REQUEST, "Amount is outside the channel's limits");
     }
-    let fee = crate::payments::tripay::wire::channel_of(ch.clone()).customer_fee.fee(r.amount);
+    let fee = crate::tripay::wire::channel_of(ch.clone()).customer_fee.fee(r.amount);
     let n = st.next;
     st.next += 1;
     let reference = format!("DEV-T{}{:05}", st.cfg.merchant_code.trim_start_matches('T'), n);

@@ -2,6 +2,7 @@
 //! simulator. This is the only module that knows Tripay's JSON; it hands the rest of
 //! lapak `payments::model` types.
 
+pub mod model;
 pub mod simulator;
 pub mod wire;
 
@@ -9,7 +10,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use self::wire::{ChannelItem, CreateReq, Envelope, OrderItem, TxData};
-use super::model::{Channel, CreatedPayment, NewPayment, PaymentInstruction};
+use self::model::{Channel, CreatedPayment, NewPayment, PaymentInstruction};
 use crate::config::TripayConfig;
 
 fn hmac_hex(key: &str, msg: &[u8]) -> String {
@@ -122,7 +123,7 @@ impl std::fmt::Debug for TripayClient {
 
 impl TripayClient {
     pub fn new(cfg: &TripayConfig) -> Self {
-        let http = crate::http::outbound_client(cfg.timeout_secs);
+        let http = crate::web::outbound_client(cfg.timeout_secs);
         Self {
             http,
             base: cfg.base_url.trim_end_matches('/').to_string(),

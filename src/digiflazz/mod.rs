@@ -2,6 +2,7 @@
 //! verification, and a simulator that answers as Digiflazz does. This is the only module
 //! that knows Digiflazz's JSON; it hands the rest of lapak `supplier::model` types.
 
+pub mod model;
 pub mod simulator;
 pub mod wire;
 
@@ -10,7 +11,7 @@ use md5::{Digest, Md5};
 use sha1::Sha1;
 
 use self::wire::{CekSaldoReq, DataOr, Deposit, Envelope, PriceItem, PriceListReq, TransactionData, TransactionReq};
-use super::model::{SupplierOrder, SupplierProduct, SupplierStatus, TopupRequest};
+use self::model::{SupplierOrder, SupplierProduct, SupplierStatus, TopupRequest};
 use crate::config::DigiflazzConfig;
 
 /// `md5(username + api_key + suffix)`, lowercase hex: the one formula behind every sign.
@@ -153,7 +154,7 @@ impl std::fmt::Debug for DigiflazzClient {
 
 impl DigiflazzClient {
     pub fn new(cfg: &DigiflazzConfig) -> Self {
-        let http = crate::http::outbound_client(cfg.timeout_secs);
+        let http = crate::web::outbound_client(cfg.timeout_secs);
         Self {
             http,
             base: cfg.base_url.trim_end_matches('/').to_string(),

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
-use crate::payments::model::{Channel, FeeRule};
-pub use crate::supplier::digiflazz::wire::money;
+use super::model::{Channel, FeeRule};
+pub use crate::lenient::money;
 
 fn text_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Option::<Value>::deserialize(d)? {
