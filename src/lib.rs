@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod app;
+pub mod auth;
 pub mod bench;
 pub mod catalog;
 pub mod cli;

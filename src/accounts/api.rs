@@ -16,7 +16,7 @@ use super::{
 use crate::{
     app::App,
     error::{ApiError, ApiResult},
-    accounts::auth::{AdminAuth, BearerAuth}, web::pagination::PageRequest, web::ClientIp,
+    auth::api::{AdminAuth, BearerAuth}, web::pagination::PageRequest, web::ClientIp,
     openapi_tags::ApiTags,
 };
 
@@ -94,7 +94,7 @@ impl AuthApi {
     /// Log out: the token used for this call stops working.
     #[oai(path = "/logout", method = "post", operation_id = "logout")]
     async fn logout(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<NoContent> {
-        service::logout(&app, auth.0.token_id).await?;
+        crate::auth::service::logout(&app, auth.0.token_id).await?;
         Ok(NoContent::Done)
     }
 }
@@ -300,7 +300,7 @@ impl AdminUsersApi {
                     return Err(ApiError::not_found("user"));
                 }
                 if b.status.is_some_and(|s| s != UserStatus::Active) {
-                    repo::revoke_all_tokens(tx, id)?;
+                    crate::auth::repo::revoke_all_tokens(tx, id)?;
                 }
                 repo::log_activity(
                     tx,

@@ -1,7 +1,6 @@
 //! Accounts: users, passwords, tokens, roles and tiers.
 
 pub mod api;
-pub mod auth;
 pub mod mail;
 pub mod model;
 pub mod repo;

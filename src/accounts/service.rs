@@ -1,39 +1,26 @@
-//! Account rules: registration, login (argon2id, rate-limited), opaque tokens stored
-//! hashed, authentication that re-checks the user's status on every request.
+//! Account rules: registration, login (argon2id, rate-limited), profile and password
+//! care, guest-order claims, the admin's users.
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
 };
 use chrono::{Duration, Utc};
-use rand::{distributions::Alphanumeric, Rng};
-use sha2::{Digest, Sha256};
+use rand::Rng;
 
 use super::{
     model::{AuthUser, CustomerType, LoginRequest, Profile, RegisterRequest, Role, TokenResponse},
     repo,
+};
+use crate::auth::{
+    repo::revoke_all_tokens,
+    service::{issue_token, new_token, token_hash},
 };
 use crate::{
     app::{App, Limits},
     db::{ts, Db, DbError},
     error::{ApiError, ApiResult},
 };
-
-const TOKEN_PREFIX: &str = "lpk_";
-
-/// A new random token (256 bits) and the hash that is stored.
-fn new_token() -> (String, String) {
-    let raw: String = rand::rngs::OsRng.sample_iter(&Alphanumeric).take(43).map(char::from).collect();
-    let token = format!("{TOKEN_PREFIX}{raw}");
-    let hash = token_hash(&token);
-    (token, hash)
-}
-
-fn token_hash(token: &str) -> String {
-    // Tokens carry 256 bits of randomness, so a plain SHA-256 is enough to make a
-    // leaked table useless; a slow hash would only slow every request.
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 pub async fn hash_password(password: String) -> ApiResult<String> {
     tokio::task::spawn_blocking(move || {
@@ -108,19 +95,6 @@ pub fn referral_code_for(c: &rusqlite::Connection) -> Result<String, DbError> {
         }
     }
     Err(DbError::Other("could not find a free referral code".into()))
-}
-
-fn issue_token(
-    c: &rusqlite::Connection,
-    user_id: i64,
-    ttl_hours: u64,
-    ip: &str,
-    ua: Option<&str>,
-) -> Result<(String, String), DbError> {
-    let (token, hash) = new_token();
-    let expires_at = ts(Utc::now() + Duration::hours(ttl_hours as i64));
-    repo::insert_token(c, user_id, &hash, &expires_at, ip, ua)?;
-    Ok((token, expires_at))
 }
 
 /// A person's name as stored, or a 422 naming `field`.
@@ -261,32 +235,6 @@ pub async fn login(app: &App, req: LoginRequest, ip: &str, ua: Option<String>) -
     Ok(TokenResponse { token, token_type: "Bearer".into(), expires_at, user })
 }
 
-/// The user behind a bearer token, or 401.
-pub async fn authenticate(app: &App, token: &str) -> ApiResult<AuthUser> {
-    if !token.starts_with(TOKEN_PREFIX) || token.len() > 100 {
-        return Err(ApiError::unauthorized("the bearer token is invalid or expired"));
-    }
-    let hash = token_hash(token);
-    app.db
-        .run(move |c| -> ApiResult<_> {
-            let now = Utc::now();
-            let now_s = ts(now);
-            let (user, last_used) = repo::find_token_user(c, &hash, &now_s)?
-                .ok_or_else(|| ApiError::unauthorized("the bearer token is invalid or expired"))?;
-            // Record use at most every five minutes, not on every request.
-            let stale = last_used.is_none_or(|t| t < ts(now - Duration::minutes(5)));
-            if stale {
-                repo::touch_token(c, user.token_id, &now_s)?;
-            }
-            Ok(user)
-        })
-        .await
-}
-
-pub async fn logout(app: &App, token_id: i64) -> ApiResult<()> {
-    app.db.run(move |c| -> ApiResult<_> { Ok(repo::revoke_token(c, token_id)?) }).await
-}
-
 pub async fn profile(app: &App, user_id: i64) -> ApiResult<Profile> {
     app.db
         .run(move |c| -> ApiResult<_> {
@@ -406,7 +354,7 @@ pub async fn delete_account(app: &App, user: &AuthUser, b: super::model::Account
                         updated_at = ?2 WHERE id = ?1",
                 rusqlite::params![uid, now],
             )?;
-            repo::revoke_all_tokens(tx, uid)?;
+            revoke_all_tokens(tx, uid)?;
             tx.execute("DELETE FROM user_devices WHERE user_id = ?1", [uid])?;
             repo::log_activity(tx, Some(uid), "account.delete", Some("user"), Some(uid), "account deleted by its owner", None, None)?;
             Ok(())
@@ -489,7 +437,7 @@ pub async fn reset_password(app: &App, token: &str, password: String) -> ApiResu
             let (id, uid) = row.ok_or_else(|| ApiError::validation("token", "this reset link is invalid, used or expired"))?;
             tx.execute("UPDATE password_reset_tokens SET used_at = ?2 WHERE id = ?1", rusqlite::params![id, now])?;
             tx.execute("UPDATE users SET password = ?2, updated_at = ?3 WHERE id = ?1", rusqlite::params![uid, new_hash, now])?;
-            repo::revoke_all_tokens(tx, uid)?;
+            revoke_all_tokens(tx, uid)?;
             repo::log_activity(tx, Some(uid), "password.reset", Some("user"), Some(uid), "password reset by e-mail", None, None)?;
             Ok(())
         })
@@ -504,7 +452,7 @@ pub fn create_admin(db: &Db, email: &str, name: &str, password_hash: &str) -> Re
     let out = match repo::find_live_by_email(&tx, email)? {
         Some((u, _)) => {
             repo::set_password_and_admin(&tx, u.id, password_hash, name)?;
-            repo::revoke_all_tokens(&tx, u.id)?;
+            revoke_all_tokens(&tx, u.id)?;
             (u.id, false)
         }
         None => {
@@ -723,15 +671,5 @@ mod tests {
         assert_eq!(normalize_email("no-at-sign"), None);
         assert_eq!(normalize_email("a@b"), None);
         assert_eq!(normalize_email("a@@b.com"), None);
-    }
-
-    #[test]
-    fn tokens_are_random_and_hashed() {
-        let (a, ha) = new_token();
-        let (b, hb) = new_token();
-        assert_ne!(a, b);
-        assert_ne!(ha, hb);
-        assert!(a.starts_with(TOKEN_PREFIX) && a.len() == TOKEN_PREFIX.len() + 43);
-        assert_eq!(token_hash(&a), ha);
     }
 }

@@ -13,7 +13,7 @@ use crate::{
     app::App,
     db::{like_pattern, now_str, numbered_where},
     error::{ApiError, ApiResult},
-    accounts::auth::{AdminAuth, BearerAuth}, web::pagination::{PageMeta, PageRequest}, web::ClientIp,
+    auth::api::{AdminAuth, BearerAuth}, web::pagination::{PageMeta, PageRequest}, web::ClientIp,
     openapi_tags::ApiTags,
     clock::day_bound,
     supplier::pricing,

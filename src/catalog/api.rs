@@ -17,7 +17,7 @@ use crate::{
     accounts::{model::CustomerType, repo::log_activity},
     app::App,
     error::{ApiError, ApiResult},
-    accounts::auth::{AdminAuth, MaybeAuth}, web::pagination::PageRequest, web::ClientIp,
+    auth::api::{AdminAuth, MaybeAuth}, web::pagination::PageRequest, web::ClientIp,
     openapi_tags::ApiTags,
 };
 

@@ -13,7 +13,7 @@ use crate::{
     app::App,
     db::now_str,
     error::{ApiError, ApiResult},
-    accounts::auth::{AdminAuth, BearerAuth}, web::ClientIp,
+    auth::api::{AdminAuth, BearerAuth}, web::ClientIp,
     openapi_tags::ApiTags,
 };
 

@@ -10,7 +10,7 @@ use crate::{
     accounts::repo::log_activity,
     app::App,
     error::{ApiError, ApiResult},
-    accounts::auth::AdminAuth,
+    auth::api::AdminAuth,
     openapi_tags::ApiTags,
 };
 

@@ -10,7 +10,7 @@ use crate::{
     app::App,
     db::now_str,
     error::{ApiError, ApiResult},
-    accounts::auth::BearerAuth, web::pagination::PageMeta, web::pagination::PageRequest,
+    auth::api::BearerAuth, web::pagination::PageMeta, web::pagination::PageRequest,
     openapi_tags::ApiTags,
 };
 

@@ -19,7 +19,7 @@ use crate::{
     app::App,
     db::{like_pattern, numbered_where},
     error::{ApiError, ApiResult},
-    accounts::auth::AdminAuth, web::pagination::PageMeta, web::pagination::PageRequest, web::ClientIp,
+    auth::api::AdminAuth, web::pagination::PageMeta, web::pagination::PageRequest, web::ClientIp,
     openapi_tags::ApiTags,
 };
 

@@ -17,7 +17,7 @@ use super::{
 use crate::{
     app::App,
     error::{ApiError, ApiResult},
-    accounts::auth::{BearerAuth, MaybeAuth}, web::pagination::PageRequest,
+    auth::api::{BearerAuth, MaybeAuth}, web::pagination::PageRequest,
     openapi_tags::ApiTags,
 };
 

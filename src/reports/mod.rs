@@ -13,7 +13,7 @@ use crate::{
     app::App,
     db::ts,
     error::{ApiError, ApiResult},
-    accounts::auth::AdminAuth,
+    auth::api::AdminAuth,
     openapi_tags::ApiTags,
     clock::day_bound,
 };

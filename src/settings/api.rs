@@ -8,7 +8,7 @@ use crate::{
     accounts::repo::log_activity,
     app::App,
     error::{ApiError, ApiResult},
-    accounts::auth::AdminAuth, web::ClientIp,
+    auth::api::AdminAuth, web::ClientIp,
     openapi_tags::ApiTags,
 };
 

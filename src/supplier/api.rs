@@ -16,7 +16,7 @@ use crate::{
     accounts::{model::CustomerType, repo::log_activity},
     app::App,
     error::{ApiError, ApiResult},
-    accounts::auth::AdminAuth, web::ClientIp,
+    auth::api::AdminAuth, web::ClientIp,
     openapi_tags::ApiTags,
     supplier::model::SyncSummary,
 };

@@ -10,7 +10,7 @@ use crate::{
     app::App,
     db::now_str,
     error::{ApiError, ApiResult},
-    accounts::auth::{AdminAuth, MaybeAuth}, web::ClientIp,
+    auth::api::{AdminAuth, MaybeAuth}, web::ClientIp,
     openapi_tags::ApiTags,
 };
 

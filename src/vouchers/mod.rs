@@ -8,7 +8,8 @@ use poem_openapi::{Enum, Object};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use crate::{
-    accounts::model::{text_enum, CustomerType},
+    accounts::model::CustomerType,
+    db::text_enum,
     db::DbError,
     error::ApiError,
 };

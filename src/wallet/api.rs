@@ -16,7 +16,7 @@ use crate::{
     app::App,
     db::now_str,
     error::{ApiError, ApiResult},
-    accounts::auth::{AdminAuth, BearerAuth}, web::pagination::{PageMeta, PageRequest}, web::ClientIp,
+    auth::api::{AdminAuth, BearerAuth}, web::pagination::{PageMeta, PageRequest}, web::ClientIp,
     notifications::{self, Kind},
     openapi_tags::ApiTags,
 };

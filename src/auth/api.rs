@@ -5,11 +5,8 @@
 use poem::Request;
 use poem_openapi::{auth::Bearer, SecurityScheme};
 
-use crate::{
-    accounts::{model::AuthUser, service},
-    app::App,
-    error::ApiError,
-};
+use super::{model::AuthUser, service};
+use crate::{app::App, error::ApiError};
 
 fn app_of(req: &Request) -> Result<&App, ApiError> {
     req.data::<App>().ok_or_else(|| ApiError::internal("app state missing from request"))

@@ -1,0 +1,71 @@
+//! All SQL for login tokens (`access_tokens`, stored hashed).
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::model::AuthUser;
+
+pub fn insert_token(
+    c: &Connection,
+    user_id: i64,
+    hash: &str,
+    expires_at: &str,
+    ip: &str,
+    user_agent: Option<&str>,
+) -> rusqlite::Result<i64> {
+    c.execute(
+        "INSERT INTO access_tokens (user_id, token_hash, expires_at, ip_address, user_agent)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![user_id, hash, expires_at, ip, user_agent],
+    )?;
+    Ok(c.last_insert_rowid())
+}
+
+/// The user behind a token, only if the token is unrevoked and unexpired and the user is
+/// active, not a guest and not deleted; plus when the token was last used.
+pub fn find_token_user(c: &Connection, hash: &str, now: &str) -> rusqlite::Result<Option<(AuthUser, Option<String>)>> {
+    c.query_row(
+        "SELECT u.id, u.name, u.email, u.phone, u.role, u.customer_type, t.id, t.last_used_at
+         FROM access_tokens t JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND t.expires_at > ?2
+           AND u.status = 'active' AND u.deleted_at IS NULL AND u.is_guest = 0",
+        params![hash, now],
+        |r| {
+            Ok((
+                AuthUser {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    email: r.get(2)?,
+                    phone: r.get(3)?,
+                    role: r.get(4)?,
+                    customer_type: r.get(5)?,
+                    token_id: r.get(6)?,
+                },
+                r.get(7)?,
+            ))
+        },
+    )
+    .optional()
+}
+
+pub fn touch_token(c: &Connection, token_id: i64, now: &str) -> rusqlite::Result<()> {
+    c.execute("UPDATE access_tokens SET last_used_at = ?2 WHERE id = ?1", params![token_id, now])?;
+    Ok(())
+}
+
+pub fn revoke_token(c: &Connection, token_id: i64) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE access_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE id = ?1 AND revoked_at IS NULL",
+        [token_id],
+    )?;
+    Ok(())
+}
+
+pub fn revoke_all_tokens(c: &Connection, user_id: i64) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE access_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE user_id = ?1 AND revoked_at IS NULL",
+        [user_id],
+    )
+}
+
