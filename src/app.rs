@@ -8,7 +8,7 @@ use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::{
     config::Config,
-    db::{migrate, Db},
+    db::Db,
     metrics::Metrics,
     queue::Jobs,
     digiflazz::{model::SupplierProduct, DigiflazzClient},
@@ -27,6 +27,8 @@ pub struct AppState {
     /// What the gateways limit or rarely change, kept between requests.
     pub caches: Caches,
     pub jobs: Jobs,
+    /// Wakes the notification dispatcher after a commit wrote outbox rows.
+    pub notifications_due: tokio::sync::Notify,
     /// The time every rule asks (tests move it forward).
     pub clock: crate::clock::Clock,
     /// For outbound posts (notification bridge).
@@ -104,10 +106,7 @@ impl AppState {
     pub fn build(config: Config) -> anyhow::Result<App> {
         let db = Db::open(&config.database)
             .map_err(|e| anyhow::anyhow!("cannot open database {}: {e}", config.database.path.display()))?;
-        {
-            let mut conn = db.conn()?;
-            migrate::run(&mut conn)?;
-        }
+        db.migrate()?;
         Ok(Arc::new(AppState {
             limits: Limits::new(&config),
             metrics: Metrics::new(),
@@ -115,6 +114,7 @@ impl AppState {
             tripay: TripayClient::new(&config.tripay),
             caches: Caches::default(),
             jobs: Jobs::default(),
+            notifications_due: tokio::sync::Notify::new(),
             clock: crate::clock::Clock::default(),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(10))

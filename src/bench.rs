@@ -14,7 +14,7 @@ use crate::{
         simulator::{SimConfig, Simulator},
         wire::PriceItem,
     },
-    supplier::sync::{sync_products, Trigger},
+    supplier::{model::Trigger, service::sync_products},
 };
 
 #[derive(Subcommand, Debug)]
@@ -159,6 +159,7 @@ struct Shop {
     dir: std::path::PathBuf,
     base: String,
     app: crate::App,
+    _running: crate::boot::Running,
     digiflazz: Simulator,
     tripay: crate::tripay::simulator::TripaySimServer,
 }
@@ -201,21 +202,17 @@ impl Shop {
                 .merge(Serialized::default("limits.webhook_per_minute", 1_000_000))
                 .merge(Serialized::default("log.level", "error")),
         )?;
-        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
-        crate::jobs::queue::start(&app).await?;
+        let running = crate::boot::start(config, acceptor, crate::boot::Boot::default(), std::future::pending()).await?;
+        let app = running.app.clone();
         sync_products(&app, Trigger::Cli).await?;
-        let served = app.clone();
-        tokio::spawn(async move {
-            let _ = crate::http::serve(served, acceptor, std::future::pending()).await;
-        });
-        Ok(Shop { dir, base, app, digiflazz, tripay })
+        Ok(Shop { dir, base, app, _running: running, digiflazz, tripay })
     }
 
     async fn item(&self, sku: &'static str) -> anyhow::Result<i64> {
         Ok(self
             .app
             .db
-            .run(move |c| {
+            .read(move |c| {
                 c.query_row("SELECT id FROM product_items WHERE digiflazz_code = ?1", [sku], |r| r.get(0))
                     .map_err(crate::db::DbError::from)
             })
@@ -287,10 +284,10 @@ async fn bench_checkout(orders: usize, concurrency: usize) -> anyhow::Result<()>
 
     // Raw rusqlite: the same rows (order, log, payment, fee update) in one process,
     // one thread, the same two transactions per order, the same PRAGMAs.
-    let raw_db =
-        crate::db::Db::open(&crate::config::DatabaseConfig { path: shop.dir.join("raw.db"), ..Default::default() })?;
-    let mut conn = raw_db.conn()?;
-    crate::db::migrate::run(&mut conn)?;
+    let raw_cfg = crate::config::DatabaseConfig { path: shop.dir.join("raw.db"), ..Default::default() };
+    crate::db::Db::open(&raw_cfg)?.migrate()?;
+    let mut conn = rusqlite::Connection::open(&raw_cfg.path)?;
+    crate::db::apply_pragmas(&conn, raw_cfg.busy_timeout_ms, raw_cfg.synchronous)?;
     conn.execute("INSERT INTO users (name, email, is_guest) VALUES ('g', 'g@example.com', 1)", [])?;
     let started = Instant::now();
     for i in 0..orders {
@@ -354,7 +351,7 @@ async fn bench_callback(orders: usize) -> anyhow::Result<()> {
             let c = code.clone();
             shop.app
                 .db
-                .run(move |db| {
+                .read(move |db| {
                     db.query_row(
                         "SELECT p.payment_reference FROM payments p JOIN transactions t ON t.id = p.transaction_id
                          WHERE t.transaction_code = ?1",

@@ -9,10 +9,11 @@ use poem::listener::Acceptor;
 use crate::{
     accounts::service as accounts,
     app::AppState,
+    boot::{self, Boot},
     config::Config,
-    db::{migrate, Db},
-    demo, http, jobs,
-    supplier::sync,
+    db::Db,
+    demo, http,
+    supplier::{model::Trigger, service as sync},
     telemetry,
 };
 
@@ -117,43 +118,13 @@ fn serve(mut config: Config) -> anyhow::Result<()> {
             tripay = ?config.tripay,
             "starting lapak"
         );
-        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
-        if let Some(sim) = demo.tripay.take() {
-            let _ = app.demo_tripay.set(sim);
-        }
-        jobs::queue::start(&app).await?;
-        let mut scheduler = jobs::schedule::start(&app).await?;
-        jobs::schedule::catch_up(&app).await;
-        first_run_sync(&app);
+        let boot = Boot { first_run_sync: true, demo_tripay: demo.tripay.take(), ..Boot::default() };
+        let running = boot::start(config, acceptor, boot, http::shutdown_signal()).await?;
         tracing::info!(%addr, "listening; API docs at /docs, spec at /openapi.json");
-        http::serve(app, acceptor, http::shutdown_signal()).await?;
-        let _ = scheduler.shutdown().await;
+        running.finished().await?;
         tracing::info!("stopped");
         Ok(())
     })
-}
-
-/// An empty catalog fills itself on first start, in the background.
-fn first_run_sync(app: &crate::App) {
-    let app = app.clone();
-    tokio::spawn(async move {
-        let empty = app
-            .db
-            .run(|c| {
-                c.query_row("SELECT COUNT(*) = 0 FROM product_items", [], |r| r.get::<_, bool>(0))
-                    .map_err(crate::db::DbError::from)
-            })
-            .await
-            .unwrap_or(false);
-        if empty {
-            match sync::sync_products(&app, sync::Trigger::Startup).await {
-                Ok(s) => tracing::info!(added = s.added, products = s.products_added, "catalog filled on first start"),
-                Err(e) => {
-                    tracing::warn!(error = %e, "first product sync failed; run `lapak sync-products` or use the admin")
-                }
-            }
-        }
-    });
 }
 
 fn sync_products(mut config: Config) -> anyhow::Result<()> {
@@ -163,7 +134,7 @@ fn sync_products(mut config: Config) -> anyhow::Result<()> {
         let _demo = demo::start(&mut config, &own).await?;
         println!("syncing products from {} ...", config.digiflazz.base_url);
         let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
-        let s = sync::sync_products(&app, sync::Trigger::Cli).await?;
+        let s = sync::sync_products(&app, Trigger::Cli).await?;
         if let Some(why) = &s.limited {
             println!("Digiflazz refused the price list ({why}); the catalog was left as it was. Try again in 5 minutes.");
             return Ok(());
@@ -178,8 +149,7 @@ fn sync_products(mut config: Config) -> anyhow::Result<()> {
 
 fn run_migrate(config: &Config) -> anyhow::Result<()> {
     let db = Db::open(&config.database)?;
-    let mut conn = db.conn()?;
-    let report = migrate::run(&mut conn)?;
+    let report = db.migrate()?;
     if report.applied.is_empty() {
         println!("database {} is up to date ({} migrations)", config.database.path.display(), report.already);
     } else {
@@ -198,7 +168,7 @@ fn run_migrate(config: &Config) -> anyhow::Result<()> {
 
 fn create_admin(config: &Config, email: &str, name: &str, password_stdin: bool) -> anyhow::Result<()> {
     let email =
-        accounts::normalize_email(email).ok_or_else(|| anyhow::anyhow!("{email:?} is not a valid e-mail address"))?;
+        crate::text::normalize_email(email).ok_or_else(|| anyhow::anyhow!("{email:?} is not a valid e-mail address"))?;
     let password = if password_stdin {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;
@@ -221,7 +191,7 @@ fn create_admin(config: &Config, email: &str, name: &str, password_stdin: bool) 
     }
     let hash = accounts::hash_password_blocking(&password)?;
     let db = Db::open(&config.database)?;
-    migrate::run(&mut *db.conn()?)?;
+    db.migrate()?;
     let (id, created) = accounts::create_admin(&db, &email, name, &hash)?;
     if created {
         println!("created admin {email} (user {id})");
@@ -233,9 +203,8 @@ fn create_admin(config: &Config, email: &str, name: &str, password_stdin: bool) 
 
 fn check_ledger(config: &Config) -> anyhow::Result<()> {
     let db = Db::open(&config.database)?;
-    let mut conn = db.conn()?;
-    migrate::run(&mut conn)?;
-    let (checked, offenders) = crate::wallet::ledger::check(&conn)?;
+    db.migrate()?;
+    let (checked, offenders) = db.read_blocking(|c| crate::wallet::ledger::check(c))?;
     if offenders.is_empty() {
         println!("ledger OK: {checked} balances, each equal to the sum of its mutations, every chain unbroken");
         return Ok(());

@@ -19,7 +19,7 @@ impl Clock {
 
     /// `now()` as lapak stores times.
     pub fn now_str(&self) -> String {
-        crate::db::ts(self.now())
+        ts(self.now())
     }
 
     /// Moves this clock forward (tests).
@@ -31,6 +31,16 @@ impl Clock {
     pub fn offset(&self) -> Duration {
         Duration::milliseconds(self.offset_ms.load(Ordering::Relaxed))
     }
+}
+
+/// A time as lapak stores it: UTC, RFC 3339, milliseconds (sorts as text).
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// The wall clock's now as lapak stores times; rules use `Clock::now_str` instead.
+pub fn now_str() -> String {
+    ts(Utc::now())
 }
 
 /// Jakarta's wall-clock time at `now`, to the minute (supplier cut-off windows).
@@ -48,27 +58,27 @@ pub fn day_bound(day: Option<chrono::NaiveDate>, end: bool) -> Option<String> {
     let local = day.and_hms_opt(0, 0, 0).expect("midnight exists");
     chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &local)
         .earliest()
-        .map(|d| crate::db::ts(d.with_timezone(&chrono::Utc)))
+        .map(|d| ts(d.with_timezone(&chrono::Utc)))
 }
 
 /// A date (`2026-11-24`) or an RFC 3339 time, as a stored timestamp; `end` makes a bare
 /// date mean the end of that day (Asia/Jakarta). For text fields (banner schedules).
-pub fn parse_bound(field: &str, v: Option<String>, end: bool) -> Result<Option<String>, crate::error::ApiError> {
+pub fn parse_bound(v: Option<String>, end: bool) -> Result<Option<String>, &'static str> {
     let Some(v) = v.filter(|s| !s.trim().is_empty()) else {
         return Ok(None);
     };
     if let Ok(d) = chrono::DateTime::parse_from_rfc3339(v.trim()) {
-        return Ok(Some(crate::db::ts(d.with_timezone(&chrono::Utc))));
+        return Ok(Some(ts(d.with_timezone(&chrono::Utc))));
     }
     let date = chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| crate::error::ApiError::validation(field, "use a date (2026-11-24) or an RFC 3339 time"))?;
+        .map_err(|_| "use a date (2026-11-24) or an RFC 3339 time")?;
     let day = if end { date.succ_opt().unwrap_or(date) } else { date };
     let local = day.and_hms_opt(0, 0, 0).expect("midnight exists");
     let utc = chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &local)
         .single()
         .map(|d| d.with_timezone(&chrono::Utc))
-        .ok_or_else(|| crate::error::ApiError::validation(field, "not a valid local date"))?;
-    Ok(Some(crate::db::ts(utc)))
+        .ok_or("not a valid local date")?;
+    Ok(Some(ts(utc)))
 }
 
 #[cfg(test)]

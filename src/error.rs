@@ -1,8 +1,19 @@
-//! One error type for the API and one body for every 4xx/5xx:
-//! `{"status": 422, "code": "validation_failed", "message": "...", "field": "email", "details": null}`.
+//! Errors, by layer. Below the edge, code returns small typed errors: `DbError` (db),
+//! the gateways' own errors, and one enum per feature (`AccountError`, `LedgerError`,
+//! `VoucherError`, `OrderError`, ...) whose variants say what went wrong in domain
+//! words; a rule that refuses one request value uses `Invalid` (field + reason).
+//! At the edge each of them has one `From` into `ApiError`, which picks the HTTP
+//! status, the stable code and the field, and is boxed so results stay small.
+//!
+//! One body for every 4xx/5xx:
+//! `{"status": 422, "code": "validation_failed", "message": "...", "field": "email"}`.
 //! The message is what a client may see; an internal cause is logged, never sent.
 
-use std::{borrow::Cow, fmt};
+use std::{
+    borrow::Cow,
+    fmt,
+    ops::{Deref, DerefMut},
+};
 
 use poem::{
     error::ResponseError,
@@ -42,7 +53,10 @@ pub struct ErrorBody {
     pub details: Option<Value>,
 }
 
-pub struct ApiError {
+/// The error at the edge: boxed, so a `Result` carrying it is one pointer wide.
+pub struct ApiError(Box<ErrorParts>);
+
+pub struct ErrorParts {
     pub status: StatusCode,
     pub code: Cow<'static, str>,
     pub message: String,
@@ -55,9 +69,54 @@ pub struct ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
+impl Deref for ApiError {
+    type Target = ErrorParts;
+    fn deref(&self) -> &ErrorParts {
+        &self.0
+    }
+}
+
+impl DerefMut for ApiError {
+    fn deref_mut(&mut self) -> &mut ErrorParts {
+        &mut self.0
+    }
+}
+
+/// A rule refused one request value: which field and why (422, `validation_failed`
+/// unless another code is given). Feature errors wrap it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct Invalid {
+    pub field: Cow<'static, str>,
+    pub message: String,
+    pub code: &'static str,
+}
+
+impl Invalid {
+    pub fn new(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+        Invalid { field: field.into(), message: message.into(), code: "validation_failed" }
+    }
+
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+}
+
+impl From<Invalid> for ApiError {
+    fn from(e: Invalid) -> Self {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message).with_field(e.field)
+    }
+}
+
+/// Shorthand for `Err(Invalid::new(field, message))`.
+pub fn invalid<T>(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Result<T, Invalid> {
+    Err(Invalid::new(field, message))
+}
+
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
+        ApiError(Box::new(ErrorParts {
             status,
             code: Cow::Borrowed(code),
             message: message.into(),
@@ -65,11 +124,11 @@ impl ApiError {
             details: None,
             retry_after: None,
             cause: None,
-        }
+        }))
     }
 
-    pub fn with_field(mut self, field: impl Into<String>) -> Self {
-        self.field = Some(field.into());
+    pub fn with_field(mut self, field: impl Into<Cow<'static, str>>) -> Self {
+        self.field = Some(field.into().into_owned());
         self
     }
 
@@ -89,7 +148,7 @@ impl ApiError {
     }
 
     /// 422 naming the field.
-    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn validation(field: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed", message).with_field(field)
     }
 

@@ -4,10 +4,11 @@
 //! can start the real app on a temporary database.
 
 pub mod accounts;
-pub mod admin;
 pub mod app;
+pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod boot;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
@@ -23,16 +24,16 @@ pub mod lenient;
 pub mod metrics;
 pub mod notifications;
 pub mod openapi_tags;
+pub mod operators;
 pub mod orders;
+pub mod pricing;
 pub mod queue;
-pub mod payments;
 pub mod reports;
 pub mod settings;
 pub mod supplier;
 pub mod telemetry;
 pub mod text;
 pub mod tripay;
-pub mod utility;
 pub mod vouchers;
 pub mod wallet;
 pub mod web;

@@ -24,6 +24,8 @@ pub enum ApiTags {
     AdminReports,
     /// Admin: balances, withdrawals, refunds.
     AdminWallet,
+    /// Admin: the activity log, system information, background jobs.
+    AdminSystem,
     /// Calls from Digiflazz and Tripay.
     Webhooks,
 }

@@ -54,9 +54,55 @@ pub fn password_problem(password: &str, user_inputs: &[&str]) -> Option<String> 
     Some(format!("this password is too weak: {hint}; add words or characters that are harder to guess"))
 }
 
+/// Lower-cased and trimmed; a light check (a mailbox, an @, a dotted domain).
+pub fn normalize_email(raw: &str) -> Option<String> {
+    let email = raw.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let ok = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && !has_hidden(&email)
+        && email.matches('@').count() == 1
+        && email.len() <= 255;
+    ok.then_some(email)
+}
+
+/// An Indonesian mobile number in the local `08...` form (10 to 15 digits).
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    let digits: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
+    let local = if let Some(rest) = digits.strip_prefix("+62") {
+        format!("0{rest}")
+    } else if let Some(rest) = digits.strip_prefix("62") {
+        format!("0{rest}")
+    } else {
+        digits
+    };
+    let ok = local.starts_with("08") && (10..=15).contains(&local.len()) && local.chars().all(|c| c.is_ascii_digit());
+    ok.then_some(local)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phones_normalise_to_local_form() {
+        assert_eq!(normalize_phone("+62 812-3456-7890").as_deref(), Some("081234567890"));
+        assert_eq!(normalize_phone("6281234567890").as_deref(), Some("081234567890"));
+        assert_eq!(normalize_phone("081234567890").as_deref(), Some("081234567890"));
+        assert_eq!(normalize_phone("021555123"), None);
+        assert_eq!(normalize_phone("08abc"), None);
+    }
+
+    #[test]
+    fn emails_are_checked_and_lowercased() {
+        assert_eq!(normalize_email(" Budi@Example.COM ").as_deref(), Some("budi@example.com"));
+        assert_eq!(normalize_email("no-at-sign"), None);
+        assert_eq!(normalize_email("a@b"), None);
+        assert_eq!(normalize_email("a@@b.com"), None);
+    }
 
     #[test]
     fn names_are_normalized_and_hidden_characters_refused() {

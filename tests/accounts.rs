@@ -130,7 +130,7 @@ async fn tokens_are_stored_hashed() {
     let stored: Vec<String> = t
         .app
         .db
-        .run(|c| {
+        .read(|c| {
             let mut s = c.prepare("SELECT token_hash FROM access_tokens")?;
             let v = s.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
             Ok::<_, lapak::db::DbError>(v)
@@ -189,7 +189,7 @@ async fn suspending_a_user_stops_its_tokens_at_once() {
     let logged: i64 = t
         .app
         .db
-        .run(move |c| {
+        .read(move |c| {
             c.query_row(
                 "SELECT COUNT(*) FROM activity_logs WHERE action = 'user.update' AND model_id = ?1",
                 [id],

@@ -24,19 +24,25 @@ fn updates(text: &str, table: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-/// One transition function moves an order: nothing outside `orders/lifecycle.rs` sets an
-/// order's `status`, `payment_status`, `refund_required` or `attention`, or a payment's
-/// `status`.
+/// The state machine's statements: the functions of `orders/repo.rs` that write an
+/// order's state, which only `orders/lifecycle.rs` may call.
+const STATE_WRITERS: [&str; 4] = ["move_state", "move_payment", "mark_refund_required", "set_attention"];
+
+/// One transition function moves an order: the SQL that sets an order's `status`,
+/// `payment_status`, `refund_required` or `attention`, or a payment's `status`, lives
+/// only in `orders/repo.rs`'s state-writer functions, and only `orders/lifecycle.rs`
+/// calls them.
 #[test]
 fn only_the_lifecycle_moves_an_order() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&src, &mut files);
     assert!(files.len() > 20, "src/ was read");
+    let repo = src.join("orders").join("repo.rs");
     let lifecycle = src.join("orders").join("lifecycle.rs");
     let state = regex::Regex::new(r"(?i)(^|[\s,])(status|payment_status|refund_required|attention)\s*=").unwrap();
     let mut offenders = Vec::new();
-    let mut seen_in_lifecycle = 0;
+    let mut writes_in_repo = 0;
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         for table in ["transactions", "payments"] {
@@ -44,16 +50,41 @@ fn only_the_lifecycle_moves_an_order() {
                 if !state.is_match(&set) {
                     continue;
                 }
-                if file == &lifecycle {
-                    seen_in_lifecycle += 1;
+                if file == &repo {
+                    let owner = enclosing_fn(&text, line);
+                    if STATE_WRITERS.contains(&owner.as_str()) {
+                        writes_in_repo += 1;
+                        continue;
+                    }
+                    offenders.push(format!("{}:{line}: in fn {owner}: UPDATE {table} SET {}", file.display(), set.trim()));
                 } else {
                     offenders.push(format!("{}:{line}: UPDATE {table} SET {}", file.display(), set.trim()));
                 }
             }
         }
+        if file != &lifecycle {
+            for (n, l) in text.lines().enumerate() {
+                for w in STATE_WRITERS {
+                    let call = format!("repo::{w}(");
+                    if l.contains(&call) {
+                        offenders.push(format!("{}:{}: calls {call}..) outside the lifecycle", file.display(), n + 1));
+                    }
+                }
+            }
+        }
     }
-    assert!(offenders.is_empty(), "order state written outside orders/lifecycle.rs:\n{}", offenders.join("\n"));
-    assert!(seen_in_lifecycle >= 3, "the lifecycle's own updates were found ({seen_in_lifecycle})");
+    assert!(offenders.is_empty(), "order state written outside the lifecycle:\n{}", offenders.join("\n"));
+    assert!(writes_in_repo >= 4, "the state writers' own updates were found ({writes_in_repo})");
+}
+
+/// The name of the function a line sits in (the nearest `fn name(` above it).
+fn enclosing_fn(text: &str, line: usize) -> String {
+    let re = regex::Regex::new(r"\bfn\s+(\w+)\s*[<(]").unwrap();
+    text.lines()
+        .take(line)
+        .filter_map(|l| re.captures(l).map(|c| c[1].to_string()))
+        .last()
+        .unwrap_or_default()
 }
 
 /// The checker itself: it sees a status write inside a multi-line SQL string, and not

@@ -157,7 +157,7 @@ async fn random_event_sequences_keep_the_money_invariants() {
         .t
         .app
         .db
-        .run(|c| {
+        .read(|c| {
             let mut s = c.prepare(
                 "SELECT transaction_type || ' ' || status || '/' || payment_status
                         || CASE WHEN late_paid_at IS NOT NULL THEN ' late' ELSE '' END
@@ -473,7 +473,7 @@ async fn row(w: &World, code: &str) -> Row {
     let code = code.to_string();
     w.t.app
         .db
-        .run(move |c| {
+        .read(move |c| {
             c.query_row(
                 "SELECT t.status, t.payment_status, t.transaction_type, t.payment_method_type, t.total_price,
                         t.product_price, t.refund_required, t.attention, t.late_paid_at IS NOT NULL, p.status, t.voucher_id,
@@ -508,7 +508,7 @@ async fn moves(w: &World, code: &str) -> Vec<(String, i64)> {
     let code = code.to_string();
     w.t.app
         .db
-        .run(move |c| {
+        .read(move |c| {
             let mut s = c.prepare(
                 "SELECT m.reference_type, CASE m.type WHEN 'credit' THEN m.amount ELSE -m.amount END
                  FROM balance_mutations m JOIN transactions t ON t.id = m.transaction_id WHERE t.transaction_code = ?1",
@@ -522,7 +522,7 @@ async fn moves(w: &World, code: &str) -> Vec<(String, i64)> {
 
 async fn check(w: &World, orders: &[Order]) {
     // Balances: each equals the sum of its mutations, none is negative.
-    let (_, offenders) = w.t.app.db.run(|c| lapak::wallet::ledger::check(c)).await.unwrap();
+    let (_, offenders) = w.t.app.db.read(|c| lapak::wallet::ledger::check(c)).await.unwrap();
     if !offenders.is_empty() {
         w.fail(format!("ledger offenders: {offenders:?}"));
     }

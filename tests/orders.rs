@@ -419,7 +419,7 @@ async fn supplier_failure_pending_and_timeout() {
         "processing"
     );
     for _ in 0..40 {
-        lapak::jobs::fulfil::sweep_due(&t.app).await.unwrap();
+        lapak::jobs::service::sweep_due(&t.app).await.unwrap();
         tokio::time::sleep(Duration::from_millis(250)).await;
         if t.text(&format!("SELECT status FROM transactions WHERE transaction_code = '{c}'")).await.unwrap()
             != "processing"

@@ -41,8 +41,7 @@ async fn adjust(t: &TestApp, admin: &str, user: i64, amount: i64) -> reqwest::St
 }
 
 fn ledger_ok(t: &TestApp) -> (usize, Vec<lapak::wallet::ledger::Offender>) {
-    let conn = t.app.db.conn().unwrap();
-    lapak::wallet::ledger::check(&conn).unwrap()
+    t.app.db.read_blocking(|c| lapak::wallet::ledger::check(c)).unwrap()
 }
 
 #[tokio::test]
@@ -367,10 +366,11 @@ async fn the_ledger_is_append_only_and_check_ledger_finds_tampering() {
     let upd = t
         .app
         .db
-        .run(|c| c.execute("UPDATE balance_mutations SET amount = 1", []).map_err(lapak::db::DbError::from))
+        .write(|tx| tx.execute("UPDATE balance_mutations SET amount = 1", []).map_err(lapak::db::DbError::from))
         .await;
     assert!(upd.is_err());
-    let del = t.app.db.run(|c| c.execute("DELETE FROM balance_mutations", []).map_err(lapak::db::DbError::from)).await;
+    let del =
+        t.app.db.write(|tx| tx.execute("DELETE FROM balance_mutations", []).map_err(lapak::db::DbError::from)).await;
     assert!(del.is_err());
     // A balance changed behind the ledger's back is found.
     t.sql(&format!("UPDATE balances SET balance = balance + 1 WHERE user_id = {id}")).await;

@@ -4,6 +4,10 @@
 use poem_openapi::Object;
 
 pub use crate::auth::model::{AuthUser, CustomerType, Role, UserStatus};
+use crate::{
+    db::DbError,
+    error::{ApiError, Invalid},
+};
 
 /// A `users` row as the code sees it (the password hash stays in the repo).
 #[derive(Clone, Debug)]
@@ -210,4 +214,116 @@ pub struct UserCreate {
     pub password: String,
     pub role: Option<Role>,
     pub customer_type: Option<CustomerType>,
+}
+
+#[derive(Debug, poem_openapi::Multipart)]
+pub struct AvatarForm {
+    /// PNG, JPEG, GIF or WebP, at most 2 MB.
+    pub image: poem_openapi::types::multipart::Upload,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct AvatarResult {
+    pub avatar: String,
+}
+
+/// Orders of the admin's user list.
+#[derive(Debug, Clone, Copy, poem_openapi::Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum UserSort {
+    Newest,
+    Oldest,
+    Name,
+    Balance,
+}
+
+/// Which users the admin's list shows.
+#[derive(Debug, Default)]
+pub struct UserFilter {
+    pub search: Option<String>,
+    pub role: Option<Role>,
+    pub customer_type: Option<CustomerType>,
+    pub status: Option<UserStatus>,
+    pub include_guests: bool,
+    pub include_deleted: bool,
+    pub sort: Option<UserSort>,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct UserStats {
+    pub total: i64,
+    pub admins: i64,
+    pub resellers: i64,
+    pub retail: i64,
+    pub guests: i64,
+    pub suspended: i64,
+    pub deleted: i64,
+    pub new_last_30_days: i64,
+    pub with_balance: i64,
+    pub total_balance: i64,
+}
+
+/// What the account rules refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("this e-mail address is already registered")]
+    EmailTaken,
+    #[error("this phone number is already registered")]
+    PhoneTaken,
+    #[error("wrong identifier or password")]
+    BadCredentials,
+    #[error("this account is {}", .0.as_str())]
+    NotActive(UserStatus),
+    #[error("user not found")]
+    NotFound,
+    #[error("an admin cannot demote or suspend itself")]
+    SelfLockout,
+    #[error("an admin account cannot delete itself")]
+    AdminAccount,
+    #[error("{0} order(s) are still pending or processing; wait until they finish")]
+    OrdersInProgress(i64),
+    #[error("this account holds Rp {0}; spend or withdraw it before deleting the account")]
+    BalanceNotZero(i64),
+    #[error("too many attempts; try again in {0} s")]
+    RateLimited(u64),
+    #[error("password hashing failed: {0}")]
+    Hashing(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<rusqlite::Error> for AccountError {
+    fn from(e: rusqlite::Error) -> Self {
+        AccountError::Db(e.into())
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(e: AccountError) -> Self {
+        use poem::http::StatusCode;
+        let message = e.to_string();
+        match e {
+            AccountError::Invalid(i) => i.into(),
+            AccountError::EmailTaken => ApiError::conflict("email_taken", message).with_field("email"),
+            AccountError::PhoneTaken => ApiError::conflict("phone_taken", message).with_field("phone"),
+            AccountError::BadCredentials => ApiError::new(StatusCode::UNAUTHORIZED, "invalid_credentials", message),
+            AccountError::NotActive(s) => {
+                ApiError::forbidden(message).with_details(serde_json::json!({"status": s.as_str()}))
+            }
+            AccountError::NotFound => ApiError::not_found("user"),
+            AccountError::SelfLockout => ApiError::conflict("self_lockout", message),
+            AccountError::AdminAccount => ApiError::conflict("admin_account", message),
+            AccountError::OrdersInProgress(_) => ApiError::conflict("orders_in_progress", message),
+            AccountError::BalanceNotZero(b) => {
+                ApiError::conflict("balance_not_zero", message).with_details(serde_json::json!({"balance": b}))
+            }
+            AccountError::RateLimited(secs) => ApiError::too_many(secs),
+            AccountError::Hashing(cause) => ApiError::internal(cause),
+            AccountError::Db(e) => e.into(),
+        }
+    }
 }

@@ -1,9 +1,9 @@
-//! All SQL for users and tokens.
+//! All SQL of accounts: users, password-reset tokens, guest-order claims.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::model::{CustomerType, Role, User, UserStatus};
-use crate::db::{like_pattern, numbered_where};
+use super::model::{CustomerType, Role, User, UserFilter, UserSort, UserStats, UserStatus};
+use crate::db::query::{self, Filter, Slice};
 
 const USER_COLS: &str = "id, name, email, phone, role, customer_type, is_guest, status, avatar, \
                          referral_code, referred_by, last_login_at, created_at, deleted_at";
@@ -118,79 +118,35 @@ pub fn balance_of(c: &Connection, user_id: i64) -> rusqlite::Result<i64> {
     Ok(c.query_row("SELECT balance FROM balances WHERE user_id = ?1", [user_id], |r| r.get(0)).optional()?.unwrap_or(0))
 }
 
-#[derive(Default)]
-pub struct UserFilter {
-    pub search: Option<String>,
-    pub role: Option<Role>,
-    pub customer_type: Option<CustomerType>,
-    pub status: Option<UserStatus>,
-    pub include_guests: bool,
-    pub include_deleted: bool,
-    /// `newest` (default), `oldest`, `name` or `balance` (highest first).
-    pub sort: Option<&'static str>,
-}
-
-/// Admin list: whitelisted filters only, newest first.
-pub fn list_users(
-    c: &Connection,
-    f: &UserFilter,
-    limit: i64,
-    offset: i64,
-) -> rusqlite::Result<(Vec<(User, i64, i64)>, i64)> {
-    let mut clauses: Vec<&str> = Vec::new();
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
-    if let Some(s) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        clauses
-            .push("(u.name LIKE ?{n} ESCAPE '\\' OR u.email LIKE ?{n} ESCAPE '\\' OR u.phone LIKE ?{n} ESCAPE '\\')");
-        args.push(like_pattern(s).into());
-    }
-    if let Some(r) = f.role {
-        clauses.push("u.role = ?{n}");
-        args.push(r.as_str().to_string().into());
-    }
-    if let Some(t) = f.customer_type {
-        clauses.push("u.customer_type = ?{n}");
-        args.push(t.as_str().to_string().into());
-    }
-    if let Some(s) = f.status {
-        clauses.push("u.status = ?{n}");
-        args.push(s.as_str().to_string().into());
-    }
+/// Admin list: whitelisted filters only; each user with balance and referral count.
+pub fn list_users(c: &Connection, f: &UserFilter, slice: Slice) -> rusqlite::Result<(Vec<(User, i64, i64)>, i64)> {
+    let mut w = Filter::new();
+    w.contains(&["u.name", "u.email", "u.phone"], f.search.as_deref())
+        .eq("u.role", f.role)
+        .eq("u.customer_type", f.customer_type)
+        .eq("u.status", f.status);
     if !f.include_guests {
-        clauses.push("u.is_guest = 0");
+        w.and("u.is_guest = 0", []);
     }
     if !f.include_deleted {
-        clauses.push("u.deleted_at IS NULL");
+        w.and("u.deleted_at IS NULL", []);
     }
-    let where_sql = numbered_where(&clauses);
-    let total: i64 = c.query_row(
-        &format!("SELECT COUNT(*) FROM users u {where_sql}"),
-        rusqlite::params_from_iter(args.iter()),
-        |r| r.get(0),
-    )?;
-    let n = args.len();
-    let sql = format!(
-        "SELECT {cols}, COALESCE(b.balance, 0), (SELECT COUNT(*) FROM users r WHERE r.referred_by = u.id)
-         FROM users u LEFT JOIN balances b ON b.user_id = u.id
-         {where_sql} ORDER BY {order} LIMIT ?{l} OFFSET ?{o}",
-        order = match f.sort {
-            Some("oldest") => "u.id ASC",
-            Some("name") => "u.name COLLATE NOCASE ASC, u.id",
-            Some("balance") => "COALESCE(b.balance, 0) DESC, u.id DESC",
-            _ => "u.id DESC",
-        },
-        cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", "),
-        l = n + 1,
-        o = n + 2,
-    );
-    let mut all = args;
-    all.push(limit.into());
-    all.push(offset.into());
-    let mut stmt = c.prepare(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(all.iter()), |r| Ok((user_from(r)?, r.get(14)?, r.get(15)?)))?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((rows, total))
+    let order = match f.sort.unwrap_or(UserSort::Newest) {
+        UserSort::Oldest => "u.id ASC",
+        UserSort::Name => "u.name COLLATE NOCASE ASC, u.id",
+        UserSort::Balance => "COALESCE(b.balance, 0) DESC, u.id DESC",
+        UserSort::Newest => "u.id DESC",
+    };
+    let cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+    query::page(
+        c,
+        &format!("{cols}, COALESCE(b.balance, 0), (SELECT COUNT(*) FROM users r WHERE r.referred_by = u.id)"),
+        "users u LEFT JOIN balances b ON b.user_id = u.id",
+        &w,
+        order,
+        slice,
+        |r| Ok((user_from(r)?, r.get(14)?, r.get(15)?)),
+    )
 }
 
 pub fn update_user(
@@ -210,25 +166,169 @@ pub fn update_user(
     )
 }
 
-/// Writes an `activity_logs` row (admin actions, logins, ...).
-pub fn log_activity(
-    c: &Connection,
-    user_id: Option<i64>,
-    action: &str,
-    model_type: Option<&str>,
-    model_id: Option<i64>,
-    description: &str,
-    ip: Option<&str>,
-    meta: Option<&serde_json::Value>,
-) -> rusqlite::Result<()> {
+pub fn referral_count(c: &Connection, id: i64) -> rusqlite::Result<i64> {
+    c.query_row("SELECT COUNT(*) FROM users WHERE referred_by = ?1", [id], |r| r.get(0))
+}
+
+/// The users who registered with `id`'s referral code, with their balances.
+pub fn referrals_of(c: &Connection, id: i64) -> rusqlite::Result<Vec<(User, i64)>> {
+    let cols = USER_COLS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+    let mut s = c.prepare(&format!(
+        "SELECT {cols}, COALESCE(b.balance, 0) FROM users u LEFT JOIN balances b ON b.user_id = u.id
+         WHERE u.referred_by = ?1 ORDER BY u.id"
+    ))?;
+    let rows = s.query_map([id], |r| Ok((user_from(r)?, r.get(14)?)))?;
+    rows.collect()
+}
+
+pub fn update_profile(c: &Connection, id: i64, name: Option<&str>, phone: Option<&str>) -> rusqlite::Result<()> {
     c.execute(
-        "INSERT INTO activity_logs (user_id, action, model_type, model_id, description, ip_address, meta_data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![user_id, action, model_type, model_id, description, ip, meta.map(|m| m.to_string())],
+        "UPDATE users SET name = COALESCE(?2, name), phone = COALESCE(?3, phone),
+                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
+        params![id, name, phone],
     )?;
     Ok(())
 }
 
-pub fn referral_count(c: &Connection, id: i64) -> rusqlite::Result<i64> {
-    c.query_row("SELECT COUNT(*) FROM users WHERE referred_by = ?1", [id], |r| r.get(0))
+pub fn password_hash_of(c: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    Ok(c.query_row("SELECT password FROM users WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten())
+}
+
+pub fn set_password(c: &Connection, id: i64, hash: &str, now: &str) -> rusqlite::Result<()> {
+    c.execute("UPDATE users SET password = ?2, updated_at = ?3 WHERE id = ?1", params![id, hash, now])?;
+    Ok(())
+}
+
+/// Orders of a user still pending or processing.
+pub fn open_orders_of(c: &Connection, id: i64) -> rusqlite::Result<i64> {
+    c.query_row(
+        "SELECT COUNT(*) FROM transactions WHERE user_id = ?1 AND status IN ('pending', 'processing')",
+        [id],
+        |r| r.get(0),
+    )
+}
+
+/// Soft delete: the row stays (orders, ledger and logs point at it); the login data is
+/// cleared so the address and number can be used again.
+pub fn soft_delete(c: &Connection, id: i64, now: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE users SET deleted_at = ?2, status = 'inactive', password = NULL, phone = NULL, remember_token = NULL,
+                updated_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    c.execute("DELETE FROM user_devices WHERE user_id = ?1", [id])?;
+    Ok(())
+}
+
+pub fn ensure_balance_row(c: &Connection, id: i64) -> rusqlite::Result<()> {
+    c.execute("INSERT OR IGNORE INTO balances (user_id) VALUES (?1)", [id])?;
+    Ok(())
+}
+
+pub fn insert_reset_token(c: &Connection, user_id: i64, hash: &str, expires_at: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO password_reset_tokens (user_id, token_hash, expires_at) VALUES (?1, ?2, ?3)",
+        params![user_id, hash, expires_at],
+    )?;
+    Ok(())
+}
+
+/// The user a live reset token belongs to: (token id, user id, e-mail, name, phone).
+pub fn find_reset_token(c: &Connection, hash: &str, now: &str) -> rusqlite::Result<Option<(i64, i64, String, String, String)>> {
+    c.query_row(
+        "SELECT t.id, t.user_id, u.email, u.name, COALESCE(u.phone, '') FROM password_reset_tokens t
+         JOIN users u ON u.id = t.user_id
+         WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2",
+        params![hash, now],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )
+    .optional()
+}
+
+/// Marks a reset token used; false when it was used (or expired) meanwhile.
+pub fn use_reset_token(c: &Connection, id: i64, now: &str) -> rusqlite::Result<bool> {
+    Ok(c.execute(
+        "UPDATE password_reset_tokens SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL AND expires_at > ?2",
+        params![id, now],
+    )? == 1)
+}
+
+/// Orders bought as a guest with this e-mail.
+pub fn guest_orders_of_email(c: &Connection, email: &str) -> rusqlite::Result<i64> {
+    c.query_row(
+        "SELECT COUNT(*) FROM transactions t JOIN users u ON u.id = t.user_id
+         WHERE u.is_guest = 1 AND u.deleted_at IS NULL AND u.email = ?1",
+        [email],
+        |r| r.get(0),
+    )
+}
+
+pub fn insert_guest_claim(c: &Connection, user_id: i64, email: &str, hash: &str, expires_at: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO guest_claims (user_id, email, token_hash, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![user_id, email, hash, expires_at],
+    )?;
+    Ok(())
+}
+
+/// Uses a live claim of this member once: the e-mail it claims.
+pub fn use_guest_claim(c: &Connection, hash: &str, user_id: i64, now: &str) -> rusqlite::Result<Option<String>> {
+    let row: Option<(i64, String)> = c
+        .query_row(
+            "SELECT id, email FROM guest_claims
+             WHERE token_hash = ?1 AND user_id = ?2 AND used_at IS NULL AND expires_at > ?3",
+            params![hash, user_id, now],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((id, email)) = row else { return Ok(None) };
+    c.execute("UPDATE guest_claims SET used_at = ?2 WHERE id = ?1", params![id, now])?;
+    Ok(Some(email))
+}
+
+/// Moves the guest orders of an e-mail to a member; how many moved.
+pub fn move_guest_orders(c: &Connection, email: &str, to_user: i64, now: &str) -> rusqlite::Result<i64> {
+    Ok(c.execute(
+        "UPDATE transactions SET user_id = ?1, updated_at = ?3
+         WHERE user_id IN (SELECT id FROM users WHERE is_guest = 1 AND deleted_at IS NULL AND email = ?2)",
+        params![to_user, email, now],
+    )? as i64)
+}
+
+/// Counts of users by kind, and the balances they hold.
+pub fn stats(c: &Connection, since: &str) -> rusqlite::Result<UserStats> {
+    c.query_row(
+        "SELECT COALESCE(SUM(is_guest = 0 AND deleted_at IS NULL), 0),
+                COALESCE(SUM(role = 'admin' AND deleted_at IS NULL), 0),
+                COALESCE(SUM(customer_type = 'reseller' AND is_guest = 0 AND deleted_at IS NULL), 0),
+                COALESCE(SUM(customer_type = 'retail' AND role = 'customer' AND is_guest = 0 AND deleted_at IS NULL), 0),
+                COALESCE(SUM(is_guest = 1), 0),
+                COALESCE(SUM(status = 'suspended' AND deleted_at IS NULL), 0),
+                COALESCE(SUM(deleted_at IS NOT NULL), 0),
+                COALESCE(SUM(is_guest = 0 AND created_at >= ?1), 0),
+                (SELECT COUNT(*) FROM balances WHERE balance > 0),
+                (SELECT COALESCE(SUM(balance), 0) FROM balances)
+         FROM users",
+        [since],
+        |r| {
+            Ok(UserStats {
+                total: r.get(0)?,
+                admins: r.get(1)?,
+                resellers: r.get(2)?,
+                retail: r.get(3)?,
+                guests: r.get(4)?,
+                suspended: r.get(5)?,
+                deleted: r.get(6)?,
+                new_last_30_days: r.get(7)?,
+                with_balance: r.get(8)?,
+                total_balance: r.get(9)?,
+            })
+        },
+    )
+}
+
+
+pub fn set_avatar(c: &Connection, id: i64, path: &str, now: &str) -> rusqlite::Result<()> {
+    c.execute("UPDATE users SET avatar = ?2, updated_at = ?3 WHERE id = ?1", params![id, path, now])?;
+    Ok(())
 }

@@ -1,37 +1,53 @@
 //! Account rules: registration, login (argon2id, rate-limited), profile and password
-//! care, guest-order claims, the admin's users.
+//! care, guest-order claims, the admin's users. SQL is in `repo`; every change that an
+//! audit record describes commits with it.
 
 use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
 };
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use rand::Rng;
 
 use super::{
-    model::{AuthUser, CustomerType, LoginRequest, Profile, RegisterRequest, Role, TokenResponse},
+    model::{
+        AccountDeletion, AccountError, AdminUser, AdminUserUpdate, AuthUser, CustomerType, LoginRequest,
+        PasswordChange, Profile, ProfileUpdate, RegisterRequest, Role, TokenResponse, User, UserCreate, UserFilter,
+        UserStats, UserStatus,
+    },
     repo,
-};
-use crate::auth::{
-    repo::revoke_all_tokens,
-    service::{issue_token, new_token, token_hash},
 };
 use crate::{
     app::{App, Limits},
-    db::{ts, Db, DbError},
-    error::{ApiError, ApiResult},
+    audit::{self, Action, Record, Subject},
+    auth::{
+        model::Actor,
+        repo::revoke_all_tokens,
+        service::{issue_token, new_token, token_hash},
+    },
+    clock::ts,
+    db::{Db, DbError},
+    error::Invalid,
+    text::{normalize_email, normalize_phone},
+    web::pagination::{PageMeta, PageRequest},
 };
 
-pub async fn hash_password(password: String) -> ApiResult<String> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| ApiError::internal(format!("argon2: {e}")))
-    })
-    .await
-    .map_err(|e| ApiError::internal(e))?
+type Result<T, E = AccountError> = std::result::Result<T, E>;
+
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
+        .await
+        .map_err(|e| AccountError::Hashing(e.to_string()))?
+        .map_err(|e| AccountError::Hashing(e.to_string()))
+}
+
+/// Synchronous argon2 (the command line, and `hash_password` on a blocking thread).
+pub fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("argon2: {e}"))
 }
 
 pub async fn verify_password(password: String, hash: Option<String>) -> bool {
@@ -51,35 +67,6 @@ pub async fn verify_password(password: String, hash: Option<String>) -> bool {
     .unwrap_or(false)
 }
 
-/// Lower-cased and trimmed; a light check (a mailbox, an @, a dotted domain).
-pub fn normalize_email(raw: &str) -> Option<String> {
-    let email = raw.trim().to_lowercase();
-    let (local, domain) = email.split_once('@')?;
-    let ok = !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !email.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
-        && !crate::text::has_hidden(&email)
-        && email.matches('@').count() == 1
-        && email.len() <= 255;
-    ok.then_some(email)
-}
-
-/// An Indonesian mobile number in the local `08...` form (10 to 15 digits).
-pub fn normalize_phone(raw: &str) -> Option<String> {
-    let digits: String = raw.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
-    let local = if let Some(rest) = digits.strip_prefix("+62") {
-        format!("0{rest}")
-    } else if let Some(rest) = digits.strip_prefix("62") {
-        format!("0{rest}")
-    } else {
-        digits
-    };
-    let ok = local.starts_with("08") && (10..=15).contains(&local.len()) && local.chars().all(|c| c.is_ascii_digit());
-    ok.then_some(local)
-}
-
 fn new_referral_code() -> String {
     const CHARS: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
@@ -97,51 +84,73 @@ pub fn referral_code_for(c: &rusqlite::Connection) -> Result<String, DbError> {
     Err(DbError::Other("could not find a free referral code".into()))
 }
 
-/// A person's name as stored, or a 422 naming `field`.
-pub fn person_name(field: &str, raw: &str) -> ApiResult<String> {
-    crate::text::clean_name(raw, 255).map_err(|why| ApiError::validation(field, format!("{field} {why}")))
+/// A person's name as stored, or the reason naming `field`.
+pub fn person_name(field: &'static str, raw: &str) -> Result<String, Invalid> {
+    crate::text::clean_name(raw, 255).map_err(|why| Invalid::new(field, format!("{field} {why}")))
 }
 
-/// A new password, or a 422 naming `field` (weak, trivial, or the user's own details).
-pub fn check_new_password(field: &str, password: &str, user_inputs: &[&str]) -> ApiResult<()> {
+/// A new password, or why not (weak, trivial, or the user's own details).
+pub fn check_new_password(field: &'static str, password: &str, user_inputs: &[&str]) -> Result<(), Invalid> {
     match crate::text::password_problem(password, user_inputs) {
-        Some(why) => Err(ApiError::validation(field, why).with_code("weak_password")),
+        Some(why) => Err(Invalid::new(field, why).with_code("weak_password")),
         None => Ok(()),
     }
 }
 
-pub async fn register(app: &App, req: RegisterRequest, ip: &str, ua: Option<String>) -> ApiResult<TokenResponse> {
-    Limits::check(&app.limits.register, format!("ip:{ip}")).map_err(ApiError::too_many)?;
+fn email_of(field: &'static str, raw: &str) -> Result<String, Invalid> {
+    normalize_email(raw).ok_or_else(|| Invalid::new(field, format!("{field} is not a valid e-mail address")))
+}
+
+fn phone_of(field: &'static str, raw: &str) -> Result<String, Invalid> {
+    normalize_phone(raw).ok_or_else(|| {
+        Invalid::new(field, format!("{field} must be an Indonesian mobile number such as 081234567890"))
+    })
+}
+
+fn limited(limiter: &governor::DefaultKeyedRateLimiter<String>, key: String) -> Result<()> {
+    Limits::check(limiter, key).map_err(AccountError::RateLimited)
+}
+
+/// Refuses an address or number a live member already has (other than `except`).
+fn ensure_free(c: &rusqlite::Connection, email: Option<&str>, phone: Option<&str>, except: Option<i64>) -> Result<()> {
+    if let Some(e) = email {
+        if repo::find_live_by_email(c, e)?.is_some_and(|(u, _)| Some(u.id) != except) {
+            return Err(AccountError::EmailTaken);
+        }
+    }
+    if let Some(p) = phone {
+        if repo::find_live_by_phone(c, p)?.is_some_and(|(u, _)| Some(u.id) != except) {
+            return Err(AccountError::PhoneTaken);
+        }
+    }
+    Ok(())
+}
+
+pub async fn register(app: &App, req: RegisterRequest, origin: Actor) -> Result<TokenResponse> {
+    let ip = origin.ip.clone().unwrap_or_default();
+    limited(&app.limits.register, format!("ip:{ip}"))?;
     let name = person_name("name", &req.name)?;
-    let email = normalize_email(&req.email)
-        .ok_or_else(|| ApiError::validation("email", "email is not a valid e-mail address"))?;
-    let phone = normalize_phone(&req.phone).ok_or_else(|| {
-        ApiError::validation("phone", "phone must be an Indonesian mobile number such as 081234567890")
-    })?;
+    let email = email_of("email", &req.email)?;
+    let phone = phone_of("phone", &req.phone)?;
     check_new_password("password", &req.password, &[&email, &name, &phone])?;
     let referral = req.referral_code.map(|c| c.trim().to_uppercase()).filter(|c| !c.is_empty());
     let hash = hash_password(req.password).await?;
     let ttl = app.config.auth.token_ttl_hours;
-    let ip = ip.to_string();
+    let now = app.clock.now();
 
     let (user_id, token, expires_at) = app
         .db
-        .write(move |tx| -> ApiResult<_> {
+        .write(move |tx| -> Result<_> {
             let referred_by = match &referral {
                 Some(code) => Some(
                     repo::id_by_referral_code(tx, code)?
-                        .ok_or_else(|| ApiError::validation("referral_code", "no user has this referral code"))?,
+                        .ok_or_else(|| Invalid::new("referral_code", "no user has this referral code"))?,
                 ),
                 None => None,
             };
             // Members only: a guest row with the same address (checkout made it) stays
             // the guest's, with its orders; claiming them takes the mailed link.
-            if repo::find_live_by_email(tx, &email)?.is_some() {
-                return Err(ApiError::conflict("email_taken", "this e-mail address is already registered").with_field("email"));
-            }
-            if repo::find_live_by_phone(tx, &phone)?.is_some() {
-                return Err(ApiError::conflict("phone_taken", "this phone number is already registered").with_field("phone"));
-            }
+            ensure_free(tx, Some(&email), Some(&phone), None)?;
             let code = referral_code_for(tx)?;
             let id = repo::insert_user(
                 tx,
@@ -157,17 +166,9 @@ pub async fn register(app: &App, req: RegisterRequest, ip: &str, ua: Option<Stri
                     referred_by,
                 },
             )?;
-            let (token, expires_at) = issue_token(tx, id, ttl, &ip, ua.as_deref())?;
-            repo::log_activity(
-                tx,
-                Some(id),
-                "register",
-                Some("user"),
-                Some(id),
-                "account registered",
-                Some(&ip),
-                None,
-            )?;
+            let (token, expires_at) = issue_token(tx, id, ttl, now, &origin)?;
+            let actor = Actor { user_id: Some(id), ..origin };
+            audit::record(tx, &actor, Record::new(Action::Register, Subject::User(id), "account registered"))?;
             Ok((id, token, expires_at))
         })
         .await?;
@@ -175,23 +176,24 @@ pub async fn register(app: &App, req: RegisterRequest, ip: &str, ua: Option<Stri
     Ok(TokenResponse { token, token_type: "Bearer".into(), expires_at, user })
 }
 
-pub async fn login(app: &App, req: LoginRequest, ip: &str, ua: Option<String>) -> ApiResult<TokenResponse> {
+pub async fn login(app: &App, req: LoginRequest, origin: Actor) -> Result<TokenResponse> {
     let identifier = req.identifier.trim().to_lowercase();
+    let ip = origin.ip.clone().unwrap_or_default();
     // The address, the identifier and the account are each limited: the first stops one
     // client trying many accounts, the others many clients (or many spellings of one
     // phone number: +62 812..., (0812)..., 0812...) trying one account.
-    Limits::check(&app.limits.login, format!("ip:{ip}")).map_err(ApiError::too_many)?;
+    limited(&app.limits.login, format!("ip:{ip}"))?;
     let key = match (normalize_email(&identifier), normalize_phone(&identifier)) {
         (Some(e), _) if identifier.contains('@') => e,
         (_, Some(p)) => p,
         _ => identifier.clone(),
     };
-    Limits::check(&app.limits.login, format!("id:{key}")).map_err(ApiError::too_many)?;
+    limited(&app.limits.login, format!("id:{key}"))?;
 
     let lookup = identifier.clone();
     let found = app
         .db
-        .run(move |c| -> ApiResult<_> {
+        .read(move |c| -> Result<_> {
             let by_email = if lookup.contains('@') { repo::find_live_by_email(c, &lookup)? } else { None };
             Ok(match by_email {
                 Some(u) => Some(u),
@@ -207,156 +209,107 @@ pub async fn login(app: &App, req: LoginRequest, ip: &str, ua: Option<String>) -
         _ => (None, None),
     };
     if let Some(u) = &user {
-        Limits::check(&app.limits.login, format!("account:{}", u.id)).map_err(ApiError::too_many)?;
+        limited(&app.limits.login, format!("account:{}", u.id))?;
     }
     if !verify_password(req.password, hash).await {
-        return Err(ApiError::new(
-            poem::http::StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "wrong identifier or password",
-        ));
+        return Err(AccountError::BadCredentials);
     }
-    let user = user.ok_or_else(|| ApiError::internal("verified without a user"))?;
-    if user.status != super::model::UserStatus::Active {
-        return Err(ApiError::forbidden(format!("this account is {}", user.status.as_str()))
-            .with_details(serde_json::json!({"status": user.status.as_str()})));
+    let user = user.ok_or(AccountError::BadCredentials)?;
+    if user.status != UserStatus::Active {
+        return Err(AccountError::NotActive(user.status));
     }
     let ttl = app.config.auth.token_ttl_hours;
-    let ip = ip.to_string();
-    let uid = user.id;
+    let (uid, now) = (user.id, app.clock.now());
     let (token, expires_at) = app
         .db
-        .write(move |tx| -> ApiResult<_> {
+        .write(move |tx| -> Result<_> {
             repo::record_login(tx, uid, &ip)?;
-            Ok(issue_token(tx, uid, ttl, &ip, ua.as_deref())?)
+            Ok(issue_token(tx, uid, ttl, now, &origin)?)
         })
         .await?;
     let user = profile(app, uid).await?;
     Ok(TokenResponse { token, token_type: "Bearer".into(), expires_at, user })
 }
 
-pub async fn profile(app: &App, user_id: i64) -> ApiResult<Profile> {
+pub async fn profile(app: &App, user_id: i64) -> Result<Profile> {
     app.db
-        .run(move |c| -> ApiResult<_> {
-            let user = repo::find_by_id(c, user_id)?.ok_or_else(|| ApiError::not_found("user"))?;
-            let balance = repo::balance_of(c, user_id)?;
-            Ok(Profile::of(user, balance))
+        .read(move |c| -> Result<_> {
+            let user = repo::find_by_id(c, user_id)?.ok_or(AccountError::NotFound)?;
+            Ok(Profile::of(user, repo::balance_of(c, user_id)?))
         })
         .await
 }
 
-pub async fn update_profile(app: &App, user_id: i64, b: super::model::ProfileUpdate) -> ApiResult<()> {
-    let name = match b.name.as_deref() {
-        Some(n) => Some(person_name("name", n)?),
-        None => None,
-    };
-    let phone = match b.phone.as_deref() {
-        Some(p) => {
-            Some(normalize_phone(p).ok_or_else(|| ApiError::validation("phone", "not an Indonesian mobile number"))?)
-        }
-        None => None,
-    };
+pub async fn update_profile(app: &App, user_id: i64, b: ProfileUpdate) -> Result<Profile> {
+    let name = b.name.as_deref().map(|n| person_name("name", n)).transpose()?;
+    let phone = b.phone.as_deref().map(|p| phone_of("phone", p)).transpose()?;
     app.db
-        .write(move |tx| -> ApiResult<()> {
-            if let Some(p) = &phone {
-                if repo::find_live_by_phone(tx, p)?.is_some_and(|(u, _)| u.id != user_id) {
-                    return Err(ApiError::conflict("phone_taken", "this phone number is already registered")
-                        .with_field("phone"));
-                }
-            }
-            tx.execute(
-                "UPDATE users SET name = COALESCE(?2, name), phone = COALESCE(?3, phone),
-                        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
-                rusqlite::params![user_id, name, phone],
-            )?;
-            Ok(())
+        .write(move |tx| -> Result<()> {
+            ensure_free(tx, None, phone.as_deref(), Some(user_id))?;
+            Ok(repo::update_profile(tx, user_id, name.as_deref(), phone.as_deref())?)
         })
-        .await
+        .await?;
+    profile(app, user_id).await
 }
 
-async fn password_hash_of(app: &App, user_id: i64) -> ApiResult<Option<String>> {
-    app.db
-        .run(move |c| -> ApiResult<_> {
-            Ok(c.query_row("SELECT password FROM users WHERE id = ?1", [user_id], |r| r.get(0))?)
-        })
+/// Stores the caller's new avatar image and points the profile at it.
+pub async fn set_avatar(app: &App, user_id: i64, upload: poem_openapi::types::multipart::Upload) -> Result<String> {
+    let path = crate::web::uploads::store_image(&app.config.storage.uploads_dir, "avatars", upload)
         .await
+        .map_err(|e| match e {
+            crate::web::uploads::UploadError::Io(cause) => AccountError::Db(DbError::Other(cause)),
+            other => Invalid::new("image", other.to_string()).into(),
+        })?;
+    let (p, now) = (path.clone(), app.clock.now_str());
+    app.db.write(move |tx| Ok::<_, AccountError>(repo::set_avatar(tx, user_id, &p, &now)?)).await?;
+    Ok(path)
 }
 
-pub async fn change_password(app: &App, user: &AuthUser, b: super::model::PasswordChange) -> ApiResult<()> {
+async fn password_hash_of(app: &App, user_id: i64) -> Result<Option<String>> {
+    app.db.read(move |c| Ok(repo::password_hash_of(c, user_id)?)).await
+}
+
+pub async fn change_password(app: &App, user: &AuthUser, actor: Actor, b: PasswordChange) -> Result<()> {
     if !verify_password(b.current_password, password_hash_of(app, user.id).await?).await {
-        return Err(ApiError::validation("current_password", "the current password is wrong"));
+        return Err(Invalid::new("current_password", "the current password is wrong").into());
     }
     let phone = user.phone.clone().unwrap_or_default();
     check_new_password("new_password", &b.new_password, &[&user.email, &user.name, &phone])?;
     let hash = hash_password(b.new_password).await?;
-    let (uid, keep) = (user.id, user.token_id);
+    let (uid, keep, now) = (user.id, user.token_id, app.clock.now_str());
     app.db
-        .write(move |tx| -> ApiResult<()> {
-            tx.execute(
-                "UPDATE users SET password = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
-                rusqlite::params![uid, hash],
-            )?;
-            tx.execute(
-                "UPDATE access_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                 WHERE user_id = ?1 AND id <> ?2 AND revoked_at IS NULL",
-                rusqlite::params![uid, keep],
-            )?;
-            repo::log_activity(
-                tx,
-                Some(uid),
-                "password.change",
-                Some("user"),
-                Some(uid),
-                "password changed",
-                None,
-                None,
-            )?;
+        .write(move |tx| -> Result<()> {
+            repo::set_password(tx, uid, &hash, &now)?;
+            crate::auth::repo::revoke_other_tokens(tx, uid, keep)?;
+            audit::record(tx, &actor, Record::new(Action::PasswordChange, Subject::User(uid), "password changed"))?;
             Ok(())
         })
         .await
 }
 
-pub async fn delete_account(app: &App, user: &AuthUser, b: super::model::AccountDeletion) -> ApiResult<()> {
+pub async fn delete_account(app: &App, user: &AuthUser, actor: Actor, b: AccountDeletion) -> Result<()> {
     if user.is_admin() {
-        return Err(ApiError::conflict("admin_account", "an admin account cannot delete itself"));
+        return Err(AccountError::AdminAccount);
     }
     if !verify_password(b.password, password_hash_of(app, user.id).await?).await {
-        return Err(ApiError::validation("password", "the password is wrong"));
+        return Err(Invalid::new("password", "the password is wrong").into());
     }
-    let uid = user.id;
+    let (uid, now) = (user.id, app.clock.now_str());
     app.db
-        .write(move |tx| -> ApiResult<()> {
-            let busy: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM transactions WHERE user_id = ?1 AND status IN ('pending', 'processing')",
-                [uid],
-                |r| r.get(0),
-            )?;
+        .write(move |tx| -> Result<()> {
+            let busy = repo::open_orders_of(tx, uid)?;
             if busy > 0 {
-                return Err(ApiError::conflict(
-                    "orders_in_progress",
-                    format!("{busy} order(s) are still pending or processing; wait until they finish"),
-                ));
+                return Err(AccountError::OrdersInProgress(busy));
             }
             // Money must not be stranded in an account nobody can log in to.
             let balance = repo::balance_of(tx, uid)?;
             if balance != 0 {
-                return Err(ApiError::conflict(
-                    "balance_not_zero",
-                    format!("this account holds Rp {balance}; spend or withdraw it before deleting the account"),
-                )
-                .with_details(serde_json::json!({"balance": balance})));
+                return Err(AccountError::BalanceNotZero(balance));
             }
-            let now = crate::db::now_str();
-            // Soft delete: the row stays (orders, ledger and logs point at it); the
-            // login data is cleared so the address and number can be used again.
-            tx.execute(
-                "UPDATE users SET deleted_at = ?2, status = 'inactive', password = NULL, phone = NULL, remember_token = NULL,
-                        updated_at = ?2 WHERE id = ?1",
-                rusqlite::params![uid, now],
-            )?;
+            repo::soft_delete(tx, uid, &now)?;
             revoke_all_tokens(tx, uid)?;
-            tx.execute("DELETE FROM user_devices WHERE user_id = ?1", [uid])?;
-            repo::log_activity(tx, Some(uid), "account.delete", Some("user"), Some(uid), "account deleted by its owner", None, None)?;
+            let rec = Record::new(Action::AccountDelete, Subject::User(uid), "account deleted by its owner");
+            audit::record(tx, &actor, rec)?;
             Ok(())
         })
         .await
@@ -365,26 +318,24 @@ pub async fn delete_account(app: &App, user: &AuthUser, b: super::model::Account
 /// Starts a password reset. The answer never says whether the address exists (the
 /// work happens in the background, so neither does the timing); the edge limits it
 /// per client address.
-pub async fn forgot_password(app: &App, email: &str) -> ApiResult<()> {
+pub async fn forgot_password(app: &App, email: &str) -> Result<()> {
     let Some(email) = normalize_email(email) else {
         return Ok(());
     };
     let app = app.clone();
     tokio::spawn(async move {
         let ttl = app.config.smtp.reset_ttl_minutes as i64;
+        let expires_at = ts(app.clock.now() + Duration::minutes(ttl));
         let e2 = email.clone();
         let made = app
             .db
-            .write(move |tx| -> ApiResult<Option<String>> {
+            .write(move |tx| -> Result<Option<String>> {
                 let Some((u, _)) = repo::find_live_by_email(tx, &e2)? else { return Ok(None) };
-                if u.is_guest || u.status != super::model::UserStatus::Active {
+                if u.is_guest || u.status != UserStatus::Active {
                     return Ok(None);
                 }
                 let (token, hash) = new_token();
-                tx.execute(
-                    "INSERT INTO password_reset_tokens (user_id, token_hash, expires_at) VALUES (?1, ?2, ?3)",
-                    rusqlite::params![u.id, hash, ts(Utc::now() + Duration::minutes(ttl))],
-                )?;
+                repo::insert_reset_token(tx, u.id, &hash, &expires_at)?;
                 Ok(Some(token))
             })
             .await;
@@ -405,123 +356,86 @@ pub async fn forgot_password(app: &App, email: &str) -> ApiResult<()> {
 
 /// Finishes a reset: the token works once, before it expires; every session ends. The
 /// token is looked up before any password hashing, so bogus tokens cost nothing.
-pub async fn reset_password(app: &App, token: &str, password: String) -> ApiResult<()> {
+pub async fn reset_password(app: &App, token: &str, password: String, origin: Actor) -> Result<()> {
+    let refused = || Invalid::new("token", "this reset link is invalid, used or expired");
     let hash = token_hash(token.trim());
-    let now = ts(app.clock.now());
+    let now = app.clock.now_str();
     let found = {
-        let (hash, now) = (hash.clone(), now.clone());
-        app.db
-            .run(move |c| -> ApiResult<Option<(i64, String, String, String)>> {
-                Ok(rusqlite::OptionalExtension::optional(c.query_row(
-                    "SELECT t.user_id, u.email, u.name, COALESCE(u.phone, '') FROM password_reset_tokens t
-                     JOIN users u ON u.id = t.user_id
-                     WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2",
-                    rusqlite::params![hash, now],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                ))?)
-            })
-            .await?
+        let now = now.clone();
+        app.db.read(move |c| Ok::<_, AccountError>(repo::find_reset_token(c, &hash, &now)?)).await?
     };
-    let Some((_, email, name, phone)) = found else {
-        return Err(ApiError::validation("token", "this reset link is invalid, used or expired"));
+    let Some((token_id, uid, email, name, phone)) = found else {
+        return Err(refused().into());
     };
     check_new_password("password", &password, &[&email, &name, &phone])?;
     let new_hash = hash_password(password).await?;
     app.db
-        .write(move |tx| -> ApiResult<()> {
-            let row: Option<(i64, i64)> = rusqlite::OptionalExtension::optional(tx.query_row(
-                "SELECT id, user_id FROM password_reset_tokens WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
-                rusqlite::params![hash, now],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            ))?;
-            let (id, uid) = row.ok_or_else(|| ApiError::validation("token", "this reset link is invalid, used or expired"))?;
-            tx.execute("UPDATE password_reset_tokens SET used_at = ?2 WHERE id = ?1", rusqlite::params![id, now])?;
-            tx.execute("UPDATE users SET password = ?2, updated_at = ?3 WHERE id = ?1", rusqlite::params![uid, new_hash, now])?;
+        .write(move |tx| -> Result<()> {
+            if !repo::use_reset_token(tx, token_id, &now)? {
+                return Err(refused().into());
+            }
+            repo::set_password(tx, uid, &new_hash, &now)?;
             revoke_all_tokens(tx, uid)?;
-            repo::log_activity(tx, Some(uid), "password.reset", Some("user"), Some(uid), "password reset by e-mail", None, None)?;
+            let actor = Actor { user_id: Some(uid), ..origin };
+            let rec = Record::new(Action::PasswordReset, Subject::User(uid), "password reset by e-mail");
+            audit::record(tx, &actor, rec)?;
             Ok(())
         })
         .await
 }
 
 /// `lapak create-admin`: creates the admin, or makes an existing account an admin with
-/// the new password. Returns (user id, created?).
+/// the new password. Returns (user id, created?). Synchronous: the command line.
 pub fn create_admin(db: &Db, email: &str, name: &str, password_hash: &str) -> Result<(i64, bool), DbError> {
-    let mut conn = db.conn()?;
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let out = match repo::find_live_by_email(&tx, email)? {
-        Some((u, _)) => {
-            repo::set_password_and_admin(&tx, u.id, password_hash, name)?;
-            revoke_all_tokens(&tx, u.id)?;
-            (u.id, false)
-        }
-        None => {
-            let code = referral_code_for(&tx)?;
-            let id = repo::insert_user(
-                &tx,
-                &repo::NewUser {
-                    name,
-                    email,
-                    phone: None,
-                    password_hash: Some(password_hash),
-                    role: Role::Admin,
-                    customer_type: CustomerType::Retail,
-                    is_guest: false,
-                    referral_code: Some(&code),
-                    referred_by: None,
-                },
-            )?;
-            (id, true)
-        }
-    };
-    repo::log_activity(
-        &tx,
-        Some(out.0),
-        "create_admin",
-        Some("user"),
-        Some(out.0),
-        "admin set by the command line",
-        None,
-        None,
-    )?;
-    tx.commit()?;
-    Ok(out)
-}
-
-/// Synchronous argon2 for the CLI.
-pub fn hash_password_blocking(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("argon2: {e}"))
+    db.write_blocking(|tx| {
+        let out = match repo::find_live_by_email(tx, email)? {
+            Some((u, _)) => {
+                repo::set_password_and_admin(tx, u.id, password_hash, name)?;
+                revoke_all_tokens(tx, u.id)?;
+                (u.id, false)
+            }
+            None => {
+                let code = referral_code_for(tx)?;
+                let id = repo::insert_user(
+                    tx,
+                    &repo::NewUser {
+                        name,
+                        email,
+                        phone: None,
+                        password_hash: Some(password_hash),
+                        role: Role::Admin,
+                        customer_type: CustomerType::Retail,
+                        is_guest: false,
+                        referral_code: Some(&code),
+                        referred_by: None,
+                    },
+                )?;
+                (id, true)
+            }
+        };
+        let rec = Record::new(Action::CreateAdmin, Subject::User(out.0), "admin set by the command line");
+        audit::record(tx, &Actor::system(), rec)?;
+        Ok(out)
+    })
 }
 
 /// `POST /me/guest-orders/claim`: mails a one-time link to the member's own address.
 /// Whoever can open it owns the address, and so the guest orders bought with it. Sent
 /// only when there is something to claim; the answer is the same either way.
-pub async fn request_guest_claim(app: &App, user: &AuthUser) -> ApiResult<()> {
-    Limits::check(&app.limits.login, format!("claim:{}", user.id)).map_err(ApiError::too_many)?;
+pub async fn request_guest_claim(app: &App, user: &AuthUser) -> Result<()> {
+    limited(&app.limits.login, format!("claim:{}", user.id))?;
     let (uid, email) = (user.id, user.email.clone());
     let ttl = app.config.smtp.reset_ttl_minutes as i64;
-    let now = app.clock.now();
+    let expires_at = ts(app.clock.now() + Duration::minutes(ttl));
     let made = app
         .db
-        .write(move |tx| -> ApiResult<Option<(String, i64)>> {
-            let orders: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM transactions t JOIN users u ON u.id = t.user_id
-                 WHERE u.is_guest = 1 AND u.deleted_at IS NULL AND u.email = ?1",
-                [&email],
-                |r| r.get(0),
-            )?;
+        .write(move |tx| -> Result<Option<(String, i64)>> {
+            let orders = repo::guest_orders_of_email(tx, &email)?;
             if orders == 0 {
                 return Ok(None);
             }
             let (token, hash) = new_token();
-            tx.execute(
-                "INSERT INTO guest_claims (user_id, email, token_hash, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![uid, email, hash, ts(now + Duration::minutes(ttl))],
-            )?;
+            repo::insert_guest_claim(tx, uid, &email, &hash, &expires_at)?;
             Ok(Some((token, orders)))
         })
         .await?;
@@ -546,130 +460,144 @@ pub async fn request_guest_claim(app: &App, user: &AuthUser) -> ApiResult<()> {
 /// `POST /me/guest-orders/claim/confirm`: with the mailed token (the same member, once,
 /// before it expires) the guest orders of the address show in the account. Who paid
 /// does not change: a refund still goes to the payer the guest was.
-pub async fn confirm_guest_claim(app: &App, user: &AuthUser, token: &str) -> ApiResult<i64> {
+pub async fn confirm_guest_claim(app: &App, user: &AuthUser, actor: Actor, token: &str) -> Result<i64> {
     let hash = token_hash(token.trim());
-    let uid = user.id;
-    let now = ts(app.clock.now());
+    let (uid, now) = (user.id, app.clock.now_str());
     app.db
-        .write(move |tx| -> ApiResult<i64> {
-            let row: Option<(i64, String)> = rusqlite::OptionalExtension::optional(tx.query_row(
-                "SELECT id, email FROM guest_claims
-                 WHERE token_hash = ?1 AND user_id = ?2 AND used_at IS NULL AND expires_at > ?3",
-                rusqlite::params![hash, uid, now],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            ))?;
-            let (id, email) =
-                row.ok_or_else(|| ApiError::validation("token", "this claim link is invalid, used or expired"))?;
-            tx.execute("UPDATE guest_claims SET used_at = ?2 WHERE id = ?1", rusqlite::params![id, now])?;
-            let claimed = tx.execute(
-                "UPDATE transactions SET user_id = ?1, updated_at = ?3
-                 WHERE user_id IN (SELECT id FROM users WHERE is_guest = 1 AND deleted_at IS NULL AND email = ?2)",
-                rusqlite::params![uid, email, now],
-            )? as i64;
-            repo::log_activity(
-                tx,
-                Some(uid),
-                "guest_orders.claim",
-                Some("user"),
-                Some(uid),
-                &format!("{claimed} guest order(s) of {email} claimed with the mailed link"),
-                None,
-                None,
-            )?;
+        .write(move |tx| -> Result<i64> {
+            let email = repo::use_guest_claim(tx, &hash, uid, &now)?
+                .ok_or_else(|| Invalid::new("token", "this claim link is invalid, used or expired"))?;
+            let claimed = repo::move_guest_orders(tx, &email, uid, &now)?;
+            let rec = Record::new(
+                Action::GuestOrdersClaim,
+                Subject::User(uid),
+                format!("{claimed} guest order(s) of {email} claimed with the mailed link"),
+            );
+            audit::record(tx, &actor, rec)?;
             Ok(claimed)
         })
         .await
 }
 
-/// `POST /admin/users`: a user of any role and tier, made by an admin.
-pub async fn create_user_by_admin(
-    app: &App,
-    admin: i64,
-    ip: Option<String>,
-    b: super::model::UserCreate,
-) -> ApiResult<super::model::AdminUser> {
-        let email =
-            normalize_email(&b.email).ok_or_else(|| ApiError::validation("email", "not a valid e-mail address"))?;
-        let phone = match b.phone.as_deref().filter(|p| !p.trim().is_empty()) {
-            Some(p) => Some(
-                normalize_phone(p).ok_or_else(|| ApiError::validation("phone", "not an Indonesian mobile number"))?,
-            ),
-            None => None,
-        };
-        let name = person_name("name", &b.name)?;
-        let phone_text = phone.clone().unwrap_or_default();
-        check_new_password("password", &b.password, &[&email, &name, &phone_text])?;
-        let hash = hash_password(b.password).await?;
-        let user = app
-            .db
-            .write(move |tx| -> ApiResult<_> {
-                if repo::find_live_by_email(tx, &email)?.is_some() {
-                    return Err(ApiError::conflict("email_taken", "this e-mail address is already registered")
-                        .with_field("email"));
-                }
-                if let Some(p) = &phone {
-                    if repo::find_live_by_phone(tx, p)?.is_some() {
-                        return Err(ApiError::conflict("phone_taken", "this phone number is already registered")
-                            .with_field("phone"));
-                    }
-                }
-                let code = referral_code_for(tx)?;
-                let id = repo::insert_user(
-                    tx,
-                    &repo::NewUser {
-                        name: &name,
-                        email: &email,
-                        phone: phone.as_deref(),
-                        password_hash: Some(&hash),
-                        role: b.role.unwrap_or(Role::Customer),
-                        customer_type: b.customer_type.unwrap_or(CustomerType::Retail),
-                        is_guest: false,
-                        referral_code: Some(&code),
-                        referred_by: None,
-                    },
-                )?;
-                tx.execute("INSERT OR IGNORE INTO balances (user_id) VALUES (?1)", [id])?;
-                repo::log_activity(
-                    tx,
-                    Some(admin),
-                    "user.create",
-                    Some("user"),
-                    Some(id),
-                    &email,
-                    ip.as_deref(),
-                    None,
-                )?;
-                let u = repo::find_by_id(tx, id)?.ok_or_else(|| ApiError::internal("user vanished"))?;
-                Ok(super::model::AdminUser {
-                    referred_by: None,
-                    referral_count: 0,
-                    last_login_at: None,
-                    deleted_at: None,
-                    profile: Profile::of(u, 0),
-                })
-            })
-            .await?;
-    Ok(user)
+/// The guest row for an e-mail (checkout without an account): reused, or created. A
+/// member with the same address is another row: a guest's orders never land in an
+/// account (and checkout does not tell who has one).
+pub fn guest_user(tx: &rusqlite::Connection, name: &str, email: &str) -> rusqlite::Result<i64> {
+    match repo::find_guest_by_email(tx, email)? {
+        Some(id) => Ok(id),
+        None => repo::insert_user(
+            tx,
+            &repo::NewUser {
+                name,
+                email,
+                phone: None,
+                password_hash: None,
+                role: Role::Customer,
+                customer_type: CustomerType::Retail,
+                is_guest: true,
+                referral_code: None,
+                referred_by: None,
+            },
+        ),
+    }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phones_normalise_to_local_form() {
-        assert_eq!(normalize_phone("+62 812-3456-7890").as_deref(), Some("081234567890"));
-        assert_eq!(normalize_phone("6281234567890").as_deref(), Some("081234567890"));
-        assert_eq!(normalize_phone("081234567890").as_deref(), Some("081234567890"));
-        assert_eq!(normalize_phone("021555123"), None);
-        assert_eq!(normalize_phone("08abc"), None);
+fn admin_view(u: User, balance: i64, referrals: i64) -> AdminUser {
+    AdminUser {
+        referred_by: u.referred_by,
+        referral_count: referrals,
+        last_login_at: u.last_login_at.clone(),
+        deleted_at: u.deleted_at.clone(),
+        profile: Profile::of(u, balance),
     }
+}
 
-    #[test]
-    fn emails_are_checked_and_lowercased() {
-        assert_eq!(normalize_email(" Budi@Example.COM ").as_deref(), Some("budi@example.com"));
-        assert_eq!(normalize_email("no-at-sign"), None);
-        assert_eq!(normalize_email("a@b"), None);
-        assert_eq!(normalize_email("a@@b.com"), None);
+/// `POST /admin/users`: a user of any role and tier, made by an admin.
+pub async fn create_user(app: &App, actor: Actor, b: UserCreate) -> Result<AdminUser> {
+    let email = email_of("email", &b.email)?;
+    let phone = b.phone.as_deref().filter(|p| !p.trim().is_empty()).map(|p| phone_of("phone", p)).transpose()?;
+    let name = person_name("name", &b.name)?;
+    let phone_text = phone.clone().unwrap_or_default();
+    check_new_password("password", &b.password, &[&email, &name, &phone_text])?;
+    let hash = hash_password(b.password).await?;
+    let id = app
+        .db
+        .write(move |tx| -> Result<i64> {
+            ensure_free(tx, Some(&email), phone.as_deref(), None)?;
+            let code = referral_code_for(tx)?;
+            let id = repo::insert_user(
+                tx,
+                &repo::NewUser {
+                    name: &name,
+                    email: &email,
+                    phone: phone.as_deref(),
+                    password_hash: Some(&hash),
+                    role: b.role.unwrap_or(Role::Customer),
+                    customer_type: b.customer_type.unwrap_or(CustomerType::Retail),
+                    is_guest: false,
+                    referral_code: Some(&code),
+                    referred_by: None,
+                },
+            )?;
+            repo::ensure_balance_row(tx, id)?;
+            audit::record(tx, &actor, Record::new(Action::UserCreate, Subject::User(id), email))?;
+            Ok(id)
+        })
+        .await?;
+    admin_user(app, id).await
+}
+
+pub async fn list_users(app: &App, filter: UserFilter, page: PageRequest) -> Result<(Vec<AdminUser>, PageMeta)> {
+    let (rows, total) = app.db.read(move |c| Ok::<_, AccountError>(repo::list_users(c, &filter, page.into())?)).await?;
+    let data = rows.into_iter().map(|(u, balance, referrals)| admin_view(u, balance, referrals)).collect();
+    Ok((data, page.meta(total)))
+}
+
+pub async fn admin_user(app: &App, id: i64) -> Result<AdminUser> {
+    app.db
+        .read(move |c| -> Result<_> {
+            let u = repo::find_by_id(c, id)?.ok_or(AccountError::NotFound)?;
+            Ok(admin_view(u, repo::balance_of(c, id)?, repo::referral_count(c, id)?))
+        })
+        .await
+}
+
+/// Role, tier, status or name. Suspending or deactivating ends the user's sessions.
+pub async fn update_user(app: &App, admin_id: i64, actor: Actor, id: i64, b: AdminUserUpdate) -> Result<AdminUser> {
+    if id == admin_id && (b.role == Some(Role::Customer) || b.status.is_some_and(|s| s != UserStatus::Active)) {
+        return Err(AccountError::SelfLockout);
     }
+    let name = b.name.as_deref().map(|n| person_name("name", n)).transpose()?;
+    let meta = serde_json::json!({
+        "role": b.role.map(|r| r.as_str()),
+        "customer_type": b.customer_type.map(|t| t.as_str()),
+        "status": b.status.map(|s| s.as_str()),
+        "name": name,
+    });
+    app.db
+        .write(move |tx| -> Result<()> {
+            if repo::update_user(tx, id, b.role, b.customer_type, b.status, name.as_deref())? == 0 {
+                return Err(AccountError::NotFound);
+            }
+            if b.status.is_some_and(|s| s != UserStatus::Active) {
+                revoke_all_tokens(tx, id)?;
+            }
+            let rec = Record::new(Action::UserUpdate, Subject::User(id), "admin updated a user").with_meta(meta);
+            audit::record(tx, &actor, rec)?;
+            Ok(())
+        })
+        .await?;
+    admin_user(app, id).await
+}
+
+/// The users who registered with this user's referral code.
+pub async fn referrals(app: &App, id: i64) -> Result<Vec<Profile>> {
+    let rows = app.db.read(move |c| Ok::<_, AccountError>(repo::referrals_of(c, id)?)).await?;
+    Ok(rows.into_iter().map(|(u, balance)| Profile::of(u, balance)).collect())
+}
+
+/// Counts of users by kind, and balances held.
+pub async fn stats(app: &App) -> Result<UserStats> {
+    let since = ts(app.clock.now() - Duration::days(30));
+    app.db.read(move |c| Ok(repo::stats(c, &since)?)).await
 }

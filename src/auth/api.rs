@@ -5,8 +5,11 @@
 use poem::Request;
 use poem_openapi::{auth::Bearer, SecurityScheme};
 
-use super::{model::AuthUser, service};
-use crate::{app::App, error::ApiError};
+use super::{
+    model::{Actor, AdminCtx, AuthUser},
+    service,
+};
+use crate::{app::App, error::ApiError, web::ClientIp};
 
 fn app_of(req: &Request) -> Result<&App, ApiError> {
     req.data::<App>().ok_or_else(|| ApiError::internal("app state missing from request"))
@@ -17,13 +20,30 @@ async fn user_checker(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
     Ok(service::authenticate(app, &bearer.token).await?)
 }
 
-async fn admin_checker(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
+async fn admin_checker(req: &Request, bearer: Bearer) -> poem::Result<AdminCtx> {
     let app = app_of(req)?;
     let user = service::authenticate(app, &bearer.token).await?;
     if !user.is_admin() {
         return Err(ApiError::forbidden("this route is for admins").into());
     }
-    Ok(user)
+    let origin = origin(req);
+    Ok(AdminCtx { id: user.id, name: user.name, email: user.email, ip: origin.ip, user_agent: origin.user_agent })
+}
+
+/// Where a request came from (the address the edge settled on, and the user agent),
+/// as the actor of an audit record; `user_id` is filled by the caller.
+pub fn origin(req: &Request) -> Actor {
+    let user_agent = req
+        .headers()
+        .get(poem::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.chars().take(255).collect());
+    Actor { user_id: None, ip: req.data::<ClientIp>().map(|c| c.0.clone()), user_agent }
+}
+
+/// The user acting, and from where.
+pub fn actor(user: &AuthUser, req: &Request) -> Actor {
+    Actor { user_id: Some(user.id), ..origin(req) }
 }
 
 /// A logged-in user (`Authorization: Bearer <token>`).
@@ -31,10 +51,10 @@ async fn admin_checker(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> 
 #[oai(ty = "bearer", checker = "user_checker")]
 pub struct BearerAuth(pub AuthUser);
 
-/// A logged-in admin.
+/// A logged-in admin, with the request's origin for the audit log.
 #[derive(SecurityScheme)]
 #[oai(ty = "bearer", rename = "AdminBearer", checker = "admin_checker")]
-pub struct AdminAuth(pub AuthUser);
+pub struct AdminAuth(pub AdminCtx);
 
 /// A token is optional here.
 #[derive(SecurityScheme)]

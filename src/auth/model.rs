@@ -54,3 +54,35 @@ impl AuthUser {
     }
 }
 
+
+/// Who did something, for the audit log: the user (none for the system or an anonymous
+/// caller) and where the request came from.
+#[derive(Clone, Debug, Default)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Actor {
+    /// lapak itself (the command line, schedules).
+    pub fn system() -> Self {
+        Actor::default()
+    }
+}
+
+/// An admin acting through the API: who, and from where. What `AdminAuth` yields.
+#[derive(Clone, Debug)]
+pub struct AdminCtx {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl AdminCtx {
+    pub fn actor(&self) -> Actor {
+        Actor { user_id: Some(self.id), ip: self.ip.clone(), user_agent: self.user_agent.clone() }
+    }
+}

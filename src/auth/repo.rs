@@ -69,3 +69,12 @@ pub fn revoke_all_tokens(c: &Connection, user_id: i64) -> rusqlite::Result<usize
     )
 }
 
+
+/// Ends every session of a user but `keep` (a password change keeps the caller's).
+pub fn revoke_other_tokens(c: &Connection, user_id: i64, keep: i64) -> rusqlite::Result<usize> {
+    c.execute(
+        "UPDATE access_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE user_id = ?1 AND id <> ?2 AND revoked_at IS NULL",
+        params![user_id, keep],
+    )
+}

@@ -1,11 +1,14 @@
 //! Opaque login tokens: 256 random bits, stored as SHA-256, with an expiry; every
 //! request re-checks the user behind its token (suspension ends it at once).
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::{distributions::Alphanumeric, Rng};
 use sha2::{Digest, Sha256};
 
-use super::{model::AuthUser, repo};
+use super::{
+    model::{Actor, AuthUser},
+    repo,
+};
 use crate::{
     app::App,
     db::{ts, DbError},
@@ -28,16 +31,18 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// A new session for `user_id` that lasts `ttl_hours` from `now`: (token, expiry).
 pub fn issue_token(
     c: &rusqlite::Connection,
     user_id: i64,
     ttl_hours: u64,
-    ip: &str,
-    ua: Option<&str>,
-) -> Result<(String, String), DbError> {
+    now: DateTime<Utc>,
+    origin: &Actor,
+) -> rusqlite::Result<(String, String)> {
     let (token, hash) = new_token();
-    let expires_at = ts(Utc::now() + Duration::hours(ttl_hours as i64));
-    repo::insert_token(c, user_id, &hash, &expires_at, ip, ua)?;
+    let expires_at = ts(now + Duration::hours(ttl_hours as i64));
+    let ip = origin.ip.as_deref().unwrap_or("unknown");
+    repo::insert_token(c, user_id, &hash, &expires_at, ip, origin.user_agent.as_deref())?;
     Ok((token, expires_at))
 }
 
@@ -47,25 +52,24 @@ pub async fn authenticate(app: &App, token: &str) -> ApiResult<AuthUser> {
         return Err(ApiError::unauthorized("the bearer token is invalid or expired"));
     }
     let hash = token_hash(token);
-    app.db
-        .run(move |c| -> ApiResult<_> {
-            let now = Utc::now();
-            let now_s = ts(now);
-            let (user, last_used) = repo::find_token_user(c, &hash, &now_s)?
-                .ok_or_else(|| ApiError::unauthorized("the bearer token is invalid or expired"))?;
-            // Record use at most every five minutes, not on every request.
-            let stale = last_used.is_none_or(|t| t < ts(now - Duration::minutes(5)));
-            if stale {
-                repo::touch_token(c, user.token_id, &now_s)?;
-            }
-            Ok(user)
-        })
-        .await
+    let now = app.clock.now();
+    let now_s = ts(now);
+    let (user, last_used) = app
+        .db
+        .read(move |c| Ok::<_, DbError>(repo::find_token_user(c, &hash, &now_s)?))
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the bearer token is invalid or expired"))?;
+    // Record use at most every five minutes, not on every request.
+    if last_used.is_none_or(|t| t < ts(now - Duration::minutes(5))) {
+        let (id, now_s) = (user.token_id, ts(now));
+        app.db.write(move |tx| Ok::<_, DbError>(repo::touch_token(tx, id, &now_s)?)).await?;
+    }
+    Ok(user)
 }
 
 /// Ends the session of this token.
-pub async fn logout(app: &App, token_id: i64) -> ApiResult<()> {
-    app.db.run(move |c| -> ApiResult<_> { Ok(repo::revoke_token(c, token_id)?) }).await
+pub async fn logout(app: &App, token_id: i64) -> Result<(), DbError> {
+    app.db.write(move |tx| Ok(repo::revoke_token(tx, token_id)?)).await
 }
 
 #[cfg(test)]

@@ -258,7 +258,7 @@ pub struct ProductList {
     pub data: Vec<ProductSummary>,
     pub meta: PageMeta,
     /// Which price tier the prices are: `retail` or `reseller`.
-    pub tier: crate::accounts::model::CustomerType,
+    pub tier: crate::auth::model::CustomerType,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -501,5 +501,51 @@ mod tests {
         assert_eq!(default_input_fields("pulsa").0[0].name, "phone");
         assert_eq!(default_input_fields("pln").0[0].name, "meter_no");
         assert_eq!(default_input_fields("something").0[0].name, "customer_no");
+    }
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct OperatorLookup {
+    /// The number in local form (08...).
+    pub phone: String,
+    /// Absent when the prefix is unknown.
+    pub operator: Option<String>,
+}
+
+/// What the catalog rules refuse.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error(transparent)]
+    Invalid(#[from] crate::error::Invalid),
+    /// "category", "product" or "item".
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// Another category (or product) has this slug.
+    #[error("another {0} has this slug")]
+    SlugTaken(&'static str),
+    #[error("another item has this SKU")]
+    SkuTaken,
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+}
+
+impl From<rusqlite::Error> for CatalogError {
+    fn from(e: rusqlite::Error) -> Self {
+        CatalogError::Db(e.into())
+    }
+}
+
+impl From<CatalogError> for crate::error::ApiError {
+    fn from(e: CatalogError) -> Self {
+        use crate::error::ApiError;
+        let message = e.to_string();
+        match e {
+            CatalogError::Invalid(i) => i.into(),
+            CatalogError::NotFound(what) => ApiError::not_found(what),
+            CatalogError::SlugTaken(_) => ApiError::conflict("slug_taken", message).with_field("slug"),
+            CatalogError::SkuTaken => ApiError::conflict("sku_taken", message).with_field("sku"),
+            CatalogError::Db(e) => e.into(),
+        }
     }
 }

@@ -4,8 +4,8 @@ use rusqlite::{params, types::Value, Connection, OptionalExtension, Row};
 
 use super::model::{InputField, PaymentType, ProductSort, SortDir, StockStatus};
 use crate::{
-    accounts::model::CustomerType,
-    db::{like_pattern, numbered_where},
+    auth::model::CustomerType,
+    db::query::{self, like_pattern, Filter, Slice},
 };
 
 /// An item is orderable (cut-off aside, which depends on the clock) when all three hold.
@@ -67,6 +67,7 @@ pub fn find_category(c: &Connection, id: i64) -> rusqlite::Result<Option<Categor
         .optional()
 }
 
+#[derive(Default)]
 pub struct CategoryFields<'a> {
     pub name: Option<&'a str>,
     pub slug: Option<&'a str>,
@@ -225,87 +226,59 @@ pub fn list_products(
     tier: CustomerType,
     sort: ProductSort,
     dir: SortDir,
-    limit: i64,
-    offset: i64,
+    slice: Slice,
 ) -> rusqlite::Result<(Vec<ProductRow>, i64)> {
-    let mut clauses: Vec<&str> = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
+    let mut w = Filter::new();
     if f.public {
-        clauses.push("p.is_active = 1 AND c.is_active = 1");
+        w.and("p.is_active = 1 AND c.is_active = 1", []);
     }
-    if let Some(a) = f.is_active {
-        clauses.push("p.is_active = ?{n}");
-        args.push(Value::Integer(a as i64));
-    }
+    let has_orderable = format!("EXISTS (SELECT 1 FROM product_items i WHERE i.product_id = p.id AND {ORDERABLE})");
     match f.orderable {
-        Some(true) => clauses.push("EXISTS (SELECT 1 FROM product_items i WHERE i.product_id = p.id AND i.is_active = 1 AND i.stock_status = 'available' AND i.supplier_available = 1)"),
-        Some(false) => clauses.push("NOT EXISTS (SELECT 1 FROM product_items i WHERE i.product_id = p.id AND i.is_active = 1 AND i.stock_status = 'available' AND i.supplier_available = 1)"),
-        None => {}
-    }
-    if let Some(s) = &f.category_slug {
-        clauses.push("c.slug = ?{n}");
-        args.push(Value::Text(s.clone()));
-    }
-    if let Some(id) = f.category_id {
-        clauses.push("p.category_id = ?{n}");
-        args.push(Value::Integer(id));
-    }
+        Some(true) => w.and(&has_orderable, []),
+        Some(false) => w.and(&format!("NOT {has_orderable}"), []),
+        None => &mut w,
+    };
+    w.eq("p.is_active", f.is_active)
+        .eq("c.slug", f.category_slug.as_deref())
+        .eq("p.category_id", f.category_id)
+        .eq("p.is_featured", f.featured);
     if let Some(b) = &f.brand {
-        clauses.push("p.brand = ?{n} COLLATE NOCASE");
-        args.push(Value::Text(b.clone()));
+        w.and("p.brand = ? COLLATE NOCASE", [Value::Text(b.clone())]);
     }
     if let Some(k) = &f.kind {
-        clauses.push("p.type = ?{n} COLLATE NOCASE");
-        args.push(Value::Text(k.clone()));
-    }
-    if let Some(feat) = f.featured {
-        clauses.push("p.is_featured = ?{n}");
-        args.push(Value::Integer(feat as i64));
+        w.and("p.type = ? COLLATE NOCASE", [Value::Text(k.clone())]);
     }
     if let Some(s) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        clauses.push(
-            "(p.name LIKE ?{n} ESCAPE '\\' OR p.brand LIKE ?{n} ESCAPE '\\' OR c.name LIKE ?{n} ESCAPE '\\'
-              OR EXISTS (SELECT 1 FROM product_items si WHERE si.product_id = p.id AND si.is_active = 1
-                         AND (si.name LIKE ?{n} ESCAPE '\\' OR si.digiflazz_code LIKE ?{n} ESCAPE '\\')))",
+        let items = "EXISTS (SELECT 1 FROM product_items si WHERE si.product_id = p.id AND si.is_active = 1
+                     AND (si.name LIKE ?1 ESCAPE '\\' OR si.digiflazz_code LIKE ?1 ESCAPE '\\'))";
+        let pattern = Value::Text(like_pattern(s));
+        w.and(
+            &format!("(p.name LIKE ? ESCAPE '\\' OR p.brand LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' OR {})", items.replace("?1", "?")),
+            std::iter::repeat_n(pattern, 5),
         );
-        args.push(Value::Text(like_pattern(s)));
     }
-    let where_sql = numbered_where(&clauses);
-    let from = "FROM products p JOIN product_categories c ON c.id = p.category_id";
-    let total: i64 =
-        c.query_row(&format!("SELECT COUNT(*) {from} {where_sql}"), rusqlite::params_from_iter(args.iter()), |r| {
-            r.get(0)
-        })?;
     let d = match dir {
         SortDir::Asc => "ASC",
         SortDir::Desc => "DESC",
     };
+    let min_price =
+        format!("(SELECT MIN({}) FROM product_items i WHERE i.product_id = p.id AND {ORDERABLE})", tier_price_col(tier));
     let order = match sort {
         ProductSort::SortOrder => format!("p.sort_order {d}, p.name ASC"),
         ProductSort::Name => format!("p.name {d}"),
         ProductSort::Newest => format!("p.id {}", if dir == SortDir::Asc { "DESC" } else { "ASC" }),
         // Products with nothing orderable go last either way.
-        ProductSort::Price => format!("(MIN_PRICE IS NULL), MIN_PRICE {d}, p.name ASC"),
+        ProductSort::Price => format!("({min_price} IS NULL), {min_price} {d}, p.name ASC"),
     };
-    let n = args.len();
-    let sql = format!(
-        "SELECT {cols} {from} {where_sql} ORDER BY {order}, p.id LIMIT ?{l} OFFSET ?{o}",
-        cols = product_cols(tier),
-        order = order.replace(
-            "MIN_PRICE",
-            &format!(
-                "(SELECT MIN({}) FROM product_items i WHERE i.product_id = p.id AND {ORDERABLE})",
-                tier_price_col(tier)
-            )
-        ),
-        l = n + 1,
-        o = n + 2
-    );
-    args.push(Value::Integer(limit));
-    args.push(Value::Integer(offset));
-    let mut stmt = c.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args.iter()), product_from)?.collect::<Result<Vec<_>, _>>()?;
-    Ok((rows, total))
+    query::page(
+        c,
+        &product_cols(tier),
+        "products p JOIN product_categories c ON c.id = p.category_id",
+        &w,
+        &format!("{order}, p.id"),
+        slice,
+        product_from,
+    )
 }
 
 pub enum ProductKey<'a> {
@@ -329,6 +302,7 @@ pub fn find_product(c: &Connection, key: ProductKey<'_>, tier: CustomerType) -> 
     .optional()
 }
 
+#[derive(Default)]
 pub struct ProductFields<'a> {
     pub category_id: Option<i64>,
     pub name: Option<&'a str>,
@@ -575,4 +549,9 @@ pub fn save_item(c: &Connection, i: &ItemRow) -> rusqlite::Result<usize> {
             i.sort_order
         ],
     )
+}
+
+/// No item at all (a new shop).
+pub fn no_items(c: &Connection) -> rusqlite::Result<bool> {
+    c.query_row("SELECT NOT EXISTS (SELECT 1 FROM product_items)", [], |r| r.get(0))
 }

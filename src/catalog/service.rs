@@ -5,12 +5,22 @@ use chrono::NaiveTime;
 
 use super::{
     model::{
-        format_placeholders, AdminItem, AdminProduct, Category, CategoryRef, CutOff, InputField, ItemView, PriceRange,
-        ProductSummary, StockStatus, Unavailable,
+        default_input_fields, format_placeholders, AdminCategory, AdminItem, AdminProduct, AdminProductList,
+        CatalogError, Category, CategoryCreate, CategoryRef, CategoryUpdate, CutOff, InputField, ItemCreate, ItemUpdate,
+        ItemView, PriceRange, ProductCreate, ProductDetail, ProductList, ProductSort, ProductSummary, ProductUpdate,
+        SortDir, StockStatus, Unavailable,
     },
-    repo::{CategoryRow, ItemRow, ProductRow},
+    repo::{self, CategoryFields, CategoryRow, ItemRow, NewItem, ProductFields, ProductFilter, ProductKey, ProductRow},
 };
-use crate::{accounts::model::CustomerType, error::ApiError};
+
+type Result<T, E = CatalogError> = std::result::Result<T, E>;
+use crate::{
+    app::App,
+    audit::{self, Action, Record, Subject},
+    auth::model::{Actor, CustomerType},
+    error::Invalid,
+    web::pagination::PageRequest,
+};
 
 /// Parses Digiflazz's "hh:mm" ("0:0" and "23:45" both occur).
 pub fn parse_hhmm(s: &str) -> Option<NaiveTime> {
@@ -187,7 +197,7 @@ pub fn slugify(s: &str) -> String {
 }
 
 /// A slug given by an admin must already be in slug form.
-pub fn check_slug(field: &str, slug: &str) -> Result<(), ApiError> {
+pub fn check_slug(field: &'static str, slug: &str) -> Result<(), Invalid> {
     let ok = !slug.is_empty()
         && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
@@ -195,15 +205,15 @@ pub fn check_slug(field: &str, slug: &str) -> Result<(), ApiError> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::validation(field, "slug may contain lowercase letters, digits and inner dashes only"))
+        Err(Invalid::new(field, "slug may contain lowercase letters, digits and inner dashes only"))
     }
 }
 
 /// Input fields must have unique, well-formed names and patterns that compile, and the
 /// customer_no format may only name declared fields.
-pub fn check_input_fields(fields: &[InputField], format: &str) -> Result<(), ApiError> {
+pub fn check_input_fields(fields: &[InputField], format: &str) -> Result<(), Invalid> {
     if fields.len() > 10 {
-        return Err(ApiError::validation("input_fields", "at most 10 input fields"));
+        return Err(Invalid::new("input_fields", "at most 10 input fields"));
     }
     let mut seen = std::collections::HashSet::new();
     for (i, f) in fields.iter().enumerate() {
@@ -212,23 +222,23 @@ pub fn check_input_fields(fields: &[InputField], format: &str) -> Result<(), Api
             && f.name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
             && f.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !name_ok {
-            return Err(ApiError::validation(
+            return Err(Invalid::new(
                 format!("input_fields[{i}].name"),
                 "a field name is lowercase letters, digits and underscores, starting with a letter",
             ));
         }
         if !seen.insert(f.name.as_str()) {
-            return Err(ApiError::validation(
+            return Err(Invalid::new(
                 format!("input_fields[{i}].name"),
                 format!("field {:?} is declared twice", f.name),
             ));
         }
         if f.label.trim().is_empty() {
-            return Err(ApiError::validation(format!("input_fields[{i}].label"), "label must not be blank"));
+            return Err(Invalid::new(format!("input_fields[{i}].label"), "label must not be blank"));
         }
         if let Some(p) = &f.pattern {
             if p.len() > 500 || regex::Regex::new(p).is_err() {
-                return Err(ApiError::validation(
+                return Err(Invalid::new(
                     format!("input_fields[{i}].pattern"),
                     "pattern is not a valid regular expression",
                 ));
@@ -236,37 +246,459 @@ pub fn check_input_fields(fields: &[InputField], format: &str) -> Result<(), Api
         }
         if let Some(opts) = &f.options {
             if opts.is_empty() {
-                return Err(ApiError::validation(format!("input_fields[{i}].options"), "options must not be empty"));
+                return Err(Invalid::new(format!("input_fields[{i}].options"), "options must not be empty"));
             }
         }
     }
     let placeholders = format_placeholders(format);
     if !fields.is_empty() && placeholders.is_empty() {
-        return Err(ApiError::validation("customer_no_format", "the format must use at least one field, e.g. {phone}"));
+        return Err(Invalid::new("customer_no_format", "the format must use at least one field, e.g. {phone}"));
     }
     for p in placeholders {
         if !seen.contains(p.as_str()) {
-            return Err(ApiError::validation("customer_no_format", format!("{{{p}}} is not one of the input fields")));
+            return Err(Invalid::new("customer_no_format", format!("{{{p}}} is not one of the input fields")));
         }
     }
     Ok(())
 }
 
 /// Selling prices can never be below the supplier cost.
-pub fn check_prices(base: i64, retail: i64, reseller: i64) -> Result<(), ApiError> {
+pub fn check_prices(base: i64, retail: i64, reseller: i64) -> Result<(), Invalid> {
     if retail < base {
-        return Err(ApiError::validation(
+        return Err(Invalid::new(
             "retail_price",
             format!("retail price {retail} is below the supplier price {base}"),
         ));
     }
     if reseller < base {
-        return Err(ApiError::validation(
+        return Err(Invalid::new(
             "reseller_price",
             format!("reseller price {reseller} is below the supplier price {base}"),
         ));
     }
     Ok(())
+}
+
+fn admin_category(c: CategoryRow) -> AdminCategory {
+    AdminCategory {
+        is_active: c.is_active,
+        product_count: c.product_count,
+        created_at: c.created_at.clone(),
+        updated_at: c.updated_at.clone(),
+        category: category_view(c),
+    }
+}
+
+fn unique_slug(c: &rusqlite::Connection, table: &str, base: &str) -> rusqlite::Result<String> {
+    let mut slug = base.to_string();
+    let mut n = 2;
+    while repo::slug_taken(c, table, &slug, None)? {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(slug)
+}
+
+fn not_blank(field: &'static str, v: &str) -> Result<(), Invalid> {
+    if v.trim().is_empty() {
+        Err(Invalid::new(field, format!("{field} must not be blank")))
+    } else {
+        Ok(())
+    }
+}
+
+fn jakarta_now(app: &App) -> NaiveTime {
+    crate::clock::jakarta_time(app.clock.now())
+}
+
+fn load_admin_product(c: &rusqlite::Connection, id: i64, now: NaiveTime) -> Result<AdminProduct> {
+    let p = repo::find_product(c, ProductKey::Id(id), CustomerType::Retail)?.ok_or(CatalogError::NotFound("product"))?;
+    let items = repo::items_of(c, id, false)?.into_iter().map(|i| admin_item(i, now)).collect();
+    Ok(admin_product(p, Some(items)))
+}
+
+// --- the public catalog -----------------------------------------------------------------
+
+/// Active categories, in display order.
+pub async fn categories(app: &App) -> Result<Vec<Category>> {
+    let rows = app.db.read(|c| Ok::<_, CatalogError>(repo::list_categories(c, true)?)).await?;
+    Ok(rows.into_iter().map(category_view).collect())
+}
+
+/// Active products with their price range at the caller's tier.
+pub async fn products(
+    app: &App,
+    filter: ProductFilter,
+    tier: CustomerType,
+    sort: ProductSort,
+    dir: SortDir,
+    page: PageRequest,
+) -> Result<ProductList> {
+    let filter = ProductFilter { public: true, ..filter };
+    let (rows, total) =
+        app.db.read(move |c| Ok::<_, CatalogError>(repo::list_products(c, &filter, tier, sort, dir, page.into())?)).await?;
+    Ok(ProductList { data: rows.into_iter().map(product_summary).collect(), meta: page.meta(total), tier })
+}
+
+/// How a product is asked for.
+pub enum ProductRef {
+    Id(i64),
+    Slug(String),
+}
+
+/// One active product (in an active category) with its shown items, each priced for
+/// the tier.
+pub async fn detail(app: &App, key: ProductRef, tier: CustomerType) -> Result<ProductDetail> {
+    let now = jakarta_now(app);
+    app.db
+        .read(move |c| -> Result<_> {
+            let key = match &key {
+                ProductRef::Id(id) => ProductKey::Id(*id),
+                ProductRef::Slug(s) => ProductKey::Slug(s),
+            };
+            let p = repo::find_product(c, key, tier)?.ok_or(CatalogError::NotFound("product"))?;
+            let category_active = repo::find_category(c, p.category_id)?.is_some_and(|cat| cat.is_active);
+            if !p.is_active || !category_active {
+                return Err(CatalogError::NotFound("product"));
+            }
+            let items = repo::items_of(c, p.id, true)?.into_iter().map(|i| item_view(i, tier, now)).collect();
+            let customer_no_format = p.customer_no_format.clone();
+            Ok(ProductDetail { product: product_summary(p), customer_no_format, items })
+        })
+        .await
+}
+
+/// Whether the catalog has no item yet.
+pub async fn is_empty(app: &App) -> Result<bool> {
+    app.db.read(|c| Ok(repo::no_items(c)?)).await
+}
+
+/// The operator of a mobile number.
+pub fn lookup_operator(phone: &str) -> Result<super::model::OperatorLookup, Invalid> {
+    let local = crate::text::normalize_phone(phone)
+        .ok_or_else(|| Invalid::new("phone", "not an Indonesian mobile number (08..., 628..., +628...)"))?;
+    Ok(super::model::OperatorLookup { operator: crate::operators::operator_of(&local).map(str::to_string), phone: local })
+}
+
+/// An item with its product, for checkout.
+pub fn item_with_product(c: &rusqlite::Connection, item_id: i64) -> rusqlite::Result<Option<(ItemRow, ProductRow)>> {
+    let Some(item) = repo::find_item(c, item_id)? else { return Ok(None) };
+    Ok(repo::find_product(c, ProductKey::Id(item.product_id), CustomerType::Retail)?.map(|p| (item, p)))
+}
+
+// --- the admin's catalog ----------------------------------------------------------------
+
+pub async fn admin_categories(app: &App) -> Result<Vec<AdminCategory>> {
+    let rows = app.db.read(|c| Ok::<_, CatalogError>(repo::list_categories(c, false)?)).await?;
+    Ok(rows.into_iter().map(admin_category).collect())
+}
+
+pub async fn create_category(app: &App, actor: Actor, b: CategoryCreate) -> Result<AdminCategory> {
+    if let Some(s) = &b.slug {
+        check_slug("slug", s)?;
+    }
+    not_blank("name", &b.name)?;
+    let name = b.name.trim().to_string();
+    app.db
+        .write(move |tx| -> Result<_> {
+            let slug = match &b.slug {
+                Some(s) if repo::slug_taken(tx, "product_categories", s, None)? => {
+                    return Err(CatalogError::SlugTaken("category"))
+                }
+                Some(s) => s.clone(),
+                None => unique_slug(tx, "product_categories", &slugify(&name))?,
+            };
+            let fields = CategoryFields {
+                name: None,
+                slug: None,
+                description: Some(b.description.as_deref()),
+                icon: Some(b.icon.as_deref()),
+                image: Some(b.image.as_deref()),
+                is_active: b.is_active,
+                sort_order: b.sort_order,
+            };
+            let id = repo::insert_category(tx, &name, &slug, &fields)?;
+            audit::record(tx, &actor, Record::new(Action::CategoryCreate, Subject::Category(id), name.as_str()))?;
+            Ok(admin_category(repo::find_category(tx, id)?.ok_or(CatalogError::NotFound("category"))?))
+        })
+        .await
+}
+
+/// Only the fields sent change.
+pub async fn update_category(app: &App, actor: Actor, id: i64, b: CategoryUpdate) -> Result<AdminCategory> {
+    if let Some(s) = &b.slug {
+        check_slug("slug", s)?;
+    }
+    if let Some(n) = &b.name {
+        not_blank("name", n)?;
+    }
+    app.db
+        .write(move |tx| -> Result<_> {
+            if let Some(s) = &b.slug {
+                if repo::slug_taken(tx, "product_categories", s, Some(id))? {
+                    return Err(CatalogError::SlugTaken("category"));
+                }
+            }
+            let fields = CategoryFields {
+                name: b.name.as_deref().map(str::trim),
+                slug: b.slug.as_deref(),
+                description: b.description.as_deref().map(Some),
+                icon: b.icon.as_deref().map(Some),
+                image: b.image.as_deref().map(Some),
+                is_active: b.is_active,
+                sort_order: b.sort_order,
+            };
+            if repo::update_category(tx, id, &fields)? == 0 {
+                return Err(CatalogError::NotFound("category"));
+            }
+            audit::record(tx, &actor, Record::new(Action::CategoryUpdate, Subject::Category(id), "category updated"))?;
+            Ok(admin_category(repo::find_category(tx, id)?.ok_or(CatalogError::NotFound("category"))?))
+        })
+        .await
+}
+
+/// It and its products leave the public catalog; nothing is deleted.
+pub async fn deactivate_category(app: &App, actor: Actor, id: i64) -> Result<AdminCategory> {
+    app.db
+        .write(move |tx| -> Result<_> {
+            let fields = CategoryFields { is_active: Some(false), ..CategoryFields::default() };
+            if repo::update_category(tx, id, &fields)? == 0 {
+                return Err(CatalogError::NotFound("category"));
+            }
+            let rec = Record::new(Action::CategoryDeactivate, Subject::Category(id), "category deactivated");
+            audit::record(tx, &actor, rec)?;
+            Ok(admin_category(repo::find_category(tx, id)?.ok_or(CatalogError::NotFound("category"))?))
+        })
+        .await
+}
+
+/// Every product, with supplier costs.
+pub async fn admin_products(app: &App, filter: ProductFilter, page: PageRequest) -> Result<AdminProductList> {
+    let (rows, total) = app
+        .db
+        .read(move |c| {
+            let slice = page.into();
+            Ok::<_, CatalogError>(repo::list_products(c, &filter, CustomerType::Retail, ProductSort::SortOrder, SortDir::Asc, slice)?)
+        })
+        .await?;
+    Ok(AdminProductList { data: rows.into_iter().map(|p| admin_product(p, None)).collect(), meta: page.meta(total) })
+}
+
+pub async fn admin_product_by_id(app: &App, id: i64) -> Result<AdminProduct> {
+    let now = jakarta_now(app);
+    app.db.read(move |c| load_admin_product(c, id, now)).await
+}
+
+/// A product; its input fields default by type when absent.
+pub async fn create_product(app: &App, actor: Actor, b: ProductCreate) -> Result<AdminProduct> {
+    let kind = b.kind.trim().to_lowercase();
+    let (def_fields, def_format) = default_input_fields(&kind);
+    let fields = b.input_fields.clone().unwrap_or(def_fields);
+    let format = b.customer_no_format.clone().unwrap_or(def_format);
+    check_input_fields(&fields, &format)?;
+    if let Some(s) = &b.slug {
+        check_slug("slug", s)?;
+    }
+    not_blank("name", &b.name)?;
+    let name = b.name.trim().to_string();
+    let fields_json = serde_json::to_string(&fields).unwrap_or_else(|_| "[]".into());
+    let now = jakarta_now(app);
+    app.db
+        .write(move |tx| -> Result<_> {
+            if repo::find_category(tx, b.category_id)?.is_none() {
+                return Err(Invalid::new("category_id", "no such category").into());
+            }
+            let slug = match &b.slug {
+                Some(s) if repo::slug_taken(tx, "products", s, None)? => return Err(CatalogError::SlugTaken("product")),
+                Some(s) => s.clone(),
+                None => unique_slug(tx, "products", &slugify(&name))?,
+            };
+            let f = ProductFields {
+                category_id: Some(b.category_id),
+                name: Some(&name),
+                slug: Some(&slug),
+                brand: Some(b.brand.trim()),
+                publisher: Some(b.publisher.as_deref()),
+                provider: Some(Some("manual")),
+                kind: Some(&kind),
+                payment_type: b.payment_type,
+                input_fields: Some(fields_json),
+                customer_no_format: Some(&format),
+                description: Some(b.description.as_deref()),
+                image: Some(b.image.as_deref()),
+                icon: Some(b.icon.as_deref()),
+                is_active: b.is_active,
+                is_featured: b.is_featured,
+                sort_order: b.sort_order,
+            };
+            let id = repo::insert_product(tx, &f)?;
+            audit::record(tx, &actor, Record::new(Action::ProductCreate, Subject::Product(id), name.as_str()))?;
+            load_admin_product(tx, id, now)
+        })
+        .await
+}
+
+/// Only the fields sent change.
+pub async fn update_product(app: &App, actor: Actor, id: i64, b: ProductUpdate) -> Result<AdminProduct> {
+    if let Some(s) = &b.slug {
+        check_slug("slug", s)?;
+    }
+    if let Some(n) = &b.name {
+        not_blank("name", n)?;
+    }
+    let now = jakarta_now(app);
+    app.db
+        .write(move |tx| -> Result<_> {
+            let current =
+                repo::find_product(tx, ProductKey::Id(id), CustomerType::Retail)?.ok_or(CatalogError::NotFound("product"))?;
+            if b.input_fields.is_some() || b.customer_no_format.is_some() {
+                let fields = b.input_fields.clone().unwrap_or(current.input_fields.clone());
+                let format = b.customer_no_format.clone().unwrap_or(current.customer_no_format.clone());
+                check_input_fields(&fields, &format)?;
+            }
+            if let Some(cid) = b.category_id {
+                if repo::find_category(tx, cid)?.is_none() {
+                    return Err(Invalid::new("category_id", "no such category").into());
+                }
+            }
+            if let Some(s) = &b.slug {
+                if repo::slug_taken(tx, "products", s, Some(id))? {
+                    return Err(CatalogError::SlugTaken("product"));
+                }
+            }
+            let kind = b.kind.as_ref().map(|k| k.trim().to_lowercase());
+            let f = ProductFields {
+                category_id: b.category_id,
+                name: b.name.as_deref().map(str::trim),
+                slug: b.slug.as_deref(),
+                brand: b.brand.as_deref().map(str::trim),
+                publisher: b.publisher.as_deref().map(Some),
+                provider: None,
+                kind: kind.as_deref(),
+                payment_type: b.payment_type,
+                input_fields: b.input_fields.as_ref().map(|f| serde_json::to_string(f).unwrap_or_else(|_| "[]".into())),
+                customer_no_format: b.customer_no_format.as_deref(),
+                description: b.description.as_deref().map(Some),
+                image: b.image.as_deref().map(Some),
+                icon: b.icon.as_deref().map(Some),
+                is_active: b.is_active,
+                is_featured: b.is_featured,
+                sort_order: b.sort_order,
+            };
+            repo::update_product(tx, id, &f)?;
+            audit::record(tx, &actor, Record::new(Action::ProductUpdate, Subject::Product(id), "product updated"))?;
+            load_admin_product(tx, id, now)
+        })
+        .await
+}
+
+/// It leaves the public catalog; its orders and items stay.
+pub async fn deactivate_product(app: &App, actor: Actor, id: i64) -> Result<AdminProduct> {
+    let now = jakarta_now(app);
+    app.db
+        .write(move |tx| -> Result<_> {
+            let f = ProductFields { is_active: Some(false), ..ProductFields::default() };
+            if repo::update_product(tx, id, &f)? == 0 {
+                return Err(CatalogError::NotFound("product"));
+            }
+            let rec = Record::new(Action::ProductDeactivate, Subject::Product(id), "product deactivated");
+            audit::record(tx, &actor, rec)?;
+            load_admin_product(tx, id, now)
+        })
+        .await
+}
+
+/// Adds an item (a supplier SKU) to a product; its prices are fixed prices syncs keep.
+pub async fn create_item(app: &App, actor: Actor, product_id: i64, b: ItemCreate) -> Result<AdminItem> {
+    check_prices(b.base_price, b.retail_price, b.reseller_price)?;
+    not_blank("sku", &b.sku)?;
+    not_blank("name", &b.name)?;
+    let (sku, name) = (b.sku.trim().to_string(), b.name.trim().to_string());
+    let now = jakarta_now(app);
+    app.db
+        .write(move |tx| -> Result<_> {
+            if repo::find_product(tx, ProductKey::Id(product_id), CustomerType::Retail)?.is_none() {
+                return Err(CatalogError::NotFound("product"));
+            }
+            if repo::sku_taken(tx, &sku)? {
+                return Err(CatalogError::SkuTaken);
+            }
+            let id = repo::insert_item(
+                tx,
+                &NewItem {
+                    product_id,
+                    sku: &sku,
+                    name: &name,
+                    group: b.group.as_deref(),
+                    description: b.description.as_deref(),
+                    base_price: b.base_price,
+                    retail_price: b.retail_price,
+                    reseller_price: b.reseller_price,
+                    // Hand-set prices are overrides that product sync keeps.
+                    retail_override: Some(b.retail_price),
+                    reseller_override: Some(b.reseller_price),
+                    admin_fee: b.admin_fee.unwrap_or(0),
+                    stock_status: b.stock_status.unwrap_or(StockStatus::Available),
+                    is_active: b.is_active.unwrap_or(true),
+                    sort_order: b.sort_order.unwrap_or(0),
+                },
+            )?;
+            audit::record(tx, &actor, Record::new(Action::ItemCreate, Subject::Item(id), sku.as_str()))?;
+            Ok(admin_item(repo::find_item(tx, id)?.ok_or(CatalogError::NotFound("item"))?, now))
+        })
+        .await
+}
+
+pub async fn admin_item_by_id(app: &App, id: i64) -> Result<AdminItem> {
+    let now = jakarta_now(app);
+    app.db.read(move |c| Ok(admin_item(repo::find_item(c, id)?.ok_or(CatalogError::NotFound("item"))?, now))).await
+}
+
+/// Prices set here become fixed prices that product sync keeps.
+pub async fn update_item(app: &App, actor: Actor, id: i64, b: ItemUpdate) -> Result<AdminItem> {
+    if let Some(n) = &b.name {
+        not_blank("name", n)?;
+    }
+    let now = jakarta_now(app);
+    app.db
+        .write(move |tx| -> Result<_> {
+            let mut item = repo::find_item(tx, id)?.ok_or(CatalogError::NotFound("item"))?;
+            if let Some(n) = &b.name {
+                item.name = n.trim().to_string();
+            }
+            item.group = b.group.clone().or(item.group);
+            item.description = b.description.clone().or(item.description);
+            item.base_price = b.base_price.unwrap_or(item.base_price);
+            if let Some(p) = b.retail_price {
+                (item.retail_price, item.retail_price_override) = (p, Some(p));
+            }
+            if let Some(p) = b.reseller_price {
+                (item.reseller_price, item.reseller_price_override) = (p, Some(p));
+            }
+            item.admin_fee = b.admin_fee.unwrap_or(item.admin_fee);
+            item.stock_status = b.stock_status.unwrap_or(item.stock_status);
+            item.is_active = b.is_active.unwrap_or(item.is_active);
+            item.sort_order = b.sort_order.unwrap_or(item.sort_order);
+            check_prices(item.base_price, item.retail_price, item.reseller_price)?;
+            repo::save_item(tx, &item)?;
+            audit::record(tx, &actor, Record::new(Action::ItemUpdate, Subject::Item(id), "item updated"))?;
+            Ok(admin_item(repo::find_item(tx, id)?.ok_or(CatalogError::NotFound("item"))?, now))
+        })
+        .await
+}
+
+/// No longer orderable; past orders keep it.
+pub async fn deactivate_item(app: &App, actor: Actor, id: i64) -> Result<AdminItem> {
+    let now = jakarta_now(app);
+    app.db
+        .write(move |tx| -> Result<_> {
+            let mut item = repo::find_item(tx, id)?.ok_or(CatalogError::NotFound("item"))?;
+            item.is_active = false;
+            repo::save_item(tx, &item)?;
+            audit::record(tx, &actor, Record::new(Action::ItemDeactivate, Subject::Item(id), "item deactivated"))?;
+            Ok(admin_item(repo::find_item(tx, id)?.ok_or(CatalogError::NotFound("item"))?, now))
+        })
+        .await
 }
 
 #[cfg(test)]
@@ -308,8 +740,8 @@ mod tests {
     #[test]
     fn prices_below_cost_are_refused() {
         assert!(check_prices(1000, 1000, 1000).is_ok());
-        assert_eq!(check_prices(1000, 999, 1500).unwrap_err().field.as_deref(), Some("retail_price"));
-        assert_eq!(check_prices(1000, 1500, 999).unwrap_err().field.as_deref(), Some("reseller_price"));
+        assert_eq!(check_prices(1000, 999, 1500).unwrap_err().field, "retail_price");
+        assert_eq!(check_prices(1000, 1500, 999).unwrap_err().field, "reseller_price");
     }
 
     #[test]

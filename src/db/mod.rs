@@ -1,18 +1,19 @@
-//! The app's SQLite file: an r2d2 pool of rusqlite connections, each set up with the
-//! same PRAGMAs, and a `run` wrapper that moves every blocking call off the async
-//! runtime's threads. Migrations live in `migrate`.
+//! The app's SQLite file behind two doors. `Db::read` runs on `query_only` connections
+//! (a write there is an error, not a surprise); `Db::write` is the one way to change
+//! data: writers queue on one lane and each runs in an IMMEDIATE transaction. Both move
+//! the blocking call off the async runtime's threads. Migrations live in `migrate`, the
+//! list helper in `query`.
 
 pub mod migrate;
+pub mod query;
 
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
-use r2d2::{CustomizeConnection, Pool, PooledConnection};
+use r2d2::{CustomizeConnection, Pool};
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::config::{DatabaseConfig, Synchronous};
-
-pub type Conn = PooledConnection<SqliteConnectionManager>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -26,46 +27,59 @@ pub enum DbError {
     Other(String),
 }
 
-/// Cheap to clone; every clone shares the pool.
+/// Cheap to clone; every clone shares the pools and the lane.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<SqliteConnectionManager>,
+    readers: Pool<SqliteConnectionManager>,
+    /// One connection: only the writer holding the lane uses it.
+    writer: Pool<SqliteConnectionManager>,
     /// SQLite has one writer at a time. Writers queue here, in order, instead of in
     /// SQLite's busy handler, which sleeps in growing steps and turns contention into
     /// latency spikes.
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    lane: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug)]
 struct Pragmas {
     busy_timeout_ms: u64,
     synchronous: Synchronous,
+    query_only: bool,
+}
+
+/// The PRAGMAs every lapak connection gets.
+pub fn apply_pragmas(conn: &Connection, busy_timeout_ms: u64, synchronous: Synchronous) -> rusqlite::Result<()> {
+    // synchronous: FULL by default. In WAL mode NORMAL never corrupts the file, but a
+    // power cut can lose the last commits; lapak acknowledges a Tripay PAID callback
+    // or a balance debit right after its commit, and the peer will not send it again,
+    // so a commit that was answered must survive. FULL syncs the WAL on every commit.
+    let sync = match synchronous {
+        Synchronous::Full => "FULL",
+        Synchronous::Normal => "NORMAL",
+    };
+    conn.busy_timeout(Duration::from_millis(busy_timeout_ms))?;
+    // journal_mode = WAL is set once by `Db::open` (it is stored in the file).
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = {sync};
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;"
+    ))?;
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(())
 }
 
 impl CustomizeConnection<Connection, rusqlite::Error> for Pragmas {
     fn on_acquire(&self, conn: &mut Connection) -> Result<(), rusqlite::Error> {
-        // synchronous: FULL by default. In WAL mode NORMAL never corrupts the file, but a
-        // power cut can lose the last commits; lapak acknowledges a Tripay PAID callback
-        // or a balance debit right after its commit, and the peer will not send it again,
-        // so a commit that was answered must survive. FULL syncs the WAL on every commit.
-        let sync = match self.synchronous {
-            Synchronous::Full => "FULL",
-            Synchronous::Normal => "NORMAL",
-        };
-        conn.busy_timeout(Duration::from_millis(self.busy_timeout_ms))?;
-        // journal_mode = WAL is set once by `Db::open` (it is stored in the file).
-        conn.execute_batch(&format!(
-            "PRAGMA synchronous = {sync};
-             PRAGMA foreign_keys = ON;
-             PRAGMA temp_store = MEMORY;"
-        ))?;
-        conn.set_prepared_statement_cache_capacity(128);
+        apply_pragmas(conn, self.busy_timeout_ms, self.synchronous)?;
+        if self.query_only {
+            conn.execute_batch("PRAGMA query_only = ON;")?;
+        }
         Ok(())
     }
 }
 
 impl Db {
-    /// Opens (creating the file and its folder when missing) with the configured pool.
+    /// Opens (creating the file and its folder when missing) with the configured pool,
+    /// and applies the migrations the file lacks.
     pub fn open(cfg: &DatabaseConfig) -> Result<Db, DbError> {
         if let Some(parent) = cfg.path.parent() {
             if !parent.as_os_str().is_empty() {
@@ -83,60 +97,96 @@ impl Db {
                 return Err(DbError::Other(format!("cannot put {} in WAL mode (got {mode})", cfg.path.display())));
             }
         }
-        let manager = SqliteConnectionManager::file(&cfg.path);
-        let pool = Pool::builder()
-            .max_size(cfg.pool_size)
-            .connection_timeout(Duration::from_secs(30))
-            .connection_customizer(Box::new(Pragmas {
-                busy_timeout_ms: cfg.busy_timeout_ms,
-                synchronous: cfg.synchronous,
-            }))
-            .build(manager)?;
-        Ok(Db { pool, writer: Default::default() })
+        let pool = |size: u32, query_only: bool| {
+            Pool::builder()
+                .max_size(size)
+                .connection_timeout(Duration::from_secs(30))
+                .connection_customizer(Box::new(Pragmas {
+                    busy_timeout_ms: cfg.busy_timeout_ms,
+                    synchronous: cfg.synchronous,
+                    query_only,
+                }))
+                .build(SqliteConnectionManager::file(&cfg.path))
+        };
+        Ok(Db { readers: pool(cfg.pool_size, true)?, writer: pool(1, false)?, lane: Default::default() })
     }
 
-    /// A connection for synchronous code (CLI commands, blocking tasks).
-    pub fn conn(&self) -> Result<Conn, DbError> {
-        Ok(self.pool.get()?)
+    /// Applies the migrations this file lacks (before anything else uses it).
+    pub fn migrate(&self) -> Result<migrate::MigrateReport, DbError> {
+        let _turn = self.lane_blocking();
+        migrate::run(&mut *self.writer.get()?)
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool.
-    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
+    /// Runs `f` on a read-only connection on the blocking thread pool.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let pool = self.pool.clone();
+        let pool = self.readers.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            f(&mut conn)
+            let conn = pool.get().map_err(DbError::from)?;
+            f(&conn)
         })
         .await
         .map_err(DbError::from)?
     }
 
+    /// `read` for code that is not async (command-line tools).
+    pub fn read_blocking<T, E>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
+        let conn = self.readers.get().map_err(DbError::from)?;
+        f(&conn)
+    }
+
     /// Runs `f` inside one IMMEDIATE transaction (takes the write lock up front, so two
-    /// writers never deadlock upgrading a read lock), committing when it returns Ok.
+    /// writers never deadlock upgrading a read lock), committing when it returns Ok and
+    /// rolling back otherwise.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&rusqlite::Transaction<'_>) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
-        let _turn = self.writer.clone().lock_owned().await;
-        self.run(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(DbError::from)?;
-            let out = f(&tx)?;
-            tx.commit().map_err(DbError::from)?;
-            Ok(out)
+        let turn = self.lane.clone().lock_owned().await;
+        let pool = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            let mut conn = pool.get().map_err(DbError::from)?;
+            in_transaction(&mut conn, f)
         })
         .await
+        .map_err(DbError::from)?
+    }
+
+    /// `write` for code that is not async (command-line tools). Never call it on an
+    /// async runtime thread.
+    pub fn write_blocking<T, E>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<DbError>,
+    {
+        let _turn = self.lane_blocking();
+        let mut conn = self.writer.get().map_err(DbError::from)?;
+        in_transaction(&mut conn, f)
+    }
+
+    /// The lane, for synchronous callers. Polls instead of `blocking_lock`, which panics
+    /// when the caller happens to be on a runtime thread (tests, `main`).
+    fn lane_blocking(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        loop {
+            if let Ok(turn) = self.lane.try_lock() {
+                return turn;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
     }
 
     /// `SELECT 1`, for the health check.
     pub async fn ping(&self) -> Result<(), DbError> {
-        self.run(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ()).map_err(DbError::from)).await
+        self.read(|c| c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map(|_| ()).map_err(DbError::from)).await
     }
 
     /// A consistent copy of the live database (`VACUUM INTO`), safe while lapak serves.
@@ -150,11 +200,24 @@ impl Db {
                     .map_err(|e| DbError::Other(format!("cannot create {}: {e}", parent.display())))?;
             }
         }
-        let conn = self.conn()?;
         let target = target.to_str().ok_or_else(|| DbError::Other("backup path must be valid UTF-8".into()))?;
-        conn.execute("VACUUM INTO ?1", [target])?;
-        Ok(())
+        // VACUUM INTO only writes the target file, so a read-only connection may run it.
+        let conn = self.readers.get()?;
+        conn.execute_batch("PRAGMA query_only = OFF;")?;
+        let done = conn.execute("VACUUM INTO ?1", [target]).map(|_| ());
+        conn.execute_batch("PRAGMA query_only = ON;")?;
+        Ok(done?)
     }
+}
+
+fn in_transaction<T, E>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+where
+    E: From<DbError>,
+{
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
+    let out = f(&tx)?;
+    tx.commit().map_err(DbError::from)?;
+    Ok(out)
 }
 
 /// `as_str`, `parse` and the SQLite conversions of a text-valued enum (its CHECK'd
@@ -185,20 +248,9 @@ macro_rules! text_enum {
 }
 pub(crate) use text_enum;
 
-/// The current time as lapak stores it: UTC, RFC 3339, milliseconds.
-pub fn now_str() -> String {
-    ts(chrono::Utc::now())
-}
+pub use crate::clock::{now_str, ts};
 
-pub fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
-}
-
-/// `x` as a LIKE pattern matching it anywhere, with LIKE's wildcards escaped.
-pub fn like_pattern(x: &str) -> String {
-    let escaped = x.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    format!("%{escaped}%")
-}
+pub use query::like_pattern;
 
 /// Joins `?{n}` clauses into a WHERE with numbered parameters, in order.
 pub fn numbered_where(clauses: &[&str]) -> String {

@@ -3,7 +3,10 @@
 
 pub mod body_check;
 pub mod callbacks;
+pub mod console;
 pub mod spec;
+pub mod system;
+pub mod uploads;
 
 use std::{
     net::IpAddr,
@@ -27,9 +30,9 @@ use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
 use crate::{
-    accounts, admin,
+    accounts, audit,
     app::{App, Limits},
-    catalog, content, error, jobs, notifications, orders, payments, reports, settings, supplier, utility, vouchers,
+    catalog, content, pricing, error, jobs, notifications, orders, reports, settings, supplier, vouchers,
     wallet,
 };
 
@@ -41,28 +44,28 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         catalog::api::CatalogApi,
         orders::api::OrdersApi,
         orders::api::DepositsApi,
-        payments::api::PaymentChannelsApi,
+        orders::api::PaymentChannelsApi,
         vouchers::api::VouchersApi,
         wallet::api::WalletApi,
         notifications::api::NotificationsApi,
         settings::api::SettingsApi,
-        utility::UtilityApi,
-        admin::AnalyticsApi,
-        content::ContentApi,
+        reports::api::AnalyticsApi,
+        content::api::ContentApi,
     );
     let webhooks = (callbacks::SupplierWebhookApi, callbacks::TripayCallbackApi);
     let admin = (
         catalog::api::AdminCatalogApi,
         accounts::api::AdminUsersApi,
         supplier::api::AdminSupplierApi,
-        supplier::api::PricingRulesApi,
+        pricing::api::PricingRulesApi,
         vouchers::api::AdminVouchersApi,
         wallet::api::AdminWalletApi,
-        orders::admin_api::AdminOrdersApi,
+        orders::api::AdminOrdersApi,
         settings::api::AdminSettingsApi,
-        reports::ReportsApi,
-        admin::AdminToolsApi,
-        content::AdminContentApi,
+        reports::api::ReportsApi,
+        audit::api::AuditApi,
+        system::SystemApi,
+        content::api::AdminContentApi,
         jobs::api::AdminJobsApi,
     );
     let apis = (public, webhooks, admin);
@@ -109,9 +112,9 @@ pub fn routes(app: App) -> impl Endpoint {
         )
         .nest("/docs", docs)
         .at("/healthz", healthz)
-        .at("/uploads/*path", content::serve_upload)
-        .at("/admin", admin::console::serve)
-        .at("/admin/*path", admin::console::serve)
+        .at("/uploads/*path", uploads::serve)
+        .at("/admin", console::serve)
+        .at("/admin/*path", console::serve)
         .at("/metrics", metrics_handler)
         .at(
             "/",

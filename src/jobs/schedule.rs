@@ -4,75 +4,106 @@
 
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
-use std::{future::Future, pin::Pin};
-
+use super::service;
 use crate::{
     app::App,
-    orders,
-    supplier::sync::{self, Trigger},
+    notifications, orders,
+    settings::service::number,
+    supplier::{model::Trigger, service as sync},
 };
 
-type Task = fn(App) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+/// Every scheduled job, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Task {
+    ProductSync,
+    ExpireUnpaid,
+    RecheckSupplier,
+    PruneJobs,
+    PruneDeliveries,
+}
 
-/// Starts the scheduler with every configured job.
-pub async fn start(app: &App) -> Result<JobScheduler, JobSchedulerError> {
-    let sched = JobScheduler::new().await?;
-    let cfg = &app.config.schedule;
+impl Task {
+    pub const ALL: [Task; 5] =
+        [Task::ProductSync, Task::ExpireUnpaid, Task::RecheckSupplier, Task::PruneJobs, Task::PruneDeliveries];
 
-    if !cfg.product_sync.trim().is_empty() {
-        let app = app.clone();
-        sched
-            .add(Job::new_async(cfg.product_sync.as_str(), move |_, _| {
-                let app = app.clone();
-                Box::pin(async move {
-                    match sync::sync_products(&app, Trigger::Schedule).await {
-                        Ok(s) => tracing::info!(added = s.added, updated = s.updated, deactivated = s.deactivated,
-                                                limited = ?s.limited, "scheduled product sync"),
-                        Err(e) => tracing::warn!(error = %e, "scheduled product sync failed"),
-                    }
-                })
-            })?)
-            .await?;
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::ProductSync => "product_sync",
+            Task::ExpireUnpaid => "expire_unpaid",
+            Task::RecheckSupplier => "recheck_supplier",
+            Task::PruneJobs => "prune_jobs",
+            Task::PruneDeliveries => "prune_deliveries",
+        }
     }
 
-    let tasks: [(&str, &str, Task); 4] = [
-        ("expire_unpaid", cfg.expire_unpaid.as_str(), |app| Box::pin(async move { expire_unpaid(&app).await })),
-        ("recheck_supplier", cfg.recheck_supplier.as_str(), |app| {
-            Box::pin(async move { recheck_supplier(&app).await })
-        }),
-        ("prune_jobs", cfg.prune_jobs.as_str(), |app| Box::pin(async move { prune_jobs(&app).await })),
-        ("prune_deliveries", cfg.prune_deliveries.as_str(), |app| {
-            Box::pin(async move { prune_deliveries(&app).await })
-        }),
-    ];
-    for (name, expr, task) in tasks {
+    fn cron(self, cfg: &crate::config::ScheduleConfig) -> &str {
+        match self {
+            Task::ProductSync => &cfg.product_sync,
+            Task::ExpireUnpaid => &cfg.expire_unpaid,
+            Task::RecheckSupplier => &cfg.recheck_supplier,
+            Task::PruneJobs => &cfg.prune_jobs,
+            Task::PruneDeliveries => &cfg.prune_deliveries,
+        }
+    }
+
+    /// Runs the job once, now (the scheduler's tick; tests after moving the clock).
+    pub async fn run(self, app: &App) {
+        match self {
+            Task::ProductSync => product_sync(app).await,
+            Task::ExpireUnpaid => expire_unpaid(app).await,
+            Task::RecheckSupplier => recheck_supplier(app).await,
+            Task::PruneJobs => prune_jobs(app).await,
+            Task::PruneDeliveries => prune_deliveries(app).await,
+        }
+    }
+}
+
+/// Starts the scheduler with every configured job; an empty expression turns one off.
+pub async fn start(app: &App) -> Result<JobScheduler, JobSchedulerError> {
+    let sched = JobScheduler::new().await?;
+    for task in Task::ALL {
+        let expr = task.cron(&app.config.schedule);
         if expr.trim().is_empty() {
-            tracing::info!(job = name, "schedule off");
+            tracing::info!(job = task.name(), "schedule off");
             continue;
         }
         let app = app.clone();
-        sched.add(Job::new_async(expr, move |_, _| task(app.clone()))?).await?;
+        sched
+            .add(Job::new_async(expr, move |_, _| {
+                let app = app.clone();
+                Box::pin(async move { task.run(&app).await })
+            })?)
+            .await?;
     }
-
     sched.start().await?;
     Ok(sched)
 }
 
-/// Work a restart may have left: outbox rows not yet queued, orders a killed process was
-/// sending (their lease is void: nothing of this process holds one yet), due re-checks,
-/// expiries.
-pub async fn catch_up(app: &App) {
-    match crate::jobs::fulfil::release_leases(app).await {
+async fn product_sync(app: &App) {
+    match sync::sync_products(app, Trigger::Schedule).await {
+        Ok(s) => tracing::info!(added = s.added, updated = s.updated, deactivated = s.deactivated, limited = ?s.limited,
+                                "scheduled product sync"),
+        Err(e) => tracing::warn!(error = %e, "scheduled product sync failed"),
+    }
+}
+
+/// Work a restart may have left: orders a killed process was sending (their lease is
+/// void: nothing of this process holds one yet), outbox rows not yet queued and due
+/// re-checks (with a queue), expiries.
+pub async fn catch_up(app: &App, queue: bool) {
+    match orders::fulfilment::release_leases(app).await {
         Ok(0) => {}
         Ok(n) => {
             tracing::warn!(orders = n, "orders in flight when lapak stopped; re-checking them with the same ref_id")
         }
         Err(e) => tracing::error!(error = %e, "releasing order leases failed"),
     }
-    if let Err(e) = crate::jobs::queue::drain_outbox(app).await {
-        tracing::error!(error = %e, "start-up outbox drain failed");
+    if queue {
+        if let Err(e) = service::drain_outbox(app).await {
+            tracing::error!(error = %e, "start-up outbox drain failed");
+        }
+        recheck_supplier(app).await;
     }
-    recheck_supplier(app).await;
     expire_unpaid(app).await;
 }
 
@@ -85,7 +116,7 @@ async fn expire_unpaid(app: &App) {
 }
 
 async fn recheck_supplier(app: &App) {
-    match crate::jobs::fulfil::sweep_due(app).await {
+    match service::sweep_due(app).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(queued = n, "supplier re-checks queued"),
         Err(e) => tracing::error!(error = %e, "queueing supplier re-checks failed"),
@@ -93,30 +124,33 @@ async fn recheck_supplier(app: &App) {
 }
 
 async fn prune_jobs(app: &App) {
-    match crate::jobs::queue::prune(app, 7).await {
+    match service::prune(app, 7).await {
         Ok(n) => tracing::info!(pruned = n, "finished jobs pruned"),
         Err(e) => tracing::error!(error = %e, "pruning jobs failed"),
     }
 }
 
-/// Deletes stored webhook deliveries older than the setting `webhooks.keep_days`.
+/// Deletes stored webhook deliveries, and settled notification outbox rows, older than
+/// the setting `webhooks.keep_days`.
 pub async fn prune_deliveries(app: &App) {
     let now = app.clock.now();
     let pruned = app
         .db
-        .write(move |tx| -> Result<(usize, usize), crate::db::DbError> {
-            let days = crate::settings::find(tx, "webhooks.keep_days")?
-                .and_then(|s| s.value)
-                .and_then(|v| v.trim().parse::<i64>().ok())
-                .filter(|d| *d >= 1)
-                .unwrap_or(90);
-            let cutoff = crate::db::ts(now - chrono::Duration::days(days));
-            Ok((crate::orders::payment::prune_callbacks(tx, &cutoff)?, crate::orders::fulfilment::prune_webhooks(tx, &cutoff)?))
+        .write(move |tx| -> Result<(usize, usize, usize), crate::db::DbError> {
+            let days = number(tx, "webhooks.keep_days")?.filter(|d| *d >= 1).unwrap_or(90);
+            let cutoff = crate::clock::ts(now - chrono::Duration::days(days));
+            Ok((
+                orders::payment::prune_callbacks(tx, &cutoff)?,
+                orders::fulfilment::prune_webhooks(tx, &cutoff)?,
+                notifications::service::prune(tx, &cutoff)?,
+            ))
         })
         .await;
     match pruned {
-        Ok((0, 0)) => {}
-        Ok((callbacks, webhooks)) => tracing::info!(callbacks, webhooks, "old webhook deliveries pruned"),
+        Ok((0, 0, 0)) => {}
+        Ok((callbacks, webhooks, outbox)) => {
+            tracing::info!(callbacks, webhooks, outbox, "old webhook deliveries and sent notifications pruned")
+        }
         Err(e) => tracing::error!(error = %e, "pruning webhook deliveries failed"),
     }
 }

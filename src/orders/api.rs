@@ -1,24 +1,32 @@
-//! HTTP surface of orders: checkout, an order's status, history, cancel; deposits.
+//! HTTP surface of orders: checkout, an order's status, history, cancel; deposits; the
+//! payment channels; and the admin's order routes.
 
+use chrono::NaiveDate;
 use poem::{web::Data, Request};
 use poem_openapi::{
     param::{Header, Path, Query},
     payload::Json,
-    ApiResponse, Object, OpenApi,
+    ApiResponse, OpenApi,
 };
 
 use super::{
     checkout,
-    model::{CancelRequest, CheckoutRequest, OrderList, OrderStatus, OrderView, TransactionType},
+    model::{
+        AdminOrderDetail, AdminOrderList, CancelRequest, CheckoutRequest, DepositRequest, ListOrder, OrderFilter,
+        OrderList, OrderSort, OrderStats, OrderStatus, OrderView, PaymentChannel, PaymentStatus, RefundNote,
+        RefundRequired, ResolveRequest, StatusOverride, TransactionType,
+    },
     payment,
-    repo::{self, OrderFilter},
-    service,
+    service::{self, AdminAction},
 };
 use crate::{
     app::App,
-    error::{ApiError, ApiResult},
-    auth::api::{BearerAuth, MaybeAuth}, web::pagination::PageRequest,
+    audit::Action,
+    auth::api::{AdminAuth, BearerAuth, MaybeAuth},
+    clock::day_bound,
+    error::ApiResult,
     openapi_tags::ApiTags,
+    web::pagination::PageRequest,
 };
 
 #[derive(ApiResponse)]
@@ -51,8 +59,7 @@ impl OrdersApi {
         #[oai(name = "Idempotency-Key")] idempotency_key: Header<Option<String>>,
         body: Json<CheckoutRequest>,
     ) -> ApiResult<CheckoutResponse> {
-        let user = auth.user(req)?;
-        let (order, created) = checkout::checkout(&app, user, body.0, idempotency_key.0).await?;
+        let (order, created) = checkout::checkout(&app, auth.user(req)?, body.0, idempotency_key.0).await?;
         Ok(if created { CheckoutResponse::Created(Json(order)) } else { CheckoutResponse::Existing(Json(order)) })
     }
 
@@ -66,23 +73,23 @@ impl OrdersApi {
         #[oai(name = "type")] kind: Query<Option<TransactionType>>,
         status: Query<Option<OrderStatus>>,
         /// From this date (Asia/Jakarta) or time.
-        from: Query<Option<chrono::NaiveDate>>,
+        from: Query<Option<NaiveDate>>,
         /// Up to and including this date (Asia/Jakarta), or before this time.
-        to: Query<Option<chrono::NaiveDate>>,
+        to: Query<Option<NaiveDate>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
         /// Page size, at most 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<OrderList>> {
-        let pr = PageRequest::new(page.0, per_page.0);
         let filter = OrderFilter {
             user_id: Some(auth.0.id),
             transaction_type: kind.0,
             status: status.0,
-            from: crate::clock::day_bound(from.0, false),
-            to: crate::clock::day_bound(to.0, true),
+            from: day_bound(from.0, false),
+            to: day_bound(to.0, true),
+            ..Default::default()
         };
-        let (rows, total) = app.db.run(move |c| service::list_views(c, &filter, pr.limit(), pr.offset())).await?;
-        Ok(Json(OrderList { data: rows, meta: pr.meta(total) }))
+        Ok(Json(service::list(&app, filter, PageRequest::new(page.0, per_page.0)).await?))
     }
 
     /// One order. A member proves ownership with its token, a guest with the `email` or
@@ -97,8 +104,7 @@ impl OrdersApi {
         email: Query<Option<String>>,
         phone: Query<Option<String>>,
     ) -> ApiResult<Json<OrderView>> {
-        let user = auth.user(req)?;
-        Ok(Json(service::get_owned(&app, code.0, user, email.0, phone.0).await?))
+        Ok(Json(service::get_owned(&app, code.0, auth.user(req)?, email.0, phone.0).await?))
     }
 
     /// Cancel an unpaid order (the owner only; a guest sends its `email` or `phone`).
@@ -111,20 +117,8 @@ impl OrdersApi {
         code: Path<String>,
         body: Json<CancelRequest>,
     ) -> ApiResult<Json<OrderView>> {
-        let user = auth.user(req)?;
-        Ok(Json(payment::cancel(&app, code.0, user, body.0).await?))
+        Ok(Json(payment::cancel(&app, code.0, auth.user(req)?, body.0).await?))
     }
-}
-
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct DepositRequest {
-    /// Rupiah to add to the balance (the gateway fee is paid on top).
-    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
-    pub amount: i64,
-    /// A payment channel code from `GET /payment-channels`.
-    #[oai(validator(min_length = 1, max_length = 50))]
-    pub payment_method: String,
 }
 
 #[derive(ApiResponse)]
@@ -142,12 +136,7 @@ impl DepositsApi {
     /// `wallet.retail_deposits`). The PAID callback credits the amount once; money paid
     /// after the deposit expired is credited too (a late payment).
     #[oai(path = "/deposits", method = "post", operation_id = "createDeposit")]
-    async fn deposit(
-        &self,
-        app: Data<&App>,
-        auth: BearerAuth,
-        body: Json<DepositRequest>,
-    ) -> ApiResult<DepositCreated> {
+    async fn deposit(&self, app: Data<&App>, auth: BearerAuth, body: Json<DepositRequest>) -> ApiResult<DepositCreated> {
         let view = checkout::create_deposit(&app, &auth.0, body.0.amount, &body.0.payment_method).await?;
         Ok(DepositCreated::Created(Json(view)))
     }
@@ -160,37 +149,195 @@ impl DepositsApi {
         auth: BearerAuth,
         #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
         /// Page size, at most 100 (default 20).
-        #[oai(validator(minimum(value = "1"), maximum(value = "100")))] per_page: Query<Option<u32>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<OrderList>> {
-        let pr = PageRequest::new(page.0, per_page.0);
-        let filter = OrderFilter {
-            user_id: Some(auth.0.id),
-            transaction_type: Some(TransactionType::Topup),
-            ..Default::default()
-        };
-        let (data, total) = app.db.run(move |c| service::list_views(c, &filter, pr.limit(), pr.offset())).await?;
-        Ok(Json(OrderList { data, meta: pr.meta(total) }))
+        let filter =
+            OrderFilter { user_id: Some(auth.0.id), transaction_type: Some(TransactionType::Topup), ..Default::default() };
+        Ok(Json(service::list(&app, filter, PageRequest::new(page.0, per_page.0)).await?))
     }
 
     /// One of the caller's deposits.
     #[oai(path = "/deposits/:invoice", method = "get", operation_id = "getDeposit")]
-    async fn deposit_detail(
+    async fn deposit_detail(&self, app: Data<&App>, auth: BearerAuth, invoice: Path<String>) -> ApiResult<Json<OrderView>> {
+        Ok(Json(service::deposit(&app, auth.0.id, invoice.0).await?))
+    }
+}
+
+pub struct PaymentChannelsApi;
+
+#[OpenApi(tag = "ApiTags::Orders")]
+impl PaymentChannelsApi {
+    /// Active payment channels; with `amount`, each with the fee the customer pays for it
+    /// and whether the amount is within the channel's limits.
+    #[oai(path = "/payment-channels", method = "get", operation_id = "listPaymentChannels")]
+    async fn channels(
         &self,
         app: Data<&App>,
-        auth: BearerAuth,
-        invoice: Path<String>,
+        /// Rupiah, up to 1,000,000,000,000.
+        #[oai(validator(maximum(value = "1000000000000")))]
+        amount: Query<Option<u64>>,
+    ) -> ApiResult<Json<Vec<PaymentChannel>>> {
+        let amount = amount.0.map(|a| a.min(i64::MAX as u64) as i64);
+        let list = payment::channels(&app).await?;
+        Ok(Json(list.into_iter().map(|c| PaymentChannel::priced(c, amount)).collect()))
+    }
+}
+
+pub struct AdminOrdersApi;
+
+#[OpenApi(prefix_path = "/admin/transactions", tag = "ApiTags::AdminOrders")]
+impl AdminOrdersApi {
+    /// All orders, newest first. `search` matches code, customer number, product,
+    /// contact e-mail/phone and payment method.
+    #[allow(clippy::too_many_arguments)]
+    #[oai(path = "/", method = "get", operation_id = "adminListTransactions")]
+    async fn list(
+        &self,
+        app: Data<&App>,
+        _auth: AdminAuth,
+        status: Query<Option<OrderStatus>>,
+        payment_status: Query<Option<PaymentStatus>>,
+        #[oai(name = "type")] kind: Query<Option<TransactionType>>,
+        user_id: Query<Option<i64>>,
+        search: Query<Option<String>>,
+        from: Query<Option<NaiveDate>>,
+        to: Query<Option<NaiveDate>>,
+        /// Only orders on the attention list (true) or off it (false).
+        attention: Query<Option<bool>>,
+        sort: Query<Option<OrderSort>>,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        per_page: Query<Option<u32>>,
+    ) -> ApiResult<Json<AdminOrderList>> {
+        let filter = OrderFilter {
+            status: status.0,
+            payment_status: payment_status.0,
+            transaction_type: kind.0,
+            user_id: user_id.0,
+            search: search.0,
+            from: day_bound(from.0, false),
+            to: day_bound(to.0, true),
+            attention: attention.0,
+        };
+        let order = ListOrder::Sort(sort.0.unwrap_or(OrderSort::Newest));
+        Ok(Json(service::admin_list(&app, filter, order, PageRequest::new(page.0, per_page.0)).await?))
+    }
+
+    /// Counts by status and payment status, revenue (paid purchases' totals) and real
+    /// profit (selling price minus what the supplier charged, or the cost snapshot when
+    /// it did not say; successful purchases).
+    #[oai(path = "/statistics", method = "get", operation_id = "adminTransactionStatistics")]
+    async fn statistics(
+        &self,
+        app: Data<&App>,
+        _auth: AdminAuth,
+        from: Query<Option<NaiveDate>>,
+        to: Query<Option<NaiveDate>>,
+    ) -> ApiResult<Json<OrderStats>> {
+        let filter = OrderFilter { from: day_bound(from.0, false), to: day_bound(to.0, true), ..Default::default() };
+        Ok(Json(service::stats(&app, filter).await?))
+    }
+
+    /// One order with its payment, every callback, every log line and every supplier answer.
+    #[oai(path = "/:code", method = "get", operation_id = "adminGetTransaction")]
+    async fn detail(&self, app: Data<&App>, _auth: AdminAuth, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
+        Ok(Json(service::detail(&app, code.0).await?))
+    }
+
+    /// Orders an admin must look at, oldest flag first: unknown outcomes, deliveries
+    /// after a failure or refund, supplier failures after a success, overcharges,
+    /// Tripay refunds.
+    #[oai(path = "/attention", method = "get", operation_id = "adminListAttention")]
+    async fn attention(
+        &self,
+        app: Data<&App>,
+        _auth: AdminAuth,
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
+        /// Page size, at most 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
+        per_page: Query<Option<u32>>,
+    ) -> ApiResult<Json<AdminOrderList>> {
+        let filter = OrderFilter { attention: Some(true), ..Default::default() };
+        Ok(Json(service::admin_list(&app, filter, ListOrder::OldestFlag, PageRequest::new(page.0, per_page.0)).await?))
+    }
+
+    /// Set an order to `success` or `failed`, with a logged reason, along legal moves
+    /// only. Failing an unpaid order closes its payment and releases its voucher (money
+    /// that arrives later is a late payment, returned to the payer). Failing a processing
+    /// order first asks the supplier (same ref_id) and is refused while it says pending
+    /// (`supplier_pending`), success (`supplier_success`), or nothing useful
+    /// (`supplier_unknown`); `force` skips the question. A failed paid order is refunded
+    /// to a member's balance, or put on the refund list for a guest.
+    #[oai(path = "/:code/status", method = "post", operation_id = "adminSetTransactionStatus")]
+    async fn override_status(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        code: Path<String>,
+        body: Json<StatusOverride>,
+    ) -> ApiResult<Json<AdminOrderDetail>> {
+        let b = body.0;
+        service::admin_set_status(&app, &auth.0, &code.0, b.status, b.reason, b.force, b.sn).await?;
+        Ok(Json(service::detail(&app, code.0).await?))
+    }
+
+    /// Take an order off the attention list, saying what was done about it.
+    #[oai(path = "/:code/resolve", method = "post", operation_id = "adminResolveAttention")]
+    async fn resolve(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        code: Path<String>,
+        body: Json<ResolveRequest>,
+    ) -> ApiResult<Json<AdminOrderDetail>> {
+        service::admin_act(&app, &auth.0, &code.0, AdminAction::Resolve { note: body.0.note }).await?;
+        Ok(Json(service::detail(&app, code.0).await?))
+    }
+
+    /// Ask Digiflazz for the order's status now (same ref_id) and apply the answer. At
+    /// most one call per order per `orders.recheck_min_secs` (`recheck_too_soon`).
+    #[oai(path = "/:code/recheck", method = "post", operation_id = "adminRecheckTransaction")]
+    async fn recheck(&self, app: Data<&App>, auth: AdminAuth, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
+        service::admin_ask(&app, auth.0.actor(), &code.0, Action::OrderRecheck).await?;
+        Ok(Json(service::detail(&app, code.0).await?))
+    }
+
+    /// Send a processing order to the supplier again now, with the same ref_id (a
+    /// purchase that never reached Digiflazz is made; one that did is only checked).
+    #[oai(path = "/:code/retry", method = "post", operation_id = "adminRetryTransaction")]
+    async fn retry(&self, app: Data<&App>, auth: AdminAuth, code: Path<String>) -> ApiResult<Json<AdminOrderDetail>> {
+        service::admin_ask(&app, auth.0.actor(), &code.0, Action::OrderRetry).await?;
+        Ok(Json(service::detail(&app, code.0).await?))
+    }
+
+    /// Paid orders that failed and still need their money returned (guests, or late
+    /// payments on closed orders).
+    #[oai(path = "/refund-required", method = "get", operation_id = "adminListRefundRequired")]
+    async fn refund_required(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<RefundRequired>>> {
+        Ok(Json(service::refund_required(&app).await?))
+    }
+
+    /// Refund a failed, paid member order to its balance (once).
+    #[oai(path = "/:code/refund", method = "post", operation_id = "adminRefundToBalance")]
+    async fn refund(&self, app: Data<&App>, auth: AdminAuth, code: Path<String>) -> ApiResult<Json<OrderView>> {
+        let id = service::admin_act(&app, &auth.0, &code.0, AdminAction::RefundToBalance).await?;
+        Ok(Json(service::view(&app, id).await?))
+    }
+
+    /// Record that a failed order's money was returned outside lapak (guests: bank
+    /// transfer, e-wallet), with a note.
+    #[oai(path = "/:code/mark-refunded", method = "post", operation_id = "adminMarkRefunded")]
+    async fn mark_refunded(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        code: Path<String>,
+        body: Json<RefundNote>,
     ) -> ApiResult<Json<OrderView>> {
-        let uid = auth.0.id;
-        let view = app
-            .db
-            .run(move |c| -> ApiResult<_> {
-                let o = repo::find_by_code(c, &invoice.0)?
-                    .filter(|o| o.user_id == Some(uid) && o.transaction_type == TransactionType::Topup)
-                    .ok_or_else(|| ApiError::not_found("deposit"))?;
-                let p = repo::payment_of(c, o.id)?;
-                Ok(service::to_view(o, p))
-            })
-            .await?;
-        Ok(Json(view))
+        let note = body.0.note.unwrap_or_default();
+        let id = service::admin_act(&app, &auth.0, &code.0, AdminAction::MarkRefunded { note }).await?;
+        Ok(Json(service::view(&app, id).await?))
     }
 }

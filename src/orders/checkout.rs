@@ -10,35 +10,34 @@ use std::collections::HashMap;
 use chrono::{Duration, Utc};
 use rand::RngCore;
 use regex::Regex;
-use rusqlite::params;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::{
-    lifecycle::{self, Event, MoveError},
-    model::{CheckoutRequest, OrderView, TransactionType},
-    repo::{self, NewOrder},
+    lifecycle::{self, Event},
+    model::{CheckoutRequest, OrderError, OrderView, TransactionType},
+    repo::{self, NewOrder, NewPaymentRow},
     service::view,
 };
 use crate::{
-    accounts::{
-        model::{AuthUser, CustomerType},
-        repo as accounts_repo,
-        service::{normalize_email, normalize_phone},
-    },
+    accounts::service::{guest_user, person_name},
     app::App,
+    audit::{self, Action, Record, Subject},
+    auth::model::{Actor, AuthUser, CustomerType},
     catalog::{
-        model::{format_placeholders, InputField, PaymentType},
-        repo as catalog,
-        service::unavailable_reason,
+        model::{format_placeholders, InputField, PaymentType, Unavailable},
+        service::{item_with_product, unavailable_reason},
     },
-    db::{ts, DbError},
-    error::{ApiError, ApiResult},
-    notifications,
-    payments::service as payments,
+    clock::ts,
+    db::DbError,
+    error::Invalid,
+    notifications, settings,
+    text::{normalize_email, normalize_phone},
     tripay::model::NewPayment,
-    vouchers,
+    vouchers::{model::VoucherUse, service as vouchers},
 };
+
+type Result<T, E = OrderError> = std::result::Result<T, E>;
 
 /// "LPK" + 16 Crockford base-32 characters: 80 random bits, so codes cannot be guessed.
 pub fn new_code() -> String {
@@ -62,12 +61,9 @@ pub fn customer_no(
     fields: &[InputField],
     format: &str,
     data: &HashMap<String, String>,
-) -> ApiResult<(String, HashMap<String, String>)> {
+) -> Result<(String, HashMap<String, String>), Invalid> {
     if let Some(unknown) = data.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
-        return Err(ApiError::validation(
-            format!("customer_data.{unknown}"),
-            format!("`{unknown}` is not a field of this product"),
-        ));
+        return Err(Invalid::new(format!("customer_data.{unknown}"), format!("`{unknown}` is not a field of this product")));
     }
     let mut clean = HashMap::new();
     for f in fields {
@@ -75,22 +71,23 @@ pub fn customer_no(
         let field = format!("customer_data.{}", f.name);
         if value.is_empty() {
             if f.required {
-                return Err(ApiError::validation(field, format!("{} is required", f.label)));
+                return Err(Invalid::new(field, format!("{} is required", f.label)));
             }
             continue;
         }
         if value.len() > 100 {
-            return Err(ApiError::validation(field, format!("{} is too long", f.label)));
+            return Err(Invalid::new(field, format!("{} is too long", f.label)));
         }
         if let Some(p) = &f.pattern {
-            let re = Regex::new(&format!("^(?:{p})$")).map_err(|_| ApiError::internal("bad input pattern"))?;
-            if !re.is_match(&value) {
-                return Err(ApiError::validation(field, format!("{} is not in the expected format", f.label)));
+            // Patterns were checked when the product was saved; one that no longer
+            // compiles refuses the value rather than letting anything through.
+            if !Regex::new(&format!("^(?:{p})$")).is_ok_and(|re| re.is_match(&value)) {
+                return Err(Invalid::new(field, format!("{} is not in the expected format", f.label)));
             }
         }
         if let Some(opts) = &f.options {
             if !opts.iter().any(|o| o == &value) {
-                return Err(ApiError::validation(field, format!("{} must be one of: {}", f.label, opts.join(", "))));
+                return Err(Invalid::new(field, format!("{} must be one of: {}", f.label, opts.join(", "))));
             }
         }
         clean.insert(f.name.clone(), value);
@@ -105,7 +102,7 @@ pub fn customer_no(
         out
     };
     if no.is_empty() {
-        return Err(ApiError::validation("customer_data", "the customer number is empty"));
+        return Err(Invalid::new("customer_data", "the customer number is empty"));
     }
     Ok((no, clean))
 }
@@ -119,7 +116,7 @@ struct Buyer {
     phone: Option<String>,
 }
 
-fn buyer_of(user: Option<&AuthUser>, req: &CheckoutRequest) -> ApiResult<Buyer> {
+fn buyer_of(user: Option<&AuthUser>, req: &CheckoutRequest) -> Result<Buyer, Invalid> {
     match user {
         Some(u) => Ok(Buyer {
             user_id: Some(u.id),
@@ -130,22 +127,21 @@ fn buyer_of(user: Option<&AuthUser>, req: &CheckoutRequest) -> ApiResult<Buyer> 
         }),
         None => {
             let name = req.customer_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| {
-                ApiError::validation("customer_name", "customer_name is required when buying without an account")
+                Invalid::new("customer_name", "customer_name is required when buying without an account")
             })?;
-            let name = crate::accounts::service::person_name("customer_name", name)?;
-            let name = name.as_str();
+            let name = person_name("customer_name", name)?;
             let email = req
                 .customer_email
                 .as_deref()
                 .and_then(normalize_email)
-                .ok_or_else(|| ApiError::validation("customer_email", "a valid customer_email is required"))?;
+                .ok_or_else(|| Invalid::new("customer_email", "a valid customer_email is required"))?;
             let phone = match req.customer_phone.as_deref().filter(|p| !p.trim().is_empty()) {
                 Some(p) => Some(normalize_phone(p).ok_or_else(|| {
-                    ApiError::validation("customer_phone", "customer_phone must be an Indonesian mobile number")
+                    Invalid::new("customer_phone", "customer_phone must be an Indonesian mobile number")
                 })?),
                 None => None,
             };
-            Ok(Buyer { user_id: None, tier: CustomerType::Retail, name: name.to_string(), email, phone })
+            Ok(Buyer { user_id: None, tier: CustomerType::Retail, name, email, phone })
         }
     }
 }
@@ -167,21 +163,18 @@ pub async fn checkout(
     user: Option<AuthUser>,
     req: CheckoutRequest,
     idempotency_key: Option<String>,
-) -> ApiResult<(OrderView, bool)> {
+) -> Result<(OrderView, bool)> {
     let buyer = buyer_of(user.as_ref(), &req)?;
     let key = idempotency_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
     if key.as_ref().is_some_and(|k| k.len() > 100) {
-        return Err(ApiError::validation("Idempotency-Key", "at most 100 characters"));
+        return Err(Invalid::new("Idempotency-Key", "at most 100 characters").into());
     }
     let hash = key.as_ref().map(|_| idempotency_hash(&buyer, &req));
     if let (Some(k), Some(h)) = (key.clone(), hash.clone()) {
-        let existing = app.db.run(move |c| -> ApiResult<_> { Ok(repo::find_by_idempotency_key(c, &k)?) }).await?;
+        let existing = app.db.read(move |c| Ok::<_, OrderError>(repo::find_by_idempotency_key(c, &k)?)).await?;
         if let Some(o) = existing {
             if o.idempotency_hash.as_deref() != Some(h.as_str()) {
-                return Err(ApiError::conflict(
-                    "idempotency_conflict",
-                    "this Idempotency-Key was used with another request",
-                ));
+                return Err(OrderError::IdempotencyConflict("this Idempotency-Key was used with another request"));
             }
             return Ok((view(app, o.id).await?, false));
         }
@@ -191,34 +184,26 @@ pub async fn checkout(
     let by_balance = method == "BALANCE";
     // Every member may spend the balance it holds (refunds land there), whatever its tier.
     if by_balance && user.is_none() {
-        return Err(ApiError::validation("payment_method", "log in to pay with your balance"));
+        return Err(Invalid::new("payment_method", "log in to pay with your balance").into());
     }
     let item_id = req.product_item_id;
     let (item, product) = app
         .db
-        .run(move |c| -> ApiResult<_> {
-            let item = catalog::find_item(c, item_id)?
-                .ok_or_else(|| ApiError::validation("product_item_id", "no such item"))?;
-            let product = catalog::find_product(c, catalog::ProductKey::Id(item.product_id), CustomerType::Retail)?
-                .ok_or_else(|| ApiError::validation("product_item_id", "no such item"))?;
-            Ok((item, product))
-        })
-        .await?;
+        .read(move |c| Ok::<_, OrderError>(item_with_product(c, item_id)?))
+        .await?
+        .ok_or_else(|| Invalid::new("product_item_id", "no such item"))?;
     if !product.is_active {
-        return Err(ApiError::conflict("item_unavailable", "this product is not on sale").with_field("product_item_id"));
+        let message = "this product is not on sale".into();
+        return Err(OrderError::Unavailable { code: "item_unavailable", message });
     }
     if product.payment_type == PaymentType::Postpaid {
         // A bill needs an inquiry and a quote first; sending it as a prepaid purchase
         // would buy the wrong thing.
-        return Err(ApiError::validation(
-            "product_item_id",
-            "this is a postpaid (bill) product; bills cannot be bought through checkout yet",
-        )
-        .with_code("postpaid_not_supported"));
+        return Err(OrderError::PostpaidNotSupported);
     }
     if let Some(reason) = unavailable_reason(&item, crate::clock::jakarta_time(app.clock.now())) {
-        let (code, msg) = match reason {
-            crate::catalog::model::Unavailable::CutOff => (
+        let (code, message) = match reason {
+            Unavailable::CutOff => (
                 "cut_off",
                 format!(
                     "the supplier does not take orders for this item between {} and {} (Asia/Jakarta); try again later",
@@ -228,16 +213,17 @@ pub async fn checkout(
             ),
             _ => ("item_unavailable", "this item cannot be ordered right now".to_string()),
         };
-        return Err(ApiError::conflict(code, msg).with_field("product_item_id"));
+        return Err(OrderError::Unavailable { code, message });
     }
     let (customer_no, clean) = customer_no(&product.input_fields, &product.customer_no_format, &req.customer_data)?;
-    crate::utility::check_operator(&product.kind, &product.brand, clean.get("phone").map(String::as_str))?;
+    crate::operators::check_operator(&product.kind, &product.brand, clean.get("phone").map(String::as_str))
+        .map_err(|why| Invalid::new("customer_data.phone", why).with_code("operator_mismatch"))?;
     let guest = user.is_none();
     app.db
-        .run(move |c| -> ApiResult<()> {
-            crate::settings::ensure_open(c)?;
-            if guest && !crate::settings::flag(c, "features.guest_checkout", true)? {
-                return Err(ApiError::forbidden("buying without an account is turned off; please log in"));
+        .read(move |c| -> Result<()> {
+            settings::service::ensure_open(c)?;
+            if guest && !settings::service::flag(c, "features.guest_checkout", true)? {
+                return Err(OrderError::NotAllowed("buying without an account is turned off; please log in"));
             }
             Ok(())
         })
@@ -246,9 +232,9 @@ pub async fn checkout(
     let channel = if by_balance {
         None
     } else {
-        let channels = payments::channels(app).await?;
+        let channels = super::payment::channels(app).await?;
         Some(channels.iter().find(|c| c.code.eq_ignore_ascii_case(&method)).cloned().ok_or_else(|| {
-            ApiError::validation("payment_method", format!("{method} is not an available payment channel"))
+            Invalid::new("payment_method", format!("{method} is not an available payment channel"))
         })?)
     };
 
@@ -268,7 +254,7 @@ pub async fn checkout(
         let (user_id, tier, sku, base) = (buyer.user_id, buyer.tier, item.sku.clone(), item.base_price);
         let (product_id, category_id) = (product.id, product.category_id);
         app.db
-            .write(move |tx| -> ApiResult<(i64, i64, Vec<i64>)> {
+            .write(move |tx| -> Result<(i64, i64, Vec<i64>)> {
                 let now_s = ts(now);
                 let buyer_user = user_id;
                 let user_id = match user_id {
@@ -302,13 +288,10 @@ pub async fn checkout(
                     },
                 )
                 .map_err(|e| match e {
-                    DbError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+                    rusqlite::Error::SqliteFailure(f, _)
                         if f.code == rusqlite::ErrorCode::ConstraintViolation && key.is_some() =>
                     {
-                        ApiError::conflict(
-                            "idempotency_conflict",
-                            "this Idempotency-Key is being used by another request",
-                        )
+                        OrderError::IdempotencyConflict("this Idempotency-Key is being used by another request")
                     }
                     other => other.into(),
                 })?;
@@ -316,7 +299,7 @@ pub async fn checkout(
                 if let Some(vc) = &voucher_code {
                     let (voucher_id, d) = vouchers::reserve(
                         tx,
-                        &vouchers::VoucherUse {
+                        &VoucherUse {
                             code: vc,
                             user_id,
                             tier,
@@ -328,16 +311,12 @@ pub async fn checkout(
                     )?;
                     discount = d;
                     vouchers::record_usage(tx, voucher_id, user_id, id, d)?;
-                    tx.execute(
-                        "UPDATE transactions SET voucher_id = ?2, discount_amount = ?3, total_price = product_price - ?3
-                         WHERE id = ?1",
-                        params![id, voucher_id, d],
-                    )?;
+                    repo::set_voucher(tx, id, voucher_id, d)?;
                 }
                 let amount = price - discount;
                 if let Some(channel) = &channel {
                     if !channel.accepts(amount) {
-                        return Err(ApiError::validation(
+                        return Err(Invalid::new(
                             "payment_method",
                             format!(
                                 "{} takes amounts from Rp {} to Rp {}; this order is Rp {amount}",
@@ -345,14 +324,15 @@ pub async fn checkout(
                                 channel.min_amount.unwrap_or(0),
                                 channel.max_amount.map(|m| m.to_string()).unwrap_or_else(|| "any".into())
                             ),
-                        ));
+                        )
+                        .into());
                     }
                 }
-                lifecycle::transition(tx, id, Event::Created { by: buyer_user }, now).map_err(move_error)?;
+                lifecycle::transition(tx, id, Event::Created { by: buyer_user }, now)?;
                 if channel.is_none() {
                     // Paid from the balance: the debit, the order and its fulfilment job
                     // commit together.
-                    let fx = lifecycle::transition(tx, id, Event::PaidFromBalance, now).map_err(move_error)?;
+                    let fx = lifecycle::transition(tx, id, Event::PaidFromBalance, now)?;
                     return Ok((id, amount, fx.notifications));
                 }
                 Ok((id, amount, Vec::new()))
@@ -361,7 +341,9 @@ pub async fn checkout(
     };
     let (order_id, amount, notes) = prepared;
     if by_balance {
-        notifications::deliver(app, notes);
+        if !notes.is_empty() {
+            notifications::wake(app);
+        }
         app.jobs.wake();
         return Ok((view(app, order_id).await?, true));
     }
@@ -390,7 +372,7 @@ pub async fn attach_payment(
     item_sku: &str,
     order_name: &str,
     expires: chrono::DateTime<Utc>,
-) -> ApiResult<()> {
+) -> Result<()> {
     let (code, method) = (code.to_string(), method.to_string());
     let callback_url = if app.config.tripay.callback_url.is_empty() {
         format!("{}/api/v1/callbacks/tripay", app.config.server.public_url.trim_end_matches('/'))
@@ -418,43 +400,39 @@ pub async fn attach_payment(
     match created {
         Ok(p) => {
             let fee = p.fee_customer.max(0);
-            let total = amount + fee;
             let instructions = serde_json::to_string(&p.instructions).unwrap_or_else(|_| "[]".into());
             let (name, email, phone) = (buyer.name.clone(), buyer.email.clone(), buyer.phone.clone());
+            let expires_at = p
+                .expires_at_unix
+                .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+                .map(ts)
+                .unwrap_or_else(|| ts(expires));
             app.db
-                .write(move |tx| -> ApiResult<()> {
-                    tx.execute(
-                        "INSERT INTO payments (transaction_id, payment_reference, payment_method, payment_channel, payment_code,
-                             amount, fee, total_amount, tripay_merchant_ref, tripay_customer_name, tripay_customer_email,
-                             tripay_customer_phone, qr_string, qr_url, checkout_url, pay_url, payment_instructions, expired_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-                        params![
+                .write(move |tx| -> Result<()> {
+                    repo::insert_payment(
+                        tx,
+                        &NewPaymentRow {
                             order_id,
-                            p.reference,
-                            if p.method.is_empty() { method.clone() } else { p.method.clone() },
-                            if p.channel_name.is_empty() { method.clone() } else { p.channel_name.clone() },
-                            p.pay_code,
+                            reference: &p.reference,
+                            method: if p.method.is_empty() { &method } else { &p.method },
+                            channel: if p.channel_name.is_empty() { &method } else { &p.channel_name },
+                            pay_code: p.pay_code.as_deref(),
                             amount,
                             fee,
-                            total,
-                            code,
-                            name,
-                            email,
-                            phone,
-                            p.qr_string,
-                            p.qr_url,
-                            p.checkout_url,
-                            p.pay_url,
-                            instructions,
-                            p.expires_at_unix.and_then(|t| chrono::DateTime::from_timestamp(t, 0)).map(ts).unwrap_or_else(|| ts(expires))
-                        ],
+                            merchant_ref: &code,
+                            customer_name: &name,
+                            customer_email: &email,
+                            customer_phone: phone.as_deref(),
+                            qr_string: p.qr_string.as_deref(),
+                            qr_url: p.qr_url.as_deref(),
+                            checkout_url: p.checkout_url.as_deref(),
+                            pay_url: p.pay_url.as_deref(),
+                            instructions: &instructions,
+                            expires_at: &expires_at,
+                        },
                     )?;
-                    tx.execute(
-                        "UPDATE transactions SET admin_fee = ?2, total_price = product_price - discount_amount + ?2 WHERE id = ?1",
-                        params![order_id, fee],
-                    )?;
-                    upstream_log(tx, "upstream.tripay.create", order_id, &json!({"ok": true, "method": method, "amount": amount,
-                                 "fee": fee, "ms": ms}))?;
+                    let meta = json!({"ok": true, "method": method, "amount": amount, "fee": fee, "ms": ms});
+                    upstream_log(tx, Action::UpstreamTripayCreate, order_id, meta)?;
                     Ok(())
                 })
                 .await?;
@@ -464,103 +442,57 @@ pub async fn attach_payment(
             let reason = format!("the payment could not be created: {e}");
             let r = reason.clone();
             let now = app.clock.now();
-            let notes = app
-                .db
-                .write(move |tx| -> ApiResult<Vec<i64>> {
-                    let fx = lifecycle::transition(tx, order_id, Event::GatewayUnavailable { reason: &r }, now)
-                        .map_err(move_error)?;
-                    upstream_log(tx, "upstream.tripay.create", order_id, &json!({"ok": false, "error": r, "ms": ms}))?;
-                    Ok(fx.notifications)
+            app.db
+                .write(move |tx| -> Result<()> {
+                    lifecycle::transition(tx, order_id, Event::GatewayUnavailable { reason: &r }, now)?;
+                    upstream_log(tx, Action::UpstreamTripayCreate, order_id, json!({"ok": false, "error": r, "ms": ms}))?;
+                    Ok(())
                 })
                 .await?;
-            notifications::deliver(app, notes);
+            notifications::wake(app);
             tracing::warn!(order = %code, error = %e, "Tripay refused or failed to create a payment");
-            Err(ApiError::upstream(
-                "the payment gateway could not create the payment; nothing was charged, please try again",
-            )
-            .with_details(json!({"transaction_code": code})))
+            Err(OrderError::Upstream {
+                message: "the payment gateway could not create the payment; nothing was charged, please try again".into(),
+                order: Some(code),
+            })
         }
     }
 }
 
-/// Records a call to Tripay or Digiflazz in the activity log, inside the transaction
-/// that stores its result. Only lapak's own facts go in: never a key or a signature.
-pub fn upstream_log(
-    tx: &rusqlite::Connection,
-    action: &str,
-    order_id: i64,
-    meta: &serde_json::Value,
-) -> Result<(), DbError> {
-    tx.execute(
-        "INSERT INTO activity_logs (action, model_type, model_id, description, meta_data) VALUES (?1, 'transaction', ?2, ?3, ?4)",
-        params![action, order_id, action, meta.to_string()],
-    )?;
-    Ok(())
-}
-
-/// The guest row for an e-mail: reused, or created. A member with the same address is
-/// another row: a guest's orders never land in an account (and checkout does not tell
-/// who has one).
-fn guest_user(tx: &rusqlite::Connection, name: &str, email: &str) -> ApiResult<i64> {
-    match accounts_repo::find_guest_by_email(tx, email)? {
-        Some(id) => Ok(id),
-        None => Ok(accounts_repo::insert_user(
-            tx,
-            &accounts_repo::NewUser {
-                name,
-                email,
-                phone: None,
-                password_hash: None,
-                role: crate::accounts::model::Role::Customer,
-                customer_type: CustomerType::Retail,
-                is_guest: true,
-                referral_code: None,
-                referred_by: None,
-            },
-        )?),
-    }
-}
-
-/// A state change refused or failed, as the HTTP answer.
-pub fn move_error(e: MoveError) -> ApiError {
-    match e {
-        MoveError::Illegal(why) => ApiError::conflict("illegal_move", why),
-        MoveError::Insufficient { balance, needed } => ApiError::validation(
-            "payment_method",
-            format!("insufficient balance: Rp {balance} available, Rp {needed} needed"),
-        )
-        .with_code("insufficient_balance")
-        .with_details(json!({"balance": balance, "needed": needed})),
-        MoveError::Db(d) => d.into(),
-    }
+/// Records a call to Tripay or Digiflazz in the audit log, inside the transaction that
+/// stores its result. Only lapak's own facts go in: never a key or a signature.
+pub fn upstream_log(tx: &rusqlite::Connection, action: Action, order_id: i64, meta: serde_json::Value) -> Result<(), DbError> {
+    let rec = Record::new(action, Subject::Order(order_id), action.as_str()).with_meta(meta);
+    Ok(audit::record(tx, &Actor::system(), rec)?)
 }
 
 /// `POST /deposits`: a balance top-up through Tripay, created as an order like any
 /// purchase. Resellers always may; retail members when `wallet.retail_deposits`.
-pub async fn create_deposit(app: &App, user: &AuthUser, amount: i64, method: &str) -> ApiResult<OrderView> {
+pub async fn create_deposit(app: &App, user: &AuthUser, amount: i64, method: &str) -> Result<OrderView> {
     if !user.is_reseller() && !app.config.wallet.retail_deposits {
-        return Err(ApiError::forbidden("deposits are for reseller accounts"));
+        return Err(OrderError::NotAllowed("deposits are for reseller accounts"));
     }
     let (min, max) = (app.config.wallet.deposit_min, app.config.wallet.deposit_max);
     if amount < min || amount > max {
-        return Err(ApiError::validation("amount", format!("a deposit is between Rp {min} and Rp {max}")));
+        return Err(Invalid::new("amount", format!("a deposit is between Rp {min} and Rp {max}")).into());
     }
     app.db
-        .run(|c| -> ApiResult<()> {
-            crate::settings::ensure_open(c)?;
-            if !crate::settings::flag(c, "features.deposits", true)? {
-                return Err(ApiError::forbidden("deposits are turned off"));
+        .read(|c| -> Result<()> {
+            settings::service::ensure_open(c)?;
+            if !settings::service::flag(c, "features.deposits", true)? {
+                return Err(OrderError::NotAllowed("deposits are turned off"));
             }
             Ok(())
         })
         .await?;
     let method = method.trim().to_uppercase();
-    let channels = payments::channels(app).await?;
-    let channel = channels.iter().find(|c| c.code == method).ok_or_else(|| {
-        ApiError::validation("payment_method", format!("{method} is not an available payment channel"))
-    })?;
+    let channels = super::payment::channels(app).await?;
+    let channel = channels
+        .iter()
+        .find(|c| c.code == method)
+        .ok_or_else(|| Invalid::new("payment_method", format!("{method} is not an available payment channel")))?;
     if !channel.accepts(amount) {
-        return Err(ApiError::validation("payment_method", format!("{method} does not take Rp {amount}")));
+        return Err(Invalid::new("payment_method", format!("{method} does not take Rp {amount}")).into());
     }
     let code = new_code();
     let now = app.clock.now();
@@ -568,7 +500,7 @@ pub async fn create_deposit(app: &App, user: &AuthUser, amount: i64, method: &st
     let (c2, m2, u2) = (code.clone(), method.clone(), user.clone());
     let id = app
         .db
-        .write(move |tx| -> ApiResult<i64> {
+        .write(move |tx| -> Result<i64> {
             let id = repo::insert(
                 tx,
                 &NewOrder {
@@ -595,7 +527,7 @@ pub async fn create_deposit(app: &App, user: &AuthUser, amount: i64, method: &st
                     now: &ts(now),
                 },
             )?;
-            lifecycle::transition(tx, id, Event::Created { by: Some(u2.id) }, now).map_err(move_error)?;
+            lifecycle::transition(tx, id, Event::Created { by: Some(u2.id) }, now)?;
             Ok(id)
         })
         .await?;
@@ -625,15 +557,15 @@ mod tests {
             HashMap::from([("user_id".to_string(), " 12345678 ".to_string()), ("zone_id".into(), "1234".into())]);
         assert_eq!(customer_no(&fields, &fmt, &data).unwrap().0, "123456781234");
         let missing = HashMap::from([("user_id".to_string(), "12345678".to_string())]);
-        assert_eq!(customer_no(&fields, &fmt, &missing).unwrap_err().field.as_deref(), Some("customer_data.zone_id"));
+        assert_eq!(customer_no(&fields, &fmt, &missing).unwrap_err().field, "customer_data.zone_id");
         let bad = HashMap::from([("user_id".to_string(), "12;DROP".to_string()), ("zone_id".into(), "1".into())]);
-        assert_eq!(customer_no(&fields, &fmt, &bad).unwrap_err().field.as_deref(), Some("customer_data.user_id"));
+        assert_eq!(customer_no(&fields, &fmt, &bad).unwrap_err().field, "customer_data.user_id");
         let extra = HashMap::from([
             ("user_id".to_string(), "123".to_string()),
             ("zone_id".into(), "1".into()),
             ("x".into(), "y".into()),
         ]);
-        assert_eq!(customer_no(&fields, &fmt, &extra).unwrap_err().field.as_deref(), Some("customer_data.x"));
+        assert_eq!(customer_no(&fields, &fmt, &extra).unwrap_err().field, "customer_data.x");
         let (phone, pfmt) = default_input_fields("pulsa");
         let p = HashMap::from([("phone".to_string(), "081234567890".to_string())]);
         assert_eq!(customer_no(&phone, &pfmt, &p).unwrap().0, "081234567890");

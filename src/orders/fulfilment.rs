@@ -14,20 +14,23 @@
 //!   the same ref_id at Digiflazz is a status check, so running twice is safe.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension};
-
-use crate::digiflazz;
 
 use super::{
     checkout::upstream_log,
     lifecycle::{self, Event, MoveError, Unknown, Verdict},
-    model::{OrderStatus, TransactionType},
+    model::{Attention, OrderStatus, TransactionType},
+    repo,
 };
 use crate::{
     app::App,
+    audit::{self, Action, Record},
+    auth::model::Actor,
     db::{ts, DbError},
+    digiflazz::{
+        self,
+        model::{SupplierOrder, SupplierStatus, TopupRequest},
+    },
     notifications,
-    digiflazz::model::{SupplierOrder, SupplierStatus, TopupRequest},
 };
 
 /// Digiflazz forbids status checks of orders older than 90 days; stop a day earlier.
@@ -51,14 +54,24 @@ pub fn verdict(a: &SupplierOrder, first_call: bool) -> Verdict {
 }
 
 /// Who asks the supplier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Asker {
     /// The fulfilment job (first purchase and scheduled re-checks).
     Job,
     /// A webhook that could not be verified: only a hint to ask.
     Hint,
-    /// An admin's re-check, retry, or the check before failing an order.
-    Admin,
+    /// An admin's re-check, retry, or the check before failing an order: its audit
+    /// record commits with the answer.
+    Admin(AdminAsk),
+}
+
+/// An admin's question to the supplier, and the audit record of it.
+#[derive(Debug, Clone)]
+pub struct AdminAsk {
+    pub actor: Actor,
+    /// Written with the answer (its meta gains `"outcome"`), when `when` holds.
+    pub record: Record,
+    pub when: fn(&Verdict) -> bool,
 }
 
 /// What asking did.
@@ -90,7 +103,12 @@ pub async fn ask_supplier(app: &App, id: i64, asker: Asker) -> Result<Asked, DbE
     let now = app.clock.now();
     let min_gap = app.config.orders.recheck_min_secs as i64;
     let tolerance = app.config.orders.max_price_tolerance;
-    let claim = app.db.write(move |tx| claim(tx, id, asker, now, min_gap, tolerance)).await?;
+    let job = matches!(asker, Asker::Job);
+    let admin = match asker {
+        Asker::Admin(a) => Some(a),
+        _ => None,
+    };
+    let claim = app.db.write(move |tx| claim(tx, id, job, now, min_gap, tolerance)).await?;
     let c = match claim {
         Ok(c) => c,
         Err(asked) => return Ok(asked),
@@ -121,16 +139,21 @@ pub async fn ask_supplier(app: &App, id: i64, asker: Asker) -> Result<Asked, DbE
             let fx = apply(tx, id, &answer, v, kind, now)?;
             upstream_log(
                 tx,
-                "upstream.digiflazz.transaction",
+                Action::UpstreamDigiflazz,
                 id,
-                &serde_json::json!({"ref_id": answer.ref_id, "kind": kind, "status": answer.status.as_str(),
+                serde_json::json!({"ref_id": answer.ref_id, "kind": kind, "status": answer.status.as_str(),
                                     "rc": answer.rc, "message": answer.message, "price": answer.price, "ms": ms}),
             )?;
-            let status: OrderStatus = tx.query_row("SELECT status FROM transactions WHERE id = ?1", [id], |r| r.get(0))?;
+            if let Some(a) = admin.filter(|a| (a.when)(&v)) {
+                let mut rec = a.record;
+                let mut meta = rec.meta.take().unwrap_or_else(|| serde_json::json!({}));
+                meta["outcome"] = fx.outcome.into();
+                audit::record(tx, &a.actor, rec.with_meta(meta))?;
+            }
             let mut notes = fx.notifications;
-            if status == OrderStatus::Processing {
+            if repo::status_of(tx, id)? == OrderStatus::Processing {
                 let next = next_check(v, attempt, min_gap, max_rechecks, now);
-                tx.execute("UPDATE transactions SET next_check_at = ?2 WHERE id = ?1", params![id, next.map(ts)])?;
+                repo::set_next_check(tx, id, next.map(ts).as_deref())?;
                 if next.is_none() {
                     let why = format!(
                         "no decisive answer after {attempt} supplier calls; lapak stopped asking: waiting for the webhook or an admin"
@@ -143,86 +166,53 @@ pub async fn ask_supplier(app: &App, id: i64, asker: Asker) -> Result<Asked, DbE
             Ok((fx.outcome, notes))
         })
         .await?;
-    notifications::deliver(app, notes);
+    if !notes.is_empty() {
+        notifications::wake(app);
+    }
     tracing::info!(order = %c.code, attempt, outcome, "supplier answer applied");
     Ok(Asked::Answered { verdict: v, outcome })
 }
 
 /// Takes the order for one supplier call, or says why not.
 fn claim(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     id: i64,
-    asker: Asker,
+    job: bool,
     now: DateTime<Utc>,
     min_gap: i64,
     tolerance: i64,
 ) -> Result<Result<Claimed, Asked>, DbError> {
-    type Row = (String, String, String, Option<String>, String, i64, Option<String>, i64, OrderStatus, TransactionType);
-    let row: Option<Row> = tx
-        .query_row(
-            "SELECT transaction_code, COALESCE(product_code, ''), COALESCE(customer_no, ''), next_check_at, created_at,
-                    supplier_attempts, last_supplier_call_at, base_price, status, transaction_type
-             FROM transactions WHERE id = ?1",
-            [id],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((code, sku, customer_no, next_check, created_at, attempts, last_call, base, status, kind)) = row else {
+    let Some(row) = repo::claim_row(tx, id)? else {
         return Ok(Err(Asked::NoSuchOrder));
     };
-    if status != OrderStatus::Processing || kind != TransactionType::Purchase {
-        return Ok(Err(Asked::NotProcessing(status)));
+    if row.status != OrderStatus::Processing || row.kind != TransactionType::Purchase {
+        return Ok(Err(Asked::NotProcessing(row.status)));
     }
     let now_s = ts(now);
-    if let Some(allowed) = last_call.as_deref().and_then(parse_ts).map(|t| t + Duration::seconds(min_gap)) {
+    if let Some(allowed) = row.last_call.as_deref().and_then(parse_ts).map(|t| t + Duration::seconds(min_gap)) {
         if allowed > now {
-            if asker == Asker::Job {
-                tx.execute(
-                    "UPDATE transactions SET next_check_at = MAX(COALESCE(next_check_at, ''), ?2) WHERE id = ?1",
-                    params![id, ts(allowed)],
-                )?;
+            if job {
+                repo::defer_check(tx, id, &ts(allowed))?;
                 return Ok(Err(Asked::NotDue));
             }
             let wait = (allowed - now).num_milliseconds();
             return Ok(Err(Asked::TooSoon((wait + 999) / 1000)));
         }
     }
-    if asker == Asker::Job && next_check.is_some_and(|n| n > now_s) {
+    if job && row.next_check.as_deref().is_some_and(|n| n > now_s.as_str()) {
         return Ok(Err(Asked::NotDue));
     }
-    if created_at < ts(now - Duration::days(MAX_AGE_DAYS)) {
-        tx.execute("UPDATE transactions SET next_check_at = NULL WHERE id = ?1", [id])?;
-        let flagged: bool = tx.query_row(
-            "SELECT attention IS 'checks_exhausted' FROM transactions WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        )?;
-        if !flagged {
+    if row.created_at < ts(now - Duration::days(MAX_AGE_DAYS)) {
+        repo::set_next_check(tx, id, None)?;
+        if row.attention != Some(Attention::ChecksExhausted) {
             let why = "older than 89 days: Digiflazz must not be asked again (it would make a new transaction); check it by hand";
             lifecycle::transition(tx, id, Event::ChecksExhausted { why }, now).map_err(move_db)?;
         }
         return Ok(Err(Asked::TooOld));
     }
-    tx.execute(
-        "UPDATE transactions SET next_check_at = ?2, supplier_attempts = supplier_attempts + 1, last_supplier_call_at = ?3
-         WHERE id = ?1",
-        params![id, ts(now + Duration::seconds(LEASE_SECS)), now_s],
-    )?;
-    let max_price = (base > 0).then(|| base.saturating_add(tolerance));
-    Ok(Ok(Claimed { code, sku, customer_no, max_price, attempt: attempts + 1 }))
+    repo::take_lease(tx, id, &ts(now + Duration::seconds(LEASE_SECS)), &now_s)?;
+    let max_price = (row.base_price > 0).then(|| row.base_price.saturating_add(tolerance));
+    Ok(Ok(Claimed { code: row.code, sku: row.sku, customer_no: row.customer_no, max_price, attempt: row.attempts + 1 }))
 }
 
 /// When to ask again while the order stays processing; None: stop asking.
@@ -246,7 +236,7 @@ fn next_check(v: Verdict, attempt: i64, min_gap: i64, max_rechecks: i64, now: Da
 
 /// Applies one answer to the order it names, in `tx`.
 fn apply(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &rusqlite::Connection,
     id: i64,
     answer: &SupplierOrder,
     v: Verdict,
@@ -268,7 +258,7 @@ fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
 }
 
 fn order_id(c: &rusqlite::Connection, code: &str) -> Result<Option<i64>, DbError> {
-    Ok(c.query_row("SELECT id FROM transactions WHERE transaction_code = ?1", [code], |r| r.get(0)).optional()?)
+    Ok(repo::id_by_code(c, code)?)
 }
 
 /// A webhook whose signature was verified: the supplier's word about one order. It is
@@ -286,7 +276,9 @@ pub async fn on_verified_webhook(app: &App, answer: SupplierOrder) -> Result<&'s
             Ok((fx.outcome, fx.notifications))
         })
         .await?;
-    notifications::deliver(app, notes);
+    if !notes.is_empty() {
+        notifications::wake(app);
+    }
     Ok(outcome)
 }
 
@@ -294,7 +286,7 @@ pub async fn on_verified_webhook(app: &App, answer: SupplierOrder) -> Result<&'s
 /// it is only a hint to ask Digiflazz, within the order's lease.
 pub async fn on_hint(app: &App, ref_id: &str) -> Result<String, DbError> {
     let code = ref_id.to_string();
-    let Some(id) = app.db.run(move |c| order_id(c, &code)).await? else {
+    let Some(id) = app.db.read(move |c| order_id(c, &code)).await? else {
         return Ok("unknown_ref".into());
     };
     Ok(match ask_supplier(app, id, Asker::Hint).await? {
@@ -308,7 +300,7 @@ pub async fn on_hint(app: &App, ref_id: &str) -> Result<String, DbError> {
 /// The order's id by code, for callers above.
 pub async fn id_of(app: &App, code: &str) -> Result<Option<i64>, DbError> {
     let code = code.to_string();
-    app.db.run(move |c| order_id(c, &code)).await
+    app.db.read(move |c| order_id(c, &code)).await
 }
 
 // --- the Digiflazz webhook -------------------------------------------------------------
@@ -360,14 +352,20 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
         let (raw, ref_id, status, rc) = (raw.clone(), ref_id.clone(), status.clone(), rc.clone());
         let (event, delivery_id, ua, sig, ip) = (d.event, d.delivery_id, d.user_agent, d.signature, d.ip);
         app.db
-            .run(move |c| {
-                c.execute(
-                    "INSERT INTO supplier_webhooks (event, delivery_id, user_agent, signature, verified, raw_body, ref_id,
-                                                    status, rc, ip_address)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                    params![event, delivery_id, ua, sig, verified, raw, ref_id, status, rc, ip],
-                )?;
-                Ok::<_, DbError>(c.last_insert_rowid())
+            .write(move |tx| {
+                Ok::<_, DbError>(repo::insert_webhook(
+                    tx,
+                    event.as_deref(),
+                    delivery_id.as_deref(),
+                    ua.as_deref(),
+                    sig.as_deref(),
+                    verified,
+                    &raw,
+                    ref_id.as_deref(),
+                    status.as_deref(),
+                    rc.as_deref(),
+                    ip.as_deref(),
+                )?)
             })
             .await?
     };
@@ -394,18 +392,43 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
         WebhookResult::TooMany(_) => "rate_limited".into(),
         WebhookResult::Unreadable => "unreadable".into(),
     };
-    app.db
-        .run(move |c| {
-            c.execute("UPDATE supplier_webhooks SET outcome = ?2 WHERE id = ?1", params![row, outcome])
-                .map_err(DbError::from)
-        })
-        .await?;
+    app.db.write(move |tx| Ok::<_, DbError>(repo::finish_webhook(tx, row, &outcome)?)).await?;
     Ok(result)
 }
 
 /// Deletes stored webhooks received before `cutoff`; returns how many.
 pub fn prune_webhooks(c: &rusqlite::Connection, cutoff: &str) -> Result<usize, DbError> {
-    Ok(c.execute("DELETE FROM supplier_webhooks WHERE created_at < ?1", [cutoff])?)
+    Ok(repo::prune_webhooks(c, cutoff)?)
+}
+
+/// A processing order becomes due for a check now, in the caller's transaction.
+pub fn make_due(tx: &rusqlite::Connection, id: i64) -> Result<(), DbError> {
+    Ok(repo::make_due(tx, id)?)
+}
+
+/// At start-up: every processing order becomes due now (a status check with its ref_id).
+pub async fn release_leases(app: &App) -> Result<usize, DbError> {
+    let now = app.clock.now_str();
+    app.db.write(move |tx| Ok(repo::release_leases(tx, &now)?)).await
+}
+
+/// Orders whose re-check is due, and paid orders that never got a job (a lost queue
+/// entry): (id, code), at most 500.
+pub async fn due_checks(app: &App) -> Result<Vec<(i64, String)>, DbError> {
+    let now = app.clock.now();
+    let (now_s, stale) = (ts(now), ts(now - Duration::seconds(LEASE_SECS)));
+    app.db.read(move |c| Ok(repo::due_checks(c, &now_s, &stale, 500)?)).await
+}
+
+/// Paid orders waiting in the fulfilment outbox: (outbox id, order id, code).
+pub async fn outbox_pending(app: &App) -> Result<Vec<(i64, i64, String)>, DbError> {
+    app.db.read(|c| Ok(repo::outbox_pending(c, 100)?)).await
+}
+
+/// The outbox row went to the job queue.
+pub async fn mark_dispatched(app: &App, outbox_id: i64) -> Result<(), DbError> {
+    let now = app.clock.now_str();
+    app.db.write(move |tx| Ok(repo::mark_dispatched(tx, outbox_id, &now)?)).await
 }
 
 #[cfg(test)]

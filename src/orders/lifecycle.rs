@@ -19,14 +19,17 @@
 //!   the attention list, never dropped.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, params_from_iter, types::Value, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde_json::json;
 
-use super::model::{Attention, OrderStatus, PaymentStatus, TransactionType};
+use super::{
+    model::{Attention, OrderStatus, PaymentStatus, TransactionType},
+    repo::{self, OrderState, Stamp},
+};
 use crate::{
     db::{ts, DbError},
-    notifications::{self, Kind},
     digiflazz::model::SupplierOrder,
+    notifications::{self, Kind},
     vouchers,
     wallet::ledger::{self, EntryKind, LedgerError, Refs},
 };
@@ -124,63 +127,10 @@ pub struct Effects {
     pub fulfil: bool,
 }
 
-/// The order as the state machine sees it.
-struct Order {
-    id: i64,
-    code: String,
-    kind: TransactionType,
-    user_id: Option<i64>,
-    payer: Option<i64>,
-    /// The payer is a live member (refunds go to its balance), not a guest.
-    payer_member: bool,
-    status: OrderStatus,
-    payment: PaymentStatus,
-    method_type: String,
-    product_name: String,
-    product_price: i64,
-    total_price: i64,
-    base_price: i64,
-    item_id: Option<i64>,
-    refund_required: bool,
-    attention: Option<Attention>,
-    /// The gateway payment row: (id, status).
-    gateway: Option<(i64, String)>,
-}
+type Order = OrderState;
 
 fn load(tx: &Connection, id: i64) -> Result<Order, MoveError> {
-    tx.query_row(
-        "SELECT t.id, t.transaction_code, t.transaction_type, t.user_id, t.payer_user_id,
-                EXISTS (SELECT 1 FROM users u WHERE u.id = t.payer_user_id AND u.is_guest = 0 AND u.deleted_at IS NULL),
-                t.status, t.payment_status, t.payment_method_type, COALESCE(t.product_name, ''), t.product_price,
-                t.total_price, t.base_price, t.product_item_id, t.refund_required, t.attention, p.id, p.status
-         FROM transactions t LEFT JOIN payments p ON p.transaction_id = t.id WHERE t.id = ?1",
-        [id],
-        |r| {
-            let payment_id: Option<i64> = r.get(16)?;
-            let payment_status: Option<String> = r.get(17)?;
-            Ok(Order {
-                id: r.get(0)?,
-                code: r.get(1)?,
-                kind: r.get(2)?,
-                user_id: r.get(3)?,
-                payer: r.get(4)?,
-                payer_member: r.get(5)?,
-                status: r.get(6)?,
-                payment: r.get(7)?,
-                method_type: r.get(8)?,
-                product_name: r.get(9)?,
-                product_price: r.get(10)?,
-                total_price: r.get(11)?,
-                base_price: r.get(12)?,
-                item_id: r.get(13)?,
-                refund_required: r.get(14)?,
-                attention: r.get(15)?,
-                gateway: payment_id.zip(payment_status),
-            })
-        },
-    )
-    .optional()?
-    .ok_or_else(|| MoveError::Illegal(format!("no order {id}")))
+    repo::load_state(tx, id)?.ok_or_else(|| MoveError::Illegal(format!("no order {id}")))
 }
 
 /// Applies `event` to order `id` with all its effects, in `tx`. Refuses illegal moves.
@@ -227,7 +177,7 @@ impl Machine<'_> {
                         Refs { transaction_id: Some(o.id), ..Default::default() },
                     )?;
                 }
-                self.set(o, S::Processing, P::Paid, &[("paid_at", self.at()), ("processed_at", self.at())])?;
+                self.set(o, S::Processing, P::Paid, &[Stamp::PaidAt, Stamp::ProcessedAt])?;
                 self.log(o, S::Pending, S::Processing, "paid from the balance", None, None)?;
                 self.queue_fulfilment(o)?;
                 self.done("paid");
@@ -275,11 +225,11 @@ impl Machine<'_> {
                 if o.status != S::Processing {
                     return illegal(o, "success");
                 }
-                let mut cols: Vec<(&str, Value)> = vec![("completed_at", self.at())];
+                let mut stamps = vec![Stamp::CompletedAt];
                 if let Some(sn) = sn.filter(|s| !s.trim().is_empty()) {
-                    cols.push(("digiflazz_serial_number", sn.trim().to_string().into()));
+                    stamps.push(Stamp::Serial(sn.trim().to_string()));
                 }
-                self.set(o, S::Success, P::Paid, &cols)?;
+                self.set(o, S::Success, P::Paid, &stamps)?;
                 self.log(o, S::Processing, S::Success, &format!("by an admin: {reason}"), None, Some(admin))?;
                 self.count_sale(o)?;
                 self.clear_unknown(o, "decided by an admin", Some(admin))?;
@@ -291,7 +241,7 @@ impl Machine<'_> {
                 if unpaid {
                     self.close_unpaid(o, false, &why, Some(admin))?;
                 } else if o.status == S::Processing {
-                    self.set(o, S::Failed, P::Paid, &[("failed_at", self.at()), ("failed_reason", why.clone().into())])?;
+                    self.set(o, S::Failed, P::Paid, &[Stamp::FailedAt, Stamp::FailedReason(why.clone())])?;
                     self.log(o, S::Processing, S::Failed, &why, Some(json!({"forced": forced})), Some(admin))?;
                     self.clear_unknown(o, "decided by an admin", Some(admin))?;
                     self.notify_outcome(o, false, Some(reason))?;
@@ -319,7 +269,7 @@ impl Machine<'_> {
                 if !o.refund_required || o.status != S::Failed || o.payment != P::Paid {
                     return Err(MoveError::Illegal("this order does not need a refund".into()));
                 }
-                self.set(o, S::Refunded, P::Paid, &[("refunded_at", self.at()), ("refund_required", 0.into())])?;
+                self.set(o, S::Refunded, P::Paid, &[Stamp::RefundedAt, Stamp::RefundRequired(false)])?;
                 self.log(o, S::Failed, S::Refunded, &format!("refunded outside lapak: {note}"), None, Some(admin))?;
                 self.done("refunded");
             }
@@ -332,11 +282,6 @@ impl Machine<'_> {
             }
         }
         Ok(())
-    }
-
-    /// Now, as a column value.
-    fn at(&self) -> Value {
-        Value::Text(self.now.to_string())
     }
 
     fn done(&mut self, outcome: &'static str) {
@@ -353,7 +298,7 @@ impl Machine<'_> {
         }
         self.set_payment(o, "paid")?;
         if o.status == S::Pending && o.payment == P::Pending {
-            self.set(o, S::Processing, P::Paid, &[("paid_at", self.at()), ("processed_at", self.at())])?;
+            self.set(o, S::Processing, P::Paid, &[Stamp::PaidAt, Stamp::ProcessedAt])?;
             self.log(o, S::Pending, S::Processing, "payment received (Tripay PAID)", None, None)?;
             if o.kind == TransactionType::Topup {
                 let payer = o.payer.filter(|_| o.payer_member).ok_or_else(|| {
@@ -367,7 +312,7 @@ impl Machine<'_> {
                     "Deposit via Tripay",
                     Refs { transaction_id: Some(o.id), ..Default::default() },
                 )?;
-                self.set(o, S::Success, P::Paid, &[("completed_at", self.at())])?;
+                self.set(o, S::Success, P::Paid, &[Stamp::CompletedAt])?;
                 self.log(o, S::Processing, S::Success, "balance credited", Some(json!({"amount": o.product_price})), None)?;
                 self.notify(
                     payer,
@@ -394,7 +339,7 @@ impl Machine<'_> {
         if o.status == S::Failed && matches!(o.payment, P::Expired | P::Failed) {
             // A late payment: the order stays closed; the money goes back to the payer.
             let was = o.payment;
-            self.set(o, S::Failed, P::Paid, &[("late_paid_at", self.at()), ("paid_at", self.at())])?;
+            self.set(o, S::Failed, P::Paid, &[Stamp::LatePaidAt, Stamp::PaidAt])?;
             self.log(
                 o,
                 S::Failed,
@@ -420,7 +365,7 @@ impl Machine<'_> {
                             Refs { transaction_id: Some(o.id), ..Default::default() },
                         )?;
                     }
-                    self.set(o, S::Refunded, P::Paid, &[("refunded_at", self.at())])?;
+                    self.set(o, S::Refunded, P::Paid, &[Stamp::RefundedAt])?;
                     self.log(o, S::Failed, S::Refunded, &format!("late payment: Rp {amount} credited to the payer's balance"), Some(json!({"amount": amount})), None)?;
                     self.notify(
                         payer,
@@ -466,7 +411,7 @@ impl Machine<'_> {
         let was_paid = pay == "paid";
         self.set_payment(o, "refunded")?;
         if was_paid && o.status == S::Failed && o.payment == P::Paid && o.refund_required {
-            self.set(o, S::Refunded, P::Paid, &[("refunded_at", self.at()), ("refund_required", 0.into())])?;
+            self.set(o, S::Refunded, P::Paid, &[Stamp::RefundedAt, Stamp::RefundRequired(false)])?;
             self.log(o, S::Failed, S::Refunded, "Tripay refunded the payment to the payer", None, None)?;
             self.done("refunded");
             return Ok(());
@@ -487,27 +432,17 @@ impl Machine<'_> {
     fn supplier(&mut self, o: &mut Order, a: &SupplierOrder, verdict: Verdict, kind: &str) -> Result<(), MoveError> {
         use OrderStatus as S;
         use PaymentStatus as P;
-        self.tx.execute(
-            "INSERT INTO supplier_calls (transaction_id, ref_id, kind, outcome, rc, message, payload, price, balance_after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![o.id, a.ref_id, kind, a.status.as_str(), a.rc, a.message, a.raw, a.price, a.balance_after],
-        )?;
+        repo::insert_supplier_call(self.tx, o.id, a, kind)?;
         let decisive = matches!(verdict, Verdict::Success | Verdict::Failed | Verdict::Pending);
         if decisive && matches!(o.status, S::Processing) {
             // Only answers about the transaction itself describe the order.
-            self.tx.execute(
-                "UPDATE transactions SET digiflazz_message = ?2, digiflazz_status = ?3, digiflazz_rc = ?4,
-                        digiflazz_trx_id = COALESCE(?5, digiflazz_trx_id), supplier_price = COALESCE(?6, supplier_price),
-                        supplier_balance = COALESCE(?7, supplier_balance), updated_at = ?8
-                 WHERE id = ?1",
-                params![o.id, a.message, a.status_text, a.rc, a.trx_id, a.price, a.balance_after, self.now],
-            )?;
+            repo::record_answer(self.tx, o.id, a, self.now)?;
         }
         let why = format!("supplier {} ({kind}): rc {} {}", a.status.as_str(), a.rc, a.message);
         let meta = json!({"source": kind, "rc": a.rc, "status": a.status_text, "sn": a.sn, "price": a.price});
         match (o.status, verdict) {
             (S::Processing, Verdict::Success) => {
-                self.set(o, S::Success, P::Paid, &[("completed_at", self.at()), ("digiflazz_serial_number", a.sn.clone().into())])?;
+                self.set(o, S::Success, P::Paid, &[Stamp::CompletedAt, Stamp::Serial(a.sn.clone())])?;
                 self.log(o, S::Processing, S::Success, &why, Some(meta), None)?;
                 self.count_sale(o)?;
                 self.clear_unknown(o, "the supplier answered: delivered", None)?;
@@ -517,7 +452,7 @@ impl Machine<'_> {
             }
             (S::Processing, Verdict::Failed) => {
                 let reason = if a.message.is_empty() { format!("supplier rc {}", a.rc) } else { a.message.clone() };
-                self.set(o, S::Failed, P::Paid, &[("failed_at", self.at()), ("failed_reason", reason.clone().into())])?;
+                self.set(o, S::Failed, P::Paid, &[Stamp::FailedAt, Stamp::FailedReason(reason.clone())])?;
                 self.log(o, S::Processing, S::Failed, &why, Some(meta), None)?;
                 self.clear_unknown(o, "the supplier answered: failed", None)?;
                 self.notify_outcome(o, false, Some(&reason))?;
@@ -536,12 +471,7 @@ impl Machine<'_> {
                 self.done("unknown");
             }
             (S::Failed | S::Refunded, Verdict::Success) => {
-                self.tx.execute(
-                    "UPDATE transactions SET digiflazz_serial_number = ?2, digiflazz_status = ?3, digiflazz_rc = ?4,
-                            digiflazz_message = ?5, supplier_price = COALESCE(?6, supplier_price), updated_at = ?7
-                     WHERE id = ?1",
-                    params![o.id, a.sn, a.status_text, a.rc, a.message, a.price, self.now],
-                )?;
+                repo::record_late_delivery(self.tx, o.id, a, self.now)?;
                 self.count_sale(o)?;
                 let note = format!(
                     "the supplier delivered (SN {}) after the order was {}: the customer may hold the product and the money",
@@ -566,7 +496,7 @@ impl Machine<'_> {
         use OrderStatus as S;
         use PaymentStatus as P;
         if o.gateway.as_ref().is_some_and(|(_, s)| s == "refunded") {
-            self.set(o, S::Refunded, P::Paid, &[("refunded_at", self.at())])?;
+            self.set(o, S::Refunded, P::Paid, &[Stamp::RefundedAt])?;
             self.log(o, S::Failed, S::Refunded, "Tripay had already refunded the payment to the payer", None, by)?;
         } else if o.payer_member || o.total_price <= 0 {
             self.refund_to_balance(o, why, by)?;
@@ -598,16 +528,13 @@ impl Machine<'_> {
                 json!({"transaction_code": o.code, "event": "refunded", "amount": total}),
             )?;
         }
-        self.set(o, S::Refunded, P::Paid, &[("refunded_at", self.at()), ("refund_required", 0.into())])?;
+        self.set(o, S::Refunded, P::Paid, &[Stamp::RefundedAt, Stamp::RefundRequired(false)])?;
         self.log(o, S::Failed, S::Refunded, &format!("refunded Rp {total} to the balance ({why})"), Some(json!({"amount": total})), by)?;
         Ok(())
     }
 
     fn require_refund(&mut self, o: &mut Order, why: &str) -> Result<(), MoveError> {
-        self.tx.execute(
-            "UPDATE transactions SET refund_required = 1, updated_at = ?2 WHERE id = ?1",
-            params![o.id, self.now],
-        )?;
+        repo::mark_refund_required(self.tx, o.id, self.now)?;
         o.refund_required = true;
         let s = o.status;
         self.log(o, s, s, &format!("refund required: {why}"), None, None)
@@ -621,13 +548,12 @@ impl Machine<'_> {
         if o.gateway.as_ref().is_some_and(|(_, s)| s == "pending") {
             self.set_payment(o, pay.as_str())?;
         }
-        let mut cols: Vec<(&str, Value)> =
-            vec![("failed_at", self.at()), ("failed_reason", why.to_string().into())];
+        let mut stamps = vec![Stamp::FailedAt, Stamp::FailedReason(why.to_string())];
         if expired {
-            cols.push(("expired_at", self.at()));
+            stamps.push(Stamp::ExpiredAt);
         }
-        self.set(o, S::Failed, pay, &cols)?;
-        vouchers::release(self.tx, o.id, self.now)?;
+        self.set(o, S::Failed, pay, &stamps)?;
+        vouchers::service::release(self.tx, o.id, self.now)?;
         self.log(o, S::Pending, S::Failed, why, None, by)?;
         if let Some(u) = o.user_id {
             let (kind, title, text) = if expired {
@@ -643,14 +569,14 @@ impl Machine<'_> {
     }
 
     fn queue_fulfilment(&mut self, o: &Order) -> Result<(), MoveError> {
-        self.tx.execute("INSERT INTO fulfilment_outbox (transaction_id) VALUES (?1)", [o.id])?;
+        repo::queue_fulfilment(self.tx, o.id)?;
         self.fx.fulfil = true;
         Ok(())
     }
 
     fn count_sale(&self, o: &Order) -> Result<(), MoveError> {
         if let Some(item) = o.item_id {
-            self.tx.execute("UPDATE product_items SET total_sold = total_sold + 1 WHERE id = ?1", [item])?;
+            repo::count_sale(self.tx, item)?;
         }
         Ok(())
     }
@@ -667,12 +593,7 @@ impl Machine<'_> {
     fn notify_outcome(&mut self, o: &Order, ok: bool, reason: Option<&str>) -> Result<(), MoveError> {
         let Some(u) = o.user_id else { return Ok(()) };
         if ok {
-            let sn: Option<String> = self.tx.query_row(
-                "SELECT digiflazz_serial_number FROM transactions WHERE id = ?1",
-                [o.id],
-                |r| r.get(0),
-            )?;
-            let sn = sn.unwrap_or_default();
+            let sn = repo::serial_of(self.tx, o.id)?.unwrap_or_default();
             self.notify(
                 u,
                 Kind::Success,
@@ -699,26 +620,14 @@ impl Machine<'_> {
     }
 
     /// Moves `status` and `payment_status` together, from exactly what was read.
-    fn set(&self, o: &mut Order, to: OrderStatus, pay: PaymentStatus, cols: &[(&str, Value)]) -> Result<(), MoveError> {
+    fn set(&self, o: &mut Order, to: OrderStatus, pay: PaymentStatus, stamps: &[Stamp]) -> Result<(), MoveError> {
         if to != o.status && !o.status.can_move_to(to) {
             return illegal(o, to.as_str());
         }
         if pay != o.payment && !o.payment.can_move_to(pay) {
             return illegal(o, pay.as_str());
         }
-        let mut sql = String::from("UPDATE transactions SET status = ?1, payment_status = ?2, updated_at = ?3");
-        let mut args: Vec<Value> = vec![text(to.as_str()), text(pay.as_str()), self.at()];
-        if o.status == OrderStatus::Processing && to != OrderStatus::Processing {
-            sql.push_str(", next_check_at = NULL");
-        }
-        for (col, v) in cols {
-            args.push(v.clone());
-            sql.push_str(&format!(", {col} = ?{}", args.len()));
-        }
-        let n = args.len();
-        sql.push_str(&format!(" WHERE id = ?{} AND status = ?{} AND payment_status = ?{}", n + 1, n + 2, n + 3));
-        args.extend([o.id.into(), text(o.status.as_str()), text(o.payment.as_str())]);
-        if self.tx.execute(&sql, params_from_iter(args))? == 0 {
+        if !repo::move_state(self.tx, o, to, pay, stamps, self.now)? {
             return Err(MoveError::Illegal(format!("order {} changed meanwhile", o.code)));
         }
         o.status = to;
@@ -730,30 +639,20 @@ impl Machine<'_> {
     /// anything -> refunded; a late payment: expired | failed -> paid).
     fn set_payment(&self, o: &mut Order, to: &str) -> Result<(), MoveError> {
         let Some((pid, from)) = o.gateway.clone() else { return Ok(()) };
-        let paid_at = (to == "paid").then_some(self.now);
-        self.tx.execute(
-            "UPDATE payments SET status = ?2, paid_at = COALESCE(?3, paid_at), updated_at = ?4 WHERE id = ?1 AND status = ?5",
-            params![pid, to, paid_at, self.now, from],
-        )?;
+        repo::move_payment(self.tx, pid, &from, to, self.now)?;
         o.gateway = Some((pid, to.to_string()));
         Ok(())
     }
 
     fn flag(&mut self, o: &mut Order, kind: Attention, note: &str, by: Option<i64>) -> Result<(), MoveError> {
-        self.tx.execute(
-            "UPDATE transactions SET attention = ?2, attention_note = ?3, attention_at = ?4, updated_at = ?4 WHERE id = ?1",
-            params![o.id, kind, note, self.now],
-        )?;
+        repo::set_attention(self.tx, o.id, Some((kind, note)), self.now)?;
         o.attention = Some(kind);
         let s = o.status;
         self.log(o, s, s, &format!("attention ({}): {note}", kind.as_str()), None, by)
     }
 
     fn clear(&mut self, o: &mut Order, note: &str, by: Option<i64>) -> Result<(), MoveError> {
-        self.tx.execute(
-            "UPDATE transactions SET attention = NULL, attention_note = NULL, attention_at = NULL, updated_at = ?2 WHERE id = ?1",
-            params![o.id, self.now],
-        )?;
+        repo::set_attention(self.tx, o.id, None, self.now)?;
         o.attention = None;
         let s = o.status;
         self.log(o, s, s, note, None, by)
@@ -776,12 +675,7 @@ impl Machine<'_> {
         meta: Option<serde_json::Value>,
         by: Option<i64>,
     ) -> Result<(), MoveError> {
-        self.tx.execute(
-            "INSERT INTO transaction_logs (transaction_id, status_from, status_to, message, meta_data, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![o.id, from.log_state(), to.log_state(), message, meta.map(|m| m.to_string()), by, self.now],
-        )?;
-        Ok(())
+        Ok(repo::insert_log(self.tx, o.id, from.log_state(), to.log_state(), message, meta.as_ref(), by, self.now)?)
     }
 }
 
@@ -800,10 +694,6 @@ impl AsLogState for OrderStatus {
     fn log_state(&self) -> &str {
         self.as_str()
     }
-}
-
-fn text(s: &str) -> Value {
-    Value::Text(s.to_string())
 }
 
 fn illegal<T>(o: &Order, to: &str) -> Result<T, MoveError> {

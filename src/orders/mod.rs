@@ -3,7 +3,6 @@
 //! gateway's word, the deadline and cancels, `fulfilment` asks the supplier and takes
 //! its answers; `service` reads orders and carries the admin's actions.
 
-pub mod admin_api;
 pub mod api;
 pub mod checkout;
 pub mod fulfilment;

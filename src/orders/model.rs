@@ -4,7 +4,14 @@ use std::collections::HashMap;
 
 use poem_openapi::{Enum, Object};
 
-use crate::{db::text_enum, web::pagination::PageMeta, tripay::model::PaymentInstruction};
+use crate::{
+    db::{text_enum, DbError},
+    error::{ApiError, Invalid},
+    settings::model::SettingsError,
+    tripay::model::{Channel, PaymentInstruction},
+    vouchers::model::VoucherError,
+    web::pagination::PageMeta,
+};
 
 /// `status`: pending -> processing -> success | failed; failed -> refunded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize)]
@@ -190,6 +197,290 @@ pub struct CancelRequest {
     pub phone: Option<String>,
 }
 
+/// Which orders a list shows: one filter for the customer's history, the deposit
+/// list, the admin's list and its statistics.
+#[derive(Debug, Default, Clone)]
+pub struct OrderFilter {
+    pub user_id: Option<i64>,
+    pub transaction_type: Option<TransactionType>,
+    pub status: Option<OrderStatus>,
+    pub payment_status: Option<PaymentStatus>,
+    /// Matches code, customer number, product, contact e-mail/phone, payment method.
+    pub search: Option<String>,
+    /// Stored timestamps bounding `created_at` (from inclusive, to exclusive).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Only orders on (true) or off (false) the attention list.
+    pub attention: Option<bool>,
+}
+
+/// Orders of the admin's order list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum OrderSort {
+    Newest,
+    Oldest,
+    TotalDesc,
+    TotalAsc,
+}
+
+/// The order of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListOrder {
+    Sort(OrderSort),
+    /// The attention list: the oldest flag first.
+    OldestFlag,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct AdminOrder {
+    #[oai(flatten)]
+    pub order: OrderView,
+    pub id: i64,
+    pub user_id: Option<i64>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    /// Supplier cost snapshot.
+    pub base_price: i64,
+    pub payment_method_type: String,
+    pub refund_required: bool,
+    pub supplier_attempts: i64,
+    /// Who paid (a refund goes back there); differs from `user_id` after a guest-order claim.
+    pub payer_user_id: Option<i64>,
+    /// Why the order is on the attention list (absent: it is not).
+    pub attention: Option<Attention>,
+    pub attention_note: Option<String>,
+    pub attention_at: Option<String>,
+    /// Set when the money arrived after the order was closed.
+    pub late_paid_at: Option<String>,
+    /// What the supplier charged (its latest answer), and the deposit it reported.
+    pub supplier_price: Option<i64>,
+    pub supplier_balance: Option<i64>,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct AdminOrderList {
+    pub data: Vec<AdminOrder>,
+    pub meta: PageMeta,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct LogEntry {
+    pub status_from: Option<String>,
+    pub status_to: Option<String>,
+    pub message: Option<String>,
+    pub meta_data: Option<serde_json::Value>,
+    pub created_by: Option<i64>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct CallbackEntry {
+    pub id: i64,
+    pub event: Option<String>,
+    pub is_valid: bool,
+    pub processed: bool,
+    pub outcome: Option<String>,
+    pub ip_address: String,
+    /// The raw body as received.
+    pub callback_data: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct SupplierCall {
+    pub kind: String,
+    pub outcome: String,
+    pub rc: Option<String>,
+    pub message: Option<String>,
+    /// What the supplier said it charged, and its deposit afterwards.
+    pub price: Option<i64>,
+    pub balance_after: Option<i64>,
+    pub payload: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct AdminOrderDetail {
+    #[oai(flatten)]
+    pub order: AdminOrder,
+    pub logs: Vec<LogEntry>,
+    pub callbacks: Vec<CallbackEntry>,
+    pub supplier_calls: Vec<SupplierCall>,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct StatusOverride {
+    /// `success` or `failed`.
+    pub status: OrderStatus,
+    #[oai(validator(min_length = 3, max_length = 500))]
+    pub reason: String,
+    /// Fail a processing order without asking the supplier first (or against its
+    /// "pending" or an answer that says nothing). A later delivery is still recorded
+    /// and put on the attention list.
+    #[oai(default)]
+    pub force: bool,
+    /// The serial number or token, when setting success by hand.
+    #[oai(validator(max_length = 255))]
+    pub sn: Option<String>,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RefundRequired {
+    pub transaction_code: String,
+    pub user_id: Option<i64>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub is_guest: bool,
+    pub product_name: Option<String>,
+    pub total_price: i64,
+    pub payment_method: Option<String>,
+    pub status: String,
+    pub failed_reason: Option<String>,
+    pub created_at: String,
+}
+
+/// How a refund was made outside lapak.
+#[derive(Debug, Object, Default)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RefundNote {
+    #[oai(validator(max_length = 1000))]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct ResolveRequest {
+    /// What the admin did about it (kept in the order's log).
+    #[oai(validator(min_length = 3, max_length = 500))]
+    pub note: String,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct OrderStats {
+    pub total: i64,
+    pub by_status: serde_json::Value,
+    pub by_payment_status: serde_json::Value,
+    pub revenue: i64,
+    pub profit: i64,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct DepositRequest {
+    /// Rupiah to add to the balance (the gateway fee is paid on top).
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
+    pub amount: i64,
+    /// A payment channel code from `GET /payment-channels`.
+    #[oai(validator(min_length = 1, max_length = 50))]
+    pub payment_method: String,
+}
+
+/// What the order rules refuse, in domain words; `From<OrderError> for ApiError` picks
+/// the status, code and field.
+#[derive(Debug, thiserror::Error)]
+pub enum OrderError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// "transaction" or "deposit".
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    IdempotencyConflict(&'static str),
+    /// The item cannot be ordered now; `cut_off` carries the supplier's window.
+    #[error("{message}")]
+    Unavailable { code: &'static str, message: String },
+    #[error("this is a postpaid (bill) product; bills cannot be bought through checkout yet")]
+    PostpaidNotSupported,
+    /// Guest checkout or deposits are turned off, or deposits are not for this tier.
+    #[error("{0}")]
+    NotAllowed(&'static str),
+    #[error("only an unpaid order can be cancelled")]
+    NotCancellable,
+    /// An admin action that does not fit the order (`code` says which).
+    #[error("{message}")]
+    Refused { code: &'static str, message: String, field: Option<&'static str>, retry_after: Option<i64> },
+    #[error(transparent)]
+    Move(#[from] super::lifecycle::MoveError),
+    #[error(transparent)]
+    Voucher(#[from] VoucherError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The gateway could not do it (502); `order` is the code of the order it left closed.
+    #[error("{message}")]
+    Upstream { message: String, order: Option<String> },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl OrderError {
+    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+        OrderError::Refused { code, message: message.into(), field: None, retry_after: None }
+    }
+}
+
+impl From<rusqlite::Error> for OrderError {
+    fn from(e: rusqlite::Error) -> Self {
+        OrderError::Db(e.into())
+    }
+}
+
+impl From<OrderError> for ApiError {
+    fn from(e: OrderError) -> Self {
+        use super::lifecycle::MoveError;
+        use serde_json::json;
+        let message = e.to_string();
+        match e {
+            OrderError::Invalid(i) => i.into(),
+            OrderError::NotFound(what) => ApiError::not_found(what),
+            OrderError::IdempotencyConflict(_) => ApiError::conflict("idempotency_conflict", message),
+            OrderError::Unavailable { code, .. } => ApiError::conflict(code, message).with_field("product_item_id"),
+            OrderError::PostpaidNotSupported => {
+                ApiError::validation("product_item_id", message).with_code("postpaid_not_supported")
+            }
+            OrderError::NotAllowed(_) => ApiError::forbidden(message),
+            OrderError::NotCancellable => ApiError::conflict("not_cancellable", message),
+            OrderError::Refused { code, field, retry_after, .. } => {
+                let mut a = ApiError::conflict(code, message);
+                if let Some(f) = field {
+                    a = a.with_field(f);
+                }
+                if let Some(wait) = retry_after {
+                    a = a.with_details(json!({"retry_after": wait}));
+                }
+                a
+            }
+            OrderError::Move(MoveError::Illegal(why)) => ApiError::conflict("illegal_move", why),
+            OrderError::Move(MoveError::Insufficient { balance, needed }) => ApiError::validation(
+                "payment_method",
+                format!("insufficient balance: Rp {balance} available, Rp {needed} needed"),
+            )
+            .with_code("insufficient_balance")
+            .with_details(json!({"balance": balance, "needed": needed})),
+            OrderError::Move(MoveError::Db(d)) => d.into(),
+            OrderError::Voucher(v) => v.into(),
+            OrderError::Settings(s) => s.into(),
+            OrderError::Upstream { order, .. } => {
+                let a = ApiError::upstream(message);
+                match order {
+                    Some(code) => a.with_details(json!({"transaction_code": code})),
+                    None => a,
+                }
+            }
+            OrderError::Db(d) => d.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +509,45 @@ mod tests {
             allowed,
             vec![(P::Pending, P::Paid), (P::Pending, P::Expired), (P::Pending, P::Failed), (P::Expired, P::Paid), (P::Failed, P::Paid)]
         );
+    }
+}
+
+/// A payment channel as front ends see it, priced for an amount.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct PaymentChannel {
+    /// Send this as `payment_method` at checkout.
+    pub code: String,
+    pub name: String,
+    /// "Virtual Account", "E-Wallet", "Convenience Store", ...
+    pub group: String,
+    pub icon_url: Option<String>,
+    pub min_amount: Option<i64>,
+    pub max_amount: Option<i64>,
+    /// The fee the customer pays for `amount` (absent without an amount).
+    pub fee: Option<i64>,
+    /// amount + fee.
+    pub total: Option<i64>,
+    /// Whether `amount` is within this channel's limits.
+    pub available: bool,
+}
+
+
+impl PaymentChannel {
+    /// A channel as listed; with an amount, the fee the customer pays for it and
+    /// whether the amount is within the channel's limits.
+    pub fn priced(c: Channel, amount: Option<i64>) -> Self {
+        let fee = amount.map(|a| c.customer_fee.fee(a));
+        PaymentChannel {
+            available: amount.is_none_or(|a| c.accepts(a)),
+            total: amount.zip(fee).map(|(a, f)| a + f),
+            fee,
+            code: c.code,
+            name: c.name,
+            group: c.group,
+            icon_url: c.icon_url,
+            min_amount: c.min_amount,
+            max_amount: c.max_amount,
+        }
     }
 }

@@ -2,22 +2,21 @@
 //! its signed callback, lapak's own payment deadline, and the owner's cancel. Each
 //! becomes one `lifecycle` event.
 
-use rusqlite::{params, OptionalExtension};
+use std::time::{Duration, Instant};
 
 use super::{
-    checkout::move_error,
     lifecycle::{self, Event, MoveError},
-    model::{CancelRequest, OrderView},
+    model::{CancelRequest, OrderError, OrderView},
     repo,
     service::{owns, view},
 };
 use crate::{
-    accounts::model::AuthUser,
     app::App,
-    db::{now_str, ts, DbError},
-    tripay::{self, CallbackStatus},
-    error::{ApiError, ApiResult},
+    auth::model::AuthUser,
+    clock::ts,
+    db::DbError,
     notifications,
+    tripay::{self, model::Channel, CallbackStatus},
 };
 
 /// What the gateway says about a payment.
@@ -55,15 +54,7 @@ pub async fn on_gateway(
     let (outcome, notes, fulfil) = app
         .db
         .write(move |tx| -> Result<_, DbError> {
-            let found: Option<(i64, i64, String)> = tx
-                .query_row(
-                    "SELECT p.transaction_id, p.total_amount, t.transaction_code FROM payments p
-                     JOIN transactions t ON t.id = p.transaction_id WHERE p.payment_reference = ?1",
-                    [&reference],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            let Some((order_id, expected, code)) = found else {
+            let Some((order_id, expected, code)) = repo::order_of_payment(tx, &reference)? else {
                 return Ok((PaymentOutcome::UnknownReference, vec![], false));
             };
             if merchant_ref.as_deref() != Some(code.as_str()) {
@@ -93,7 +84,9 @@ pub async fn on_gateway(
             }
         })
         .await?;
-    notifications::deliver(app, notes);
+    if !notes.is_empty() {
+        notifications::wake(app);
+    }
     if fulfil {
         app.jobs.wake();
     }
@@ -106,12 +99,7 @@ pub async fn expire_due(app: &App) -> Result<usize, DbError> {
     let (n, notes) = app
         .db
         .write(move |tx| -> Result<_, DbError> {
-            let mut s = tx.prepare(
-                "SELECT id FROM transactions
-                 WHERE status = 'pending' AND payment_status = 'pending' AND expires_at IS NOT NULL AND expires_at <= ?1",
-            )?;
-            let due: Vec<i64> = s.query_map([ts(now)], |r| r.get(0))?.collect::<Result<_, _>>()?;
-            drop(s);
+            let due = repo::due_for_expiry(tx, &ts(now))?;
             let (mut n, mut notes) = (0, Vec::new());
             for id in &due {
                 match lifecycle::transition(tx, *id, Event::DeadlinePassed, now) {
@@ -126,31 +114,30 @@ pub async fn expire_due(app: &App) -> Result<usize, DbError> {
             Ok((n, notes))
         })
         .await?;
-    notifications::deliver(app, notes);
+    if !notes.is_empty() {
+        notifications::wake(app);
+    }
     Ok(n)
 }
 
 /// `POST /transactions/{code}/cancel`: only the owner, only while unpaid.
-pub async fn cancel(app: &App, code: String, user: Option<AuthUser>, proof: CancelRequest) -> ApiResult<OrderView> {
+pub async fn cancel(app: &App, code: String, user: Option<AuthUser>, proof: CancelRequest) -> Result<OrderView, OrderError> {
     let now = app.clock.now();
-    let (id, notes) = app
+    let id = app
         .db
-        .write(move |tx| -> ApiResult<_> {
-            let o = repo::find_by_code(tx, &code)?.ok_or_else(|| ApiError::not_found("transaction"))?;
+        .write(move |tx| -> Result<_, OrderError> {
+            let o = repo::find_by_code(tx, &code)?.ok_or(OrderError::NotFound("transaction"))?;
             if !owns(&o, user.as_ref(), proof.email.as_deref(), proof.phone.as_deref()) {
-                return Err(ApiError::not_found("transaction"));
+                return Err(OrderError::NotFound("transaction"));
             }
-            let fx = lifecycle::transition(tx, o.id, Event::Cancelled { by: user.as_ref().map(|u| u.id) }, now)
-                .map_err(|e| match e {
-                    MoveError::Illegal(_) => {
-                        ApiError::conflict("not_cancellable", "only an unpaid order can be cancelled")
-                    }
-                    other => move_error(other),
-                })?;
-            Ok((o.id, fx.notifications))
+            lifecycle::transition(tx, o.id, Event::Cancelled { by: user.as_ref().map(|u| u.id) }, now).map_err(|e| match e {
+                MoveError::Illegal(_) => OrderError::NotCancellable,
+                other => other.into(),
+            })?;
+            Ok(o.id)
         })
         .await?;
-    notifications::deliver(app, notes);
+    notifications::wake(app);
     view(app, id).await
 }
 
@@ -202,20 +189,17 @@ pub async fn handle_callback(app: &App, d: CallbackDelivery) -> Result<CallbackR
         let (raw, reference, merchant_ref, sig, ip, event) =
             (raw.clone(), reference.clone(), merchant_ref.clone(), sig.clone(), d.ip.clone(), d.event.clone());
         app.db
-            .run(move |c| {
-                let payment_id: Option<i64> = match &reference {
-                    Some(r) => c
-                        .query_row("SELECT id FROM payments WHERE payment_reference = ?1", [r], |r| r.get(0))
-                        .optional()?,
-                    None => None,
-                };
-                c.execute(
-                    "INSERT INTO payment_callbacks (payment_id, reference, merchant_ref, event, callback_data, signature,
-                                                    ip_address, is_valid)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![payment_id, reference, merchant_ref, event, raw, sig, ip, valid && event_ok],
-                )?;
-                Ok::<_, DbError>(c.last_insert_rowid())
+            .write(move |tx| {
+                Ok::<_, DbError>(repo::insert_callback(
+                    tx,
+                    reference.as_deref(),
+                    merchant_ref.as_deref(),
+                    event.as_deref(),
+                    &raw,
+                    &sig,
+                    &ip,
+                    valid && event_ok,
+                )?)
             })
             .await?
     };
@@ -235,16 +219,8 @@ pub async fn handle_callback(app: &App, d: CallbackDelivery) -> Result<CallbackR
         CallbackResult::Unauthorized(s) | CallbackResult::Rejected(s) => (false, s.clone()),
         CallbackResult::TooMany(_) => (false, "rate_limited".into()),
     };
-    app.db
-        .run(move |c| {
-            c.execute(
-                "UPDATE payment_callbacks SET processed = ?2, outcome = ?3, updated_at = ?4 WHERE id = ?1",
-                params![row, processed, outcome, now_str()],
-            )
-            .map(|_| ())
-            .map_err(DbError::from)
-        })
-        .await?;
+    let now = app.clock.now_str();
+    app.db.write(move |tx| Ok::<_, DbError>(repo::finish_callback(tx, row, processed, &outcome, &now)?)).await?;
     Ok(result)
 }
 
@@ -269,7 +245,7 @@ async fn apply(app: &App, cb: tripay::Callback) -> Result<CallbackResult, DbErro
 
 /// Deletes stored callbacks received before `cutoff`; returns how many.
 pub fn prune_callbacks(c: &rusqlite::Connection, cutoff: &str) -> Result<usize, DbError> {
-    Ok(c.execute("DELETE FROM payment_callbacks WHERE created_at < ?1", [cutoff])?)
+    Ok(repo::prune_callbacks(c, cutoff)?)
 }
 
 /// How much of a delivery that fails its signature is stored.
@@ -283,3 +259,30 @@ pub fn bounded_prefix(body: &[u8]) -> String {
     }
     format!("{}…[{} bytes, cut]", String::from_utf8_lossy(&body[..FORGED_PREFIX]), body.len())
 }
+
+const CHANNELS_TTL: Duration = Duration::from_secs(600);
+
+/// Active channels, from a ten-minute cache; a stale list is used when Tripay is down.
+pub async fn channels(app: &App) -> Result<Vec<Channel>, OrderError> {
+    let cached = app.caches.channels.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    if let Some((at, list)) = &cached {
+        if at.elapsed() < CHANNELS_TTL {
+            return Ok(list.clone());
+        }
+    }
+    match app.tripay.channels().await {
+        Ok(list) => {
+            let active: Vec<Channel> = list.into_iter().filter(|c| c.active).collect();
+            *app.caches.channels.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), active.clone()));
+            Ok(active)
+        }
+        Err(e) => match cached {
+            Some((_, list)) => {
+                tracing::warn!(error = %e, "Tripay channel list unavailable; using the cached one");
+                Ok(list)
+            }
+            None => Err(OrderError::Upstream { message: format!("payment channels are unavailable: {e}"), order: None }),
+        },
+    }
+}
+

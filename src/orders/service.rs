@@ -1,27 +1,30 @@
-//! Reading orders (views, ownership) and the admin's actions on one order. Every state
-//! change goes through `lifecycle::transition`.
+//! Reading orders (views, ownership, the customer's and the admin's lists and detail)
+//! and the admin's actions on one order. Every state change goes through
+//! `lifecycle::transition`, and the admin's audit record commits with it.
 
 use serde_json::json;
 
 use super::{
-    checkout::move_error,
-    fulfilment::{self, Asked, Asker},
+    fulfilment::{self, AdminAsk, Asked, Asker},
     lifecycle::{self, Event, MoveError, Verdict},
-    model::{OrderStatus, OrderView},
+    model::{
+        AdminOrder, AdminOrderDetail, AdminOrderList, ListOrder, OrderError, OrderFilter, OrderList, OrderSort,
+        OrderStats, OrderStatus, OrderView, PaymentView, RefundRequired, TransactionType,
+    },
     repo::{self, OrderRow},
 };
 use crate::{
-    accounts::{
-        model::AuthUser,
-        repo::log_activity,
-        service::{normalize_email, normalize_phone},
-    },
     app::App,
-    error::{ApiError, ApiResult},
+    audit::{self, Action, Record, Subject},
+    auth::model::{Actor, AdminCtx, AuthUser},
     notifications,
+    text::{normalize_email, normalize_phone},
+    web::pagination::PageRequest,
 };
 
-pub fn to_view(o: OrderRow, payment: Option<super::model::PaymentView>) -> OrderView {
+type Result<T, E = OrderError> = std::result::Result<T, E>;
+
+pub fn to_view(o: OrderRow, payment: Option<PaymentView>) -> OrderView {
     OrderView {
         transaction_code: o.code,
         transaction_type: o.transaction_type,
@@ -49,26 +52,38 @@ pub fn to_view(o: OrderRow, payment: Option<super::model::PaymentView>) -> Order
     }
 }
 
-/// A page of orders as views, with their payments.
-pub fn list_views(
-    c: &rusqlite::Connection,
-    filter: &repo::OrderFilter,
-    limit: i64,
-    offset: i64,
-) -> ApiResult<(Vec<OrderView>, i64)> {
-    let (rows, total) = repo::list(c, filter, limit, offset)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let p = repo::payment_of(c, r.id)?;
-        out.push(to_view(r, p));
+fn admin_order(o: OrderRow, p: Option<PaymentView>) -> AdminOrder {
+    AdminOrder {
+        id: o.id,
+        user_id: o.user_id,
+        contact_email: o.contact_email.clone(),
+        contact_phone: o.contact_phone.clone(),
+        base_price: o.base_price,
+        payment_method_type: o.payment_method_type.clone(),
+        refund_required: o.refund_required,
+        supplier_attempts: o.supplier_attempts,
+        payer_user_id: o.payer_user_id,
+        attention: o.attention,
+        attention_note: o.attention_note.clone(),
+        attention_at: o.attention_at.clone(),
+        late_paid_at: o.late_paid_at.clone(),
+        supplier_price: o.supplier_price,
+        supplier_balance: o.supplier_balance,
+        order: to_view(o, p),
     }
-    Ok((out, total))
 }
 
-pub async fn view(app: &App, id: i64) -> ApiResult<OrderView> {
+/// A page of the customer's own orders (or deposits), with their payments.
+pub async fn list(app: &App, filter: OrderFilter, page: PageRequest) -> Result<OrderList> {
+    let (rows, total) =
+        app.db.read(move |c| Ok::<_, OrderError>(repo::list(c, &filter, ListOrder::Sort(OrderSort::Newest), page.into())?)).await?;
+    Ok(OrderList { data: rows.into_iter().map(|(o, p)| to_view(o, p)).collect(), meta: page.meta(total) })
+}
+
+pub async fn view(app: &App, id: i64) -> Result<OrderView> {
     app.db
-        .run(move |c| -> ApiResult<_> {
-            let o = repo::find_by_id(c, id)?.ok_or_else(|| ApiError::not_found("transaction"))?;
+        .read(move |c| -> Result<_> {
+            let o = repo::find_by_id(c, id)?.ok_or(OrderError::NotFound("transaction"))?;
             let p = repo::payment_of(c, id)?;
             Ok(to_view(o, p))
         })
@@ -97,23 +112,64 @@ pub async fn get_owned(
     user: Option<AuthUser>,
     email: Option<String>,
     phone: Option<String>,
-) -> ApiResult<OrderView> {
+) -> Result<OrderView> {
     app.db
-        .run(move |c| -> ApiResult<_> {
-            let o = repo::find_by_code(c, &code)?.ok_or_else(|| ApiError::not_found("transaction"))?;
+        .read(move |c| -> Result<_> {
+            let (o, p) = repo::find_with_payment(c, &code)?.ok_or(OrderError::NotFound("transaction"))?;
             if !owns(&o, user.as_ref(), email.as_deref(), phone.as_deref()) {
-                return Err(ApiError::not_found("transaction"));
+                return Err(OrderError::NotFound("transaction"));
             }
-            let p = repo::payment_of(c, o.id)?;
             Ok(to_view(o, p))
         })
         .await
 }
 
-/// Who acts in the admin's name, for the audit trail.
-pub struct Admin {
-    pub id: i64,
-    pub ip: Option<String>,
+/// One of the caller's deposits.
+pub async fn deposit(app: &App, user_id: i64, code: String) -> Result<OrderView> {
+    app.db
+        .read(move |c| -> Result<_> {
+            let (o, p) = repo::find_with_payment(c, &code)?
+                .filter(|(o, _)| o.user_id == Some(user_id) && o.transaction_type == TransactionType::Topup)
+                .ok_or(OrderError::NotFound("deposit"))?;
+            Ok(to_view(o, p))
+        })
+        .await
+}
+
+// --- the admin's view -----------------------------------------------------------------------
+
+pub async fn admin_list(app: &App, filter: OrderFilter, order: ListOrder, page: PageRequest) -> Result<AdminOrderList> {
+    let (rows, total) = app.db.read(move |c| Ok::<_, OrderError>(repo::list(c, &filter, order, page.into())?)).await?;
+    Ok(AdminOrderList { data: rows.into_iter().map(|(o, p)| admin_order(o, p)).collect(), meta: page.meta(total) })
+}
+
+pub async fn stats(app: &App, filter: OrderFilter) -> Result<OrderStats> {
+    app.db.read(move |c| Ok(repo::stats(c, &filter)?)).await
+}
+
+pub async fn refund_required(app: &App) -> Result<Vec<RefundRequired>> {
+    app.db.read(|c| Ok(repo::refund_required(c)?)).await
+}
+
+/// One order with its payment, every callback, every log line and every supplier answer.
+pub async fn detail(app: &App, code: String) -> Result<AdminOrderDetail> {
+    app.db
+        .read(move |c| -> Result<_> {
+            let (o, p) = repo::find_with_payment(c, &code)?.ok_or(OrderError::NotFound("transaction"))?;
+            let id = o.id;
+            Ok(AdminOrderDetail {
+                logs: repo::logs_of(c, id)?,
+                callbacks: repo::callbacks_of(c, id)?,
+                supplier_calls: repo::supplier_calls_of(c, id)?,
+                order: admin_order(o, p),
+            })
+        })
+        .await
+}
+
+async fn order_by_code(app: &App, code: &str) -> Result<OrderRow> {
+    let code = code.to_string();
+    app.db.read(move |c| repo::find_by_code(c, &code)?.ok_or(OrderError::NotFound("transaction"))).await
 }
 
 /// `POST /admin/transactions/{code}/status`: success or failed, along legal moves only.
@@ -121,91 +177,89 @@ pub struct Admin {
 /// it says pending or success (or its answer says nothing); `force` skips the question.
 pub async fn admin_set_status(
     app: &App,
-    admin: &Admin,
+    admin: &AdminCtx,
     code: &str,
     to: OrderStatus,
     reason: String,
     force: bool,
     sn: Option<String>,
-) -> ApiResult<()> {
-    let c = code.to_string();
-    let o = app
-        .db
-        .run(move |db| -> ApiResult<_> { repo::find_by_code(db, &c)?.ok_or_else(|| ApiError::not_found("transaction")) })
-        .await?;
-    match to {
-        OrderStatus::Failed | OrderStatus::Success => {}
-        other => {
-            return Err(ApiError::conflict(
-                "illegal_move",
-                format!(
-                    "an admin sets an order to success or failed; {} is reached another way (refunds: the refund routes)",
-                    other.as_str()
-                ),
-            ))
-        }
+) -> Result<()> {
+    let o = order_by_code(app, code).await?;
+    if !matches!(to, OrderStatus::Failed | OrderStatus::Success) {
+        return Err(OrderError::refused(
+            "illegal_move",
+            format!(
+                "an admin sets an order to success or failed; {} is reached another way (refunds: the refund routes)",
+                to.as_str()
+            ),
+        ));
     }
     if to == OrderStatus::Failed && o.status == OrderStatus::Processing && !force && o.supplier_attempts > 0 {
-        let ask = |msg: String, code: &'static str| ApiError::conflict(code, msg).with_field("status");
-        match fulfilment::ask_supplier(app, o.id, Asker::Admin).await? {
+        let refuse = |code: &'static str, message: &str| OrderError::Refused {
+            code,
+            message: message.into(),
+            field: Some("status"),
+            retry_after: None,
+        };
+        // The supplier's confirmation of the failure moves the order; the admin's
+        // request is recorded with it.
+        let ask = AdminAsk {
+            actor: admin.actor(),
+            record: Record::new(Action::OrderStatus, Subject::Order(o.id), reason.as_str())
+                .with_meta(json!({"to": "failed", "by": "supplier"})),
+            when: |v| *v == Verdict::Failed,
+        };
+        match fulfilment::ask_supplier(app, o.id, Asker::Admin(ask)).await? {
             Asked::Answered { verdict: Verdict::Success, .. } => {
-                return Err(ask(
-                    "the supplier delivered this order (it is now success); it cannot be failed".into(),
+                return Err(refuse(
                     "supplier_success",
+                    "the supplier delivered this order (it is now success); it cannot be failed",
                 ))
             }
             Asked::Answered { verdict: Verdict::Pending, .. } => {
-                return Err(ask(
-                    "the supplier still has this order pending; wait for its answer, or force it with a reason".into(),
+                return Err(refuse(
                     "supplier_pending",
+                    "the supplier still has this order pending; wait for its answer, or force it with a reason",
                 ))
             }
             Asked::Answered { verdict: Verdict::Unknown(_), .. } | Asked::TooOld => {
-                return Err(ask(
-                    "the supplier's answer says nothing about this order, so it may have been delivered; force it with a reason to fail it anyway".into(),
+                return Err(refuse(
                     "supplier_unknown",
+                    "the supplier's answer says nothing about this order, so it may have been delivered; force it with a reason to fail it anyway",
                 ))
             }
             Asked::TooSoon(wait) => {
-                return Err(ApiError::conflict(
-                    "recheck_too_soon",
-                    format!("the supplier was asked about this order moments ago; ask again in {wait} s, or force it"),
-                )
-                .with_details(json!({"retry_after": wait})))
+                return Err(OrderError::Refused {
+                    code: "recheck_too_soon",
+                    message: format!(
+                        "the supplier was asked about this order moments ago; ask again in {wait} s, or force it"
+                    ),
+                    field: None,
+                    retry_after: Some(wait),
+                })
             }
             // The supplier confirmed the failure: the order is failed (and refunded) by its answer.
-            Asked::Answered { verdict: Verdict::Failed, .. } => {
-                audit(app, admin, &o, "transaction.status", &reason, json!({"to": "failed", "by": "supplier"})).await?;
-                return Ok(());
-            }
+            Asked::Answered { verdict: Verdict::Failed, .. } => return Ok(()),
             Asked::NotProcessing(_) | Asked::NotDue | Asked::NoSuchOrder => {}
         }
     }
     let now = app.clock.now();
-    let (admin_id, ip, id, from) = (admin.id, admin.ip.clone(), o.id, o.status);
-    let notes = app
-        .db
-        .write(move |tx| -> ApiResult<Vec<i64>> {
+    let (actor, admin_id, id, from) = (admin.actor(), admin.id, o.id, o.status);
+    app.db
+        .write(move |tx| -> Result<()> {
             let event = if to == OrderStatus::Failed {
                 Event::AdminFail { admin: admin_id, reason: &reason, forced: force }
             } else {
                 Event::AdminSucceed { admin: admin_id, reason: &reason, sn: sn.as_deref() }
             };
-            let fx = lifecycle::transition(tx, id, event, now).map_err(move_error)?;
-            log_activity(
-                tx,
-                Some(admin_id),
-                "transaction.status",
-                Some("transaction"),
-                Some(id),
-                &reason,
-                ip.as_deref(),
-                Some(&json!({"from": from.as_str(), "to": to.as_str(), "force": force})),
-            )?;
-            Ok(fx.notifications)
+            lifecycle::transition(tx, id, event, now)?;
+            let rec = Record::new(Action::OrderStatus, Subject::Order(id), reason.as_str())
+                .with_meta(json!({"from": from.as_str(), "to": to.as_str(), "force": force}));
+            audit::record(tx, &actor, rec)?;
+            Ok(())
         })
         .await?;
-    notifications::deliver(app, notes);
+    notifications::wake(app);
     Ok(())
 }
 
@@ -217,50 +271,66 @@ pub enum AdminAction {
     Resolve { note: String },
 }
 
-pub async fn admin_act(app: &App, admin: &Admin, code: &str, action: AdminAction) -> ApiResult<i64> {
+pub async fn admin_act(app: &App, admin: &AdminCtx, code: &str, action: AdminAction) -> Result<i64> {
     let now = app.clock.now();
-    let (admin_id, ip, code) = (admin.id, admin.ip.clone(), code.to_string());
-    let (id, notes) = app
+    let (actor, admin_id, code) = (admin.actor(), admin.id, code.to_string());
+    let id = app
         .db
-        .write(move |tx| -> ApiResult<_> {
-            let o = repo::find_by_code(tx, &code)?.ok_or_else(|| ApiError::not_found("transaction"))?;
-            let (event, action, refused, note) = match &action {
+        .write(move |tx| -> Result<_> {
+            let o = repo::find_by_code(tx, &code)?.ok_or(OrderError::NotFound("transaction"))?;
+            let (event, audit_action, refused, note) = match &action {
                 AdminAction::RefundToBalance => (
                     Event::AdminRefundToBalance { admin: admin_id },
-                    "transaction.refund",
+                    Action::OrderRefund,
                     "not_refundable",
                     "refunded to balance",
                 ),
                 AdminAction::MarkRefunded { note } => (
                     Event::AdminMarkRefunded { admin: admin_id, note },
-                    "transaction.mark_refunded",
+                    Action::OrderMarkRefunded,
                     "not_refund_required",
                     note.as_str(),
                 ),
-                AdminAction::Resolve { note } => (
-                    Event::AdminResolve { admin: admin_id, note },
-                    "transaction.resolve",
-                    "no_attention",
-                    note.as_str(),
-                ),
+                AdminAction::Resolve { note } => {
+                    (Event::AdminResolve { admin: admin_id, note }, Action::OrderResolve, "no_attention", note.as_str())
+                }
             };
-            let fx = lifecycle::transition(tx, o.id, event, now).map_err(|e| match e {
-                MoveError::Illegal(why) => ApiError::conflict(refused, why),
-                other => move_error(other),
+            lifecycle::transition(tx, o.id, event, now).map_err(|e| match e {
+                MoveError::Illegal(why) => OrderError::refused(refused, why),
+                other => other.into(),
             })?;
-            log_activity(tx, Some(admin_id), action, Some("transaction"), Some(o.id), note, ip.as_deref(), None)?;
-            Ok((o.id, fx.notifications))
+            audit::record(tx, &actor, Record::new(audit_action, Subject::Order(o.id), note))?;
+            Ok(o.id)
         })
         .await?;
-    notifications::deliver(app, notes);
+    notifications::wake(app);
     Ok(id)
 }
 
-async fn audit(app: &App, admin: &Admin, o: &OrderRow, action: &'static str, note: &str, meta: serde_json::Value) -> ApiResult<()> {
-    let (admin_id, ip, id, note) = (admin.id, admin.ip.clone(), o.id, note.to_string());
-    app.db
-        .write(move |tx| -> ApiResult<()> {
-            Ok(log_activity(tx, Some(admin_id), action, Some("transaction"), Some(id), &note, ip.as_deref(), Some(&meta))?)
-        })
-        .await
+/// An admin's re-check or retry: ask Digiflazz now (same ref_id) and apply the answer;
+/// the audit record commits with it.
+pub async fn admin_ask(app: &App, actor: Actor, code: &str, action: Action) -> Result<()> {
+    let o = order_by_code(app, code).await?;
+    let ask = AdminAsk {
+        actor,
+        record: Record::new(action, Subject::Order(o.id), code),
+        when: |_| true,
+    };
+    match fulfilment::ask_supplier(app, o.id, Asker::Admin(ask)).await? {
+        Asked::Answered { .. } | Asked::NotDue | Asked::NoSuchOrder => Ok(()),
+        Asked::NotProcessing(s) => Err(OrderError::refused(
+            "not_processing",
+            format!("only an order in processing is with the supplier; this one is {}", s.as_str()),
+        )),
+        Asked::TooSoon(wait) => Err(OrderError::Refused {
+            code: "recheck_too_soon",
+            message: format!("the supplier was asked about this order moments ago; ask again in {wait} s"),
+            field: None,
+            retry_after: Some(wait),
+        }),
+        Asked::TooOld => Err(OrderError::refused(
+            "too_old",
+            "this order is older than 89 days: Digiflazz must not be asked again; settle it by hand",
+        )),
+    }
 }

@@ -1,6 +1,7 @@
-//! Supplier: product sync from Digiflazz and pricing rules.
+//! Supplier: product sync from Digiflazz (the price list into the catalog, priced by
+//! the pricing rules), its history, and the supplier deposit.
 
 pub mod api;
 pub mod model;
-pub mod pricing;
-pub mod sync;
+pub mod repo;
+pub mod service;

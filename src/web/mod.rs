@@ -6,6 +6,7 @@ use std::time::Duration;
 
 pub mod pagination;
 pub mod raw;
+pub mod uploads;
 
 /// The id of the current request (also sent back as `X-Request-Id`).
 #[derive(Clone, Debug)]

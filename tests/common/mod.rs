@@ -5,14 +5,15 @@ use std::time::Duration;
 
 use figment::{providers::Serialized, Figment};
 use lapak::{
-    tripay::simulator::{TripaySimConfig, TripaySimServer},
+    boot::{self, Boot, Running},
     digiflazz::simulator::{SimConfig, Simulator},
-    App, AppState, Config,
+    jobs::schedule::Task,
+    tripay::simulator::{TripaySimConfig, TripaySimServer},
+    App, Config,
 };
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tempfile::TempDir;
-use tokio::sync::oneshot;
 
 pub struct TestApp {
     pub base: String,
@@ -26,8 +27,9 @@ pub struct TestApp {
     /// Without the job worker: the test runs fulfilment itself (see `spawn_manual`).
     manual: bool,
     config: Config,
-    stop: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<()>>,
+    /// Started by `lapak::boot`, as `lapak serve` starts: schedules, dispatchers,
+    /// catch-up and the server.
+    running: Option<Running>,
 }
 
 pub struct Resp {
@@ -61,11 +63,18 @@ impl TestApp {
         Self::start(sim, tweak, false).await
     }
 
-    /// The real app without its background job worker: nothing talks to the supplier
-    /// until the test runs the fulfilment job itself, so a test decides the order of
-    /// every event (the randomized model test).
+    /// The real app without its background job worker and schedules: nothing talks to
+    /// the supplier until the test runs the fulfilment job itself, so a test decides the
+    /// order of every event (the randomized model test).
     pub async fn spawn_manual(tweak: impl FnOnce(Figment) -> Figment) -> TestApp {
-        Self::start(SimConfig { pending_delay: Duration::from_millis(300), ..SimConfig::demo() }, tweak, true).await
+        let quiet = |f: Figment| {
+            let mut f = f;
+            for task in Task::ALL {
+                f = f.merge(Serialized::default(&format!("schedule.{}", task.name()), ""));
+            }
+            tweak(f)
+        };
+        Self::start(SimConfig { pending_delay: Duration::from_millis(300), ..SimConfig::demo() }, quiet, true).await
     }
 
     async fn start(sim: SimConfig, tweak: impl FnOnce(Figment) -> Figment, manual: bool) -> TestApp {
@@ -115,11 +124,10 @@ impl TestApp {
         let config = Config::from_figment(tweak(figment)).expect("test config is valid");
         lapak::telemetry::init(&config.log);
         let kept = config.clone();
-        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await.unwrap().expect("app builds");
-        if !manual {
-            lapak::jobs::queue::start(&app).await.expect("job queue starts");
-        }
-        let (stop, server) = serve_app(app.clone(), acceptor);
+        let running = boot::start(config, acceptor, Boot { worker: !manual, ..Boot::default() }, std::future::pending())
+            .await
+            .expect("lapak boots");
+        let app = running.app.clone();
         TestApp {
             base,
             app,
@@ -129,25 +137,19 @@ impl TestApp {
             dir,
             manual,
             config: kept,
-            stop: Some(stop),
-            server: Some(server),
+            running: Some(running),
         }
     }
 
     /// Stops the app and starts a new one on the same database and port (manual mode
-    /// only): everything not in the database is gone, as after a real restart.
+    /// only), booted the way `lapak serve` boots: everything not in the database is
+    /// gone, as after a real restart, and the start-up catch-up runs.
     pub async fn restart(&mut self) {
         assert!(self.manual, "restart is for apps started with spawn_manual");
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(h) = self.server.take() {
-            let _ = h.await;
+        if let Some(r) = self.running.take() {
+            r.stop().await;
         }
         let offset = self.app.clock.offset();
-        let config = self.config.clone();
-        let app = tokio::task::spawn_blocking(move || AppState::build(config)).await.unwrap().expect("app rebuilds");
-        app.clock.advance(offset);
         let addr = self.base.trim_start_matches("http://").to_string();
         let mut acceptor = None;
         for _ in 0..50 {
@@ -159,11 +161,18 @@ impl TestApp {
                 Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
             }
         }
-        let (stop, server) = serve_app(app.clone(), acceptor.expect("the port is free again"));
-        lapak::jobs::fulfil::release_leases(&app).await.expect("leases released");
-        self.app = app;
-        self.stop = Some(stop);
-        self.server = Some(server);
+        let acceptor = acceptor.expect("the port is free again");
+        // The new process starts with the same idea of "now" as the old one ended with.
+        let config = self.config.clone();
+        let boot = Boot { worker: false, clock_offset: offset, ..Boot::default() };
+        let running = boot::start(config, acceptor, boot, std::future::pending()).await.expect("lapak boots again");
+        self.app = running.app.clone();
+        self.running = Some(running);
+    }
+
+    /// Runs one scheduled job now (after moving the clock, instead of waiting for it).
+    pub async fn run_task(&self, task: Task) {
+        task.run(&self.app).await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -249,7 +258,7 @@ impl TestApp {
     /// Runs SQL directly on the app's database (to set up states an API cannot reach yet).
     pub async fn sql(&self, sql: &str) {
         let sql = sql.to_string();
-        self.app.db.run(move |c| c.execute_batch(&sql).map_err(lapak::db::DbError::from)).await.expect("sql runs");
+        self.app.db.write(move |tx| tx.execute_batch(&sql).map_err(lapak::db::DbError::from)).await.expect("sql runs");
     }
 
     /// Runs a query returning one integer.
@@ -257,7 +266,7 @@ impl TestApp {
         let sql = sql.to_string();
         self.app
             .db
-            .run(move |c| c.query_row(&sql, [], |r| r.get(0)).map_err(lapak::db::DbError::from))
+            .read(move |c| c.query_row(&sql, [], |r| r.get(0)).map_err(lapak::db::DbError::from))
             .await
             .expect("query runs")
     }
@@ -267,7 +276,7 @@ impl TestApp {
         let sql = sql.to_string();
         self.app
             .db
-            .run(move |c| c.query_row(&sql, [], |r| r.get(0)).map_err(lapak::db::DbError::from))
+            .read(move |c| c.query_row(&sql, [], |r| r.get(0)).map_err(lapak::db::DbError::from))
             .await
             .expect("query runs")
     }
@@ -328,33 +337,8 @@ impl TestApp {
     }
 
     pub async fn stop(mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(h) = self.server.take() {
-            let _ = h.await;
-        }
-    }
-}
-
-fn serve_app(
-    app: App,
-    acceptor: impl poem::listener::Acceptor + 'static,
-) -> (oneshot::Sender<()>, tokio::task::JoinHandle<()>) {
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(async move {
-        let _ = lapak::http::serve(app, acceptor, async {
-            let _ = stopped.await;
-        })
-        .await;
-    });
-    (stop, server)
-}
-
-impl Drop for TestApp {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
+        if let Some(r) = self.running.take() {
+            r.stop().await;
         }
     }
 }
@@ -486,7 +470,7 @@ impl TestApp {
         let (_, offenders) = self
             .app
             .db
-            .run(|c| lapak::wallet::ledger::check(c))
+            .read(|c| lapak::wallet::ledger::check(c))
             .await
             .expect("ledger check runs");
         assert!(offenders.is_empty(), "ledger offenders: {offenders:?}");
@@ -510,7 +494,7 @@ impl TestApp {
         let rows: Vec<(String, String, Option<String>, Option<String>, String)> = self
             .app
             .db
-            .run(move |c| {
+            .read(move |c| {
                 let only = codes.map(|cs| {
                     let quoted: Vec<String> = cs.iter().map(|c| format!("'{}'", c.replace('\'', "''"))).collect();
                     format!("WHERE t.transaction_code IN ({})", quoted.join(","))

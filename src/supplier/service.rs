@@ -7,52 +7,21 @@
 //! stock, cut-off window. Items the supplier stopped offering become unorderable. An
 //! error, an empty list or the price-list limit leaves the catalog as it was.
 
-use std::{collections::HashMap, time::Instant};
-
-use rusqlite::{params, OptionalExtension};
+use std::{collections::HashSet, time::Instant};
 
 use super::{
-    model::{SyncSource, SyncSummary},
-    pricing::{self, ItemPlace, RuleBook},
+    model::{SupplierFacts, SyncError, SyncRun, SyncSource, SyncSummary, Trigger},
+    repo::{self, NewProduct},
 };
 use crate::{
     app::App,
-    digiflazz::{model::SupplierProduct, DigiflazzError, PriceListKind},
+    audit::{self, Action, Record, Subject},
+    auth::model::Actor,
     catalog::{model::default_input_fields, service::slugify},
-    db::{now_str, DbError},
+    db::DbError,
+    digiflazz::{model::SupplierProduct, DigiflazzError, PriceListKind},
+    pricing::{model::ItemPlace, service::rule_book},
 };
-
-#[derive(Debug, thiserror::Error)]
-pub enum SyncError {
-    #[error("a product sync is already running")]
-    Busy,
-    #[error("{0}")]
-    Supplier(#[from] DigiflazzError),
-    #[error("the supplier sent an empty price list; the catalog was left unchanged")]
-    Empty,
-    #[error("{0}")]
-    Db(#[from] DbError),
-}
-
-/// Who asked for the sync (recorded in `sync_runs`).
-#[derive(Debug, Clone, Copy)]
-pub enum Trigger {
-    Cli,
-    Schedule,
-    Admin,
-    Startup,
-}
-
-impl Trigger {
-    fn as_str(self) -> &'static str {
-        match self {
-            Trigger::Cli => "cli",
-            Trigger::Schedule => "schedule",
-            Trigger::Admin => "admin",
-            Trigger::Startup => "startup",
-        }
-    }
-}
 
 /// Digiflazz allows one full price list per five minutes; a list younger than this is
 /// reused instead of asked for again.
@@ -61,7 +30,7 @@ const LIST_REUSE: std::time::Duration = std::time::Duration::from_secs(300);
 pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, SyncError> {
     let _running = app.caches.sync_lock.try_lock().map_err(|_| SyncError::Busy)?;
     let started = Instant::now();
-    let started_at = now_str();
+    let started_at = app.clock.now_str();
 
     let cached = {
         let cache = app.caches.price_list.lock().unwrap_or_else(|p| p.into_inner());
@@ -71,6 +40,7 @@ pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, S
         Some(list) => Ok((list, SyncSource::Cache)),
         None => app.digiflazz.price_list(PriceListKind::Prepaid).await.map(|l| (l, SyncSource::Supplier)),
     };
+    let now = app.clock.now_str();
     let outcome = match fetched {
         Err(DigiflazzError::RateLimited(msg)) => {
             tracing::warn!(%msg, "price-list limit reached; catalog left as it was");
@@ -85,7 +55,7 @@ pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, S
             }
             app.db
                 .write(move |tx| -> Result<SyncSummary, SyncError> {
-                    let mut s = apply_price_list(tx, &list)?;
+                    let mut s = apply_price_list(tx, &list, &now)?;
                     s.source = source;
                     Ok(s)
                 })
@@ -100,25 +70,47 @@ pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, S
     outcome
 }
 
+/// An admin's sync, recorded in the audit log with what it changed.
+pub async fn sync_by_admin(app: &App, actor: Actor) -> Result<SyncSummary, SyncError> {
+    let summary = sync_products(app, Trigger::Admin).await?;
+    let meta = serde_json::to_value(&summary).unwrap_or_default();
+    app.db
+        .write(move |tx| {
+            let rec = Record::new(Action::ProductsSync, Subject::None, "product sync").with_meta(meta);
+            Ok::<_, SyncError>(audit::record(tx, &actor, rec)?)
+        })
+        .await?;
+    Ok(summary)
+}
+
 async fn record_run(app: &App, trigger: Trigger, started_at: &str, outcome: &Result<SyncSummary, SyncError>) {
     let (ok, summary, error) = match outcome {
         Ok(s) => (s.limited.is_none(), serde_json::to_string(s).ok(), s.limited.clone()),
         Err(e) => (false, None, Some(e.to_string())),
     };
-    let started_at = started_at.to_string();
+    let (started_at, finished_at) = (started_at.to_string(), app.clock.now_str());
     let res = app
         .db
-        .run(move |c| {
-            c.execute(
-                "INSERT INTO sync_runs (trigger, started_at, finished_at, ok, summary, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![trigger.as_str(), started_at, now_str(), ok, summary, error],
-            )
-            .map_err(DbError::from)
+        .write(move |tx| {
+            Ok::<_, DbError>(repo::insert_run(
+                tx,
+                trigger.as_str(),
+                &started_at,
+                &finished_at,
+                ok,
+                summary.as_deref(),
+                error.as_deref(),
+            )?)
         })
         .await;
     if let Err(e) = res {
         tracing::error!(error = %e, "could not record the sync run");
     }
+}
+
+/// Recent product syncs, newest first.
+pub async fn recent_runs(app: &App) -> Result<Vec<SyncRun>, DbError> {
+    app.db.read(|c| Ok(repo::recent_runs(c, 50)?)).await
 }
 
 /// The product type lapak uses, from the supplier's category and name (as the source did).
@@ -195,116 +187,47 @@ fn cut_off(p: &SupplierProduct) -> (Option<String>, Option<String>) {
     }
 }
 
-struct Existing {
-    id: i64,
-    product_id: i64,
-    base: i64,
-    retail: i64,
-    reseller: i64,
-    overrides: (Option<i64>, Option<i64>),
-    available: bool,
-    cut_off: (Option<String>, Option<String>),
-    stock: Option<i64>,
-    multi: bool,
-    supplier_name: Option<String>,
-}
-
 /// Applies a (non-empty) price list inside the caller's transaction.
-pub fn apply_price_list(tx: &rusqlite::Transaction<'_>, list: &[SupplierProduct]) -> Result<SyncSummary, DbError> {
-    let now = now_str();
-    let book = RuleBook::new(pricing::list(tx)?);
+pub fn apply_price_list(tx: &rusqlite::Connection, list: &[SupplierProduct], now: &str) -> Result<SyncSummary, DbError> {
+    let book = rule_book(tx)?;
     let mut summary = SyncSummary { received: list.len() as i64, ..Default::default() };
-
-    let mut categories: HashMap<String, i64> = {
-        let mut s = tx.prepare("SELECT slug, id FROM product_categories")?;
-        let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        rows
-    };
-    // Where each product sits, for rule matching.
-    let mut places: HashMap<i64, (i64, String)> = {
-        let mut s = tx.prepare("SELECT id, category_id, brand FROM products")?;
-        let rows = s.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?.collect::<Result<_, _>>()?;
-        rows
-    };
-    let mut by_key: HashMap<String, i64> = {
-        let mut s = tx.prepare("SELECT supplier_key, id FROM products WHERE supplier_key IS NOT NULL")?;
-        let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-        rows
-    };
-    let existing: HashMap<String, Existing> = {
-        let mut s = tx.prepare(
-            "SELECT digiflazz_code, id, product_id, base_price, retail_price, reseller_price, retail_price_override,
-                    reseller_price_override, supplier_available, cut_off_start, cut_off_end, supplier_stock,
-                    supplier_multi, supplier_name
-             FROM product_items",
-        )?;
-        let rows = s
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    Existing {
-                        id: r.get(1)?,
-                        product_id: r.get(2)?,
-                        base: r.get(3)?,
-                        retail: r.get(4)?,
-                        reseller: r.get(5)?,
-                        overrides: (r.get(6)?, r.get(7)?),
-                        available: r.get(8)?,
-                        cut_off: (r.get(9)?, r.get(10)?),
-                        stock: r.get(11)?,
-                        multi: r.get(12)?,
-                        supplier_name: r.get(13)?,
-                    },
-                ))
-            })?
-            .collect::<Result<_, _>>()?;
-        rows
-    };
-
-    let mut insert_item = tx.prepare_cached(
-        "INSERT INTO product_items (product_id, digiflazz_code, name, \"group\", description, base_price, retail_price,
-             reseller_price, retail_profit, reseller_profit, admin_fee, supplier_available, cut_off_start, cut_off_end,
-             supplier_name, supplier_multi, supplier_stock, last_synced_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?7 - ?6, ?8 - ?6, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-    )?;
-    let mut update_item = tx.prepare_cached(
-        "UPDATE product_items SET base_price = ?2, retail_price = ?3, reseller_price = ?4, retail_profit = ?3 - ?2,
-             reseller_profit = ?4 - ?2, supplier_available = ?5, cut_off_start = ?6, cut_off_end = ?7,
-             supplier_name = ?8, supplier_multi = ?9, supplier_stock = ?10, last_synced_at = ?11,
-             updated_at = ?11
-         WHERE id = ?1",
-    )?;
-    let mut touch_item = tx.prepare_cached("UPDATE product_items SET last_synced_at = ?2 WHERE id = ?1")?;
-
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(list.len());
+    let mut known = repo::snapshot(tx)?;
+    let mut seen: HashSet<&str> = HashSet::with_capacity(list.len());
     for p in list {
         if !seen.insert(p.sku.as_str()) {
             continue; // a duplicated SKU in the list: the first wins
         }
-        let available = p.orderable();
-        let (co_start, co_end) = cut_off(p);
         let stock = if p.unlimited_stock { None } else { p.stock };
-        match existing.get(&p.sku) {
+        let facts = |retail, reseller| SupplierFacts {
+            base_price: p.price,
+            retail,
+            reseller,
+            available: p.orderable(),
+            cut_off: cut_off(p),
+            supplier_name: &p.name,
+            multi: p.multi,
+            stock,
+        };
+        match known.items.get(&p.sku) {
             Some(e) => {
-                let (cat, brand) = places.get(&e.product_id).cloned().unwrap_or((0, String::new()));
+                let (cat, brand) = known.places.get(&e.product_id).cloned().unwrap_or((0, String::new()));
                 let place = ItemPlace { product_id: e.product_id, category_id: cat, brand: &brand };
                 let (retail, reseller) = book.prices(&place, p.price, e.overrides);
-                let same = e.base == p.price
+                let f = facts(retail, reseller);
+                let same = e.base == f.base_price
                     && e.retail == retail
                     && e.reseller == reseller
-                    && e.available == available
-                    && e.cut_off == (co_start.clone(), co_end.clone())
-                    && e.stock == stock
-                    && e.multi == p.multi
-                    && e.supplier_name.as_deref() == Some(p.name.as_str());
+                    && e.available == f.available
+                    && e.cut_off == f.cut_off
+                    && e.stock == f.stock
+                    && e.multi == f.multi
+                    && e.supplier_name.as_deref() == Some(f.supplier_name);
                 if same {
-                    touch_item.execute(params![e.id, now])?;
+                    repo::touch_item(tx, e.id, now)?;
                     summary.unchanged += 1;
                 } else {
-                    update_item.execute(params![
-                        e.id, p.price, retail, reseller, available, co_start, co_end, p.name, p.multi, stock, now
-                    ])?;
-                    if e.available && !available {
+                    repo::update_item(tx, e.id, &f, now)?;
+                    if e.available && !f.available {
                         summary.deactivated += 1;
                     } else {
                         summary.updated += 1;
@@ -314,96 +237,71 @@ pub fn apply_price_list(tx: &rusqlite::Transaction<'_>, list: &[SupplierProduct]
             None => {
                 let kind = detect_type(&p.category, &p.name);
                 let cat_slug = slugify(if p.category.is_empty() { "other" } else { &p.category });
-                let category_id = match categories.get(&cat_slug) {
+                let category_id = match known.categories.get(&cat_slug) {
                     Some(id) => *id,
                     None => {
-                        tx.execute(
-                            "INSERT INTO product_categories (name, slug, sort_order) VALUES (?1, ?2, ?3)",
-                            params![
-                                if p.category.is_empty() { "Other" } else { p.category.as_str() },
-                                cat_slug,
-                                categories.len() as i64
-                            ],
-                        )?;
-                        let id = tx.last_insert_rowid();
-                        categories.insert(cat_slug.clone(), id);
+                        let name = if p.category.is_empty() { "Other" } else { p.category.as_str() };
+                        let id = repo::insert_category(tx, name, &cat_slug, known.categories.len() as i64)?;
+                        known.categories.insert(cat_slug.clone(), id);
                         summary.categories_added += 1;
                         id
                     }
                 };
                 let key = format!("digiflazz:{}|{}", p.brand.to_uppercase(), p.category);
-                let product_id = match by_key.get(&key) {
+                let product_id = match known.products_by_key.get(&key) {
                     Some(id) => *id,
                     None => {
                         let name = product_name(&p.brand, &p.category, kind);
                         let base_slug = slugify(&name);
                         let mut slug = base_slug.clone();
                         let mut n = 2;
-                        while tx
-                            .query_row("SELECT 1 FROM products WHERE slug = ?1", [&slug], |r| r.get::<_, i64>(0))
-                            .optional()?
-                            .is_some()
-                        {
+                        while repo::product_slug_taken(tx, &slug)? {
                             slug = format!("{base_slug}-{n}");
                             n += 1;
                         }
                         let (fields, format) = default_input_fields(kind);
-                        tx.execute(
-                            "INSERT INTO products (category_id, name, slug, brand, publisher, provider, type, payment_type,
-                                                   input_fields, customer_no_format, supplier_key)
-                             VALUES (?1, ?2, ?3, ?4, ?5, 'digiflazz', ?6, ?7, ?8, ?9, ?10)",
-                            params![
+                        let id = repo::insert_product(
+                            tx,
+                            &NewProduct {
                                 category_id,
-                                name,
-                                slug,
-                                p.brand,
-                                title(&p.brand),
+                                name: &name,
+                                slug: &slug,
+                                brand: &p.brand,
+                                publisher: &title(&p.brand),
                                 kind,
-                                if p.postpaid { "postpaid" } else { "prepaid" },
-                                serde_json::to_string(&fields).unwrap_or_else(|_| "[]".into()),
-                                format,
-                                key
-                            ],
+                                postpaid: p.postpaid,
+                                input_fields: &serde_json::to_string(&fields).unwrap_or_else(|_| "[]".into()),
+                                customer_no_format: &format,
+                                supplier_key: &key,
+                            },
                         )?;
-                        let id = tx.last_insert_rowid();
-                        by_key.insert(key, id);
-                        places.insert(id, (category_id, p.brand.clone()));
+                        known.products_by_key.insert(key, id);
+                        known.places.insert(id, (category_id, p.brand.clone()));
                         summary.products_added += 1;
                         id
                     }
                 };
                 let place = ItemPlace { product_id, category_id, brand: &p.brand };
                 let (retail, reseller) = book.prices(&place, p.price, (None, None));
-                insert_item.execute(params![
+                repo::insert_item(
+                    tx,
                     product_id,
-                    p.sku,
-                    item_name(&p.name, &p.brand),
+                    &p.sku,
+                    &item_name(&p.name, &p.brand),
                     (!p.group.is_empty()).then_some(p.group.as_str()),
                     (!p.description.is_empty()).then_some(p.description.as_str()),
-                    p.price,
-                    retail,
-                    reseller,
                     p.admin_fee,
-                    available,
-                    co_start,
-                    co_end,
-                    p.name,
-                    p.multi,
-                    stock,
-                    now
-                ])?;
+                    &facts(retail, reseller),
+                    now,
+                )?;
                 summary.added += 1;
             }
         }
     }
-
     // Whatever the supplier no longer lists cannot be ordered.
-    let mut delist = tx.prepare_cached(
-        "UPDATE product_items SET supplier_available = 0, updated_at = ?2 WHERE id = ?1 AND supplier_available = 1",
-    )?;
-    for (sku, e) in &existing {
+    for (sku, e) in &known.items {
         if !seen.contains(sku.as_str()) && e.available {
-            delist.execute(params![e.id, now])?;
+            repo::delist_item(tx, e.id, now)?;
             summary.deactivated += 1;
         }
     }

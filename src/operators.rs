@@ -1,14 +1,8 @@
 //! Indonesian mobile operators by number prefix, and the pulsa/data check that uses it.
-//! E-money and game top-ups are never checked (the source blocked DANA/OVO top-ups
+//! E-money and game top-ups are never checked (the seed blocked DANA/OVO top-ups
 //! because a phone's operator is not the e-wallet's brand).
 
-use poem_openapi::{param::Query, payload::Json, Object, OpenApi};
-
-use crate::{
-    accounts::service::normalize_phone,
-    error::{ApiError, ApiResult},
-    openapi_tags::ApiTags,
-};
+use crate::text::normalize_phone;
 
 /// (prefix, operator). by.U numbers run on Telkomsel's network but are sold apart.
 const PREFIXES: &[(&str, &str)] = &[
@@ -76,7 +70,7 @@ pub fn operator_of_brand(brand: &str) -> Option<&'static str> {
 }
 
 /// Pulsa and data orders must go to a number of the product's operator.
-pub fn check_operator(product_type: &str, brand: &str, phone: Option<&str>) -> Result<(), ApiError> {
+pub fn check_operator(product_type: &str, brand: &str, phone: Option<&str>) -> Result<(), String> {
     if !matches!(product_type, "pulsa" | "data") {
         return Ok(());
     }
@@ -84,34 +78,8 @@ pub fn check_operator(product_type: &str, brand: &str, phone: Option<&str>) -> R
         return Ok(());
     };
     match operator_of(phone) {
-        Some(got) if got != want => Err(ApiError::validation(
-            "customer_data.phone",
-            format!("{phone} is a {got} number; this product is for {want} numbers"),
-        )
-        .with_code("operator_mismatch")),
+        Some(got) if got != want => Err(format!("{phone} is a {got} number; this product is for {want} numbers")),
         _ => Ok(()),
-    }
-}
-
-#[derive(Debug, Object)]
-#[oai(skip_serializing_if_is_none)]
-pub struct OperatorLookup {
-    /// The number in local form (08...).
-    pub phone: String,
-    /// Absent when the prefix is unknown.
-    pub operator: Option<String>,
-}
-
-pub struct UtilityApi;
-
-#[OpenApi(tag = "ApiTags::Catalog")]
-impl UtilityApi {
-    /// The Indonesian operator of a mobile number, from its prefix.
-    #[oai(path = "/utility/operator", method = "get", operation_id = "lookupOperator")]
-    async fn operator(&self, phone: Query<String>) -> ApiResult<Json<OperatorLookup>> {
-        let local = normalize_phone(&phone.0)
-            .ok_or_else(|| ApiError::validation("phone", "not an Indonesian mobile number (08..., 628..., +628...)"))?;
-        Ok(Json(OperatorLookup { operator: operator_of(&local).map(str::to_string), phone: local }))
     }
 }
 
@@ -139,7 +107,7 @@ mod tests {
     #[test]
     fn only_pulsa_and_data_are_checked() {
         assert!(check_operator("pulsa", "TELKOMSEL", Some("081234567890")).is_ok());
-        assert_eq!(check_operator("pulsa", "TELKOMSEL", Some("085612345678")).unwrap_err().code, "operator_mismatch");
+        assert!(check_operator("pulsa", "TELKOMSEL", Some("085612345678")).unwrap_err().contains("Indosat"));
         assert!(check_operator("data", "XL", Some("081234567890")).is_err());
         assert!(check_operator("emoney", "DANA", Some("081234567890")).is_ok(), "e-wallets are not operators");
         assert!(check_operator("pulsa", "TELKOMSEL", Some("080012345678")).is_ok(), "unknown prefix passes");

@@ -2,12 +2,15 @@
 //! rule wins (product > brand > category > global); each has a percent part (in basis
 //! points, so no float touches money), a flat part, a minimum and maximum profit, and a
 //! step the price is rounded up to. A selling price below the supplier price cannot
-//! come out of this.
+//! come out of this. Plus the admin's fixed prices (overrides the rules leave alone).
 
 use poem_openapi::{Enum, Object};
-use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::{accounts::model::CustomerType, db::text_enum};
+use crate::{
+    auth::model::CustomerType,
+    db::{text_enum, DbError},
+    error::{ApiError, Invalid},
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "lowercase")]
@@ -134,42 +137,8 @@ impl RuleBook {
     }
 }
 
-// --- storage ---------------------------------------------------------------------------
-
-const COLS: &str = "id, scope, category_id, brand, product_id, tier, percent_bp, flat, min_profit, max_profit, \
-                    round_to, created_at, updated_at";
-
-fn rule_from(r: &Row<'_>) -> rusqlite::Result<PricingRule> {
-    Ok(PricingRule {
-        id: r.get(0)?,
-        scope: r.get(1)?,
-        category_id: r.get(2)?,
-        brand: r.get(3)?,
-        product_id: r.get(4)?,
-        tier: r.get(5)?,
-        percent_bp: r.get(6)?,
-        flat: r.get(7)?,
-        min_profit: r.get(8)?,
-        max_profit: r.get(9)?,
-        round_to: r.get(10)?,
-        created_at: r.get(11)?,
-        updated_at: r.get(12)?,
-    })
-}
-
-pub fn list(c: &Connection) -> rusqlite::Result<Vec<PricingRule>> {
-    let mut s = c.prepare(&format!(
-        "SELECT {COLS} FROM pricing_rules ORDER BY CASE scope WHEN 'global' THEN 0 WHEN 'category' THEN 1
-         WHEN 'brand' THEN 2 ELSE 3 END, tier, id"
-    ))?;
-    let rows = s.query_map([], rule_from)?.collect();
-    rows
-}
-
-pub fn find(c: &Connection, id: i64) -> rusqlite::Result<Option<PricingRule>> {
-    c.query_row(&format!("SELECT {COLS} FROM pricing_rules WHERE id = ?1"), [id], rule_from).optional()
-}
-
+/// A rule to add.
+#[derive(Debug, Clone)]
 pub struct RuleInput {
     pub scope: Scope,
     pub category_id: Option<i64>,
@@ -179,78 +148,110 @@ pub struct RuleInput {
     pub formula: Formula,
 }
 
-pub fn insert(c: &Connection, r: &RuleInput) -> rusqlite::Result<i64> {
-    c.execute(
-        "INSERT INTO pricing_rules (scope, category_id, brand, product_id, tier, percent_bp, flat, min_profit,
-                                    max_profit, round_to)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            r.scope,
-            r.category_id,
-            r.brand,
-            r.product_id,
-            r.tier,
-            r.formula.percent_bp,
-            r.formula.flat,
-            r.formula.min_profit,
-            r.formula.max_profit,
-            r.formula.round_to
-        ],
-    )?;
-    Ok(c.last_insert_rowid())
+/// A new pricing rule. `category_id`, `brand` or `product_id` goes with its scope.
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RuleCreate {
+    pub scope: Scope,
+    pub category_id: Option<i64>,
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub brand: Option<String>,
+    pub product_id: Option<i64>,
+    pub tier: CustomerType,
+    /// Hundredths of a percent: 250 = 2.5 %.
+    #[oai(default, validator(minimum(value = "0"), maximum(value = "100000")))]
+    pub percent_bp: i64,
+    #[oai(default, validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub flat: i64,
+    #[oai(default, validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub min_profit: i64,
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub max_profit: Option<i64>,
+    /// Round the selling price up to a multiple of this (default 1: no rounding).
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
+    pub round_to: Option<i64>,
 }
 
-pub fn update_formula(c: &Connection, id: i64, f: &Formula) -> rusqlite::Result<usize> {
-    c.execute(
-        "UPDATE pricing_rules SET percent_bp = ?2, flat = ?3, min_profit = ?4, max_profit = ?5, round_to = ?6,
-                updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1",
-        params![id, f.percent_bp, f.flat, f.min_profit, f.max_profit, f.round_to],
-    )
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RuleUpdate {
+    #[oai(validator(minimum(value = "0"), maximum(value = "100000")))]
+    pub percent_bp: Option<i64>,
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub flat: Option<i64>,
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub min_profit: Option<i64>,
+    /// A new profit cap (to remove the cap, send `clear_max_profit: true`).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub max_profit: Option<i64>,
+    pub clear_max_profit: Option<bool>,
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
+    pub round_to: Option<i64>,
 }
 
-pub fn delete(c: &Connection, id: i64) -> rusqlite::Result<usize> {
-    c.execute("DELETE FROM pricing_rules WHERE id = ?1", [id])
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct RuleChange {
+    pub rule: Option<PricingRule>,
+    /// Items whose selling price changed.
+    pub repriced_items: i64,
 }
 
-/// Re-applies the rules to every item (overrides kept). Returns how many items changed.
-pub fn reprice_all(c: &Connection) -> rusqlite::Result<usize> {
-    let book = RuleBook::new(list(c)?);
-    let mut read = c.prepare(
-        "SELECT i.id, i.base_price, i.retail_price, i.reseller_price, i.retail_price_override,
-                i.reseller_price_override, p.id, p.category_id, p.brand
-         FROM product_items i JOIN products p ON p.id = i.product_id",
-    )?;
-    let rows = read
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, Option<i64>>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, i64>(7)?,
-                r.get::<_, String>(8)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut write = c.prepare_cached(
-        "UPDATE product_items SET retail_price = ?2, reseller_price = ?3, retail_profit = ?2 - base_price,
-                reseller_profit = ?3 - base_price, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE id = ?1",
-    )?;
-    let mut changed = 0;
-    for (id, base, retail, reseller, ro, rso, pid, cid, brand) in rows {
-        let place = ItemPlace { product_id: pid, category_id: cid, brand: &brand };
-        let (new_retail, new_reseller) = book.prices(&place, base, (ro, rso));
-        if (new_retail, new_reseller) != (retail, reseller) {
-            write.execute(params![id, new_retail, new_reseller])?;
-            changed += 1;
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct PriceEdit {
+    pub item_id: i64,
+    /// A fixed retail price (an override syncs keep); `null` with `clear` returns to the rules.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub retail_price: Option<i64>,
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub reseller_price: Option<i64>,
+    /// Remove both overrides: the pricing rules apply again.
+    pub clear: Option<bool>,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct BulkPrices {
+    pub items: Vec<PriceEdit>,
+}
+
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct BulkResult {
+    pub updated: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PricingError {
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error("pricing rule not found")]
+    NotFound,
+    #[error("a rule for this scope, target and tier exists; change it instead")]
+    RuleExists,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<rusqlite::Error> for PricingError {
+    fn from(e: rusqlite::Error) -> Self {
+        PricingError::Db(e.into())
+    }
+}
+
+impl From<PricingError> for ApiError {
+    fn from(e: PricingError) -> Self {
+        match e {
+            PricingError::Invalid(i) => i.into(),
+            PricingError::NotFound => ApiError::not_found("pricing rule"),
+            PricingError::RuleExists => ApiError::conflict(
+                "rule_exists",
+                "a rule for this scope, target and tier exists; change it instead",
+            ),
+            PricingError::Db(e) => e.into(),
         }
     }
-    Ok(changed)
 }
 
 #[cfg(test)]
