@@ -124,3 +124,39 @@ async fn a_reseller_sees_its_own_analytics() {
     assert_eq!(a.body["per_day"].as_array().unwrap().iter().map(|d| d["orders"].as_i64().unwrap()).sum::<i64>(), 4);
     assert_eq!(t.get("/api/v1/me/analytics", None).await.status, StatusCode::UNAUTHORIZED);
 }
+
+/// An admin's change and its audit record commit together: the record says who, from
+/// which address and user agent; a refused change leaves no record.
+#[tokio::test]
+async fn the_audit_record_commits_with_the_change_and_names_its_origin() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin().await;
+    let (_, uid) = t.register("audited@example.com", "081211113333").await;
+    let r = t
+        .client
+        .patch(t.url(&format!("/api/v1/admin/users/{uid}")))
+        .bearer_auth(&admin)
+        .header("user-agent", "console-test/1.0")
+        .json(&json!({"customer_type": "reseller"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let log = t.get("/api/v1/admin/activity-logs?action=user.update", Some(&admin)).await;
+    assert_eq!(log.body["meta"]["total"], 1, "{}", log.body);
+    let entry = &log.body["data"][0];
+    assert_eq!(entry["user_agent"], "console-test/1.0");
+    assert_eq!(entry["ip_address"], "127.0.0.1");
+    assert_eq!(entry["model_type"], "user");
+    assert_eq!(entry["model_id"], uid);
+    assert_eq!(entry["meta_data"]["customer_type"], "reseller");
+
+    // A refused change (an unknown user) writes no record.
+    let missing = t.patch("/api/v1/admin/users/999999", Some(&admin), json!({"customer_type": "reseller"})).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.get("/api/v1/admin/activity-logs?action=user.update", Some(&admin)).await.body["meta"]["total"], 1);
+    // A refused withdrawal move (nothing to approve) neither.
+    let no = t.post("/api/v1/admin/withdrawals/424242/approve", Some(&admin), json!({})).await;
+    assert_eq!(no.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.count("SELECT COUNT(*) FROM activity_logs WHERE action LIKE 'withdrawal.%'").await, 0);
+}

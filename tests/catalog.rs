@@ -204,12 +204,9 @@ async fn items_in_their_cut_off_window_are_shown_but_not_orderable() {
     let t = TestApp::spawn().await;
     let admin = t.admin().await;
     let (pid, items) = seed_catalog(&t, &admin).await;
-    // A window around the current Jakarta time, and one far from it.
-    let now = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Jakarta);
-    let start = (now - chrono::Duration::minutes(30)).format("%H:%M").to_string();
-    let end = (now + chrono::Duration::minutes(30)).format("%H:%M").to_string();
-    let far_s = (now + chrono::Duration::hours(3)).format("%H:%M").to_string();
-    let far_e = (now + chrono::Duration::hours(4)).format("%H:%M").to_string();
+    // A window around 01:00 Jakarta time (the clock moves there), and one far from it.
+    let (start, end, far_s, far_e) = ("00:30", "01:30", "04:00", "05:00");
+    t.advance_to_jakarta(1, 0);
     t.sql(&format!(
         "UPDATE product_items SET cut_off_start = '{start}', cut_off_end = '{end}' WHERE id = {};
          UPDATE product_items SET cut_off_start = '{far_s}', cut_off_end = '{far_e}' WHERE id = {};",

@@ -206,7 +206,10 @@ async fn failing_an_unpaid_order_closes_its_payment_and_a_later_payment_goes_bac
     assert_eq!(t.order_text(&g, "payment_status").await.as_deref(), Some("paid"));
     assert_eq!(t.order_int(&g, "refund_required").await, 1);
     assert!(t.order_text(&g, "late_paid_at").await.is_some());
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let outbox = format!(
+        "SELECT COUNT(*) FROM fulfilment_outbox o JOIN transactions t ON t.id = o.transaction_id WHERE t.transaction_code = '{g}'"
+    );
+    assert_eq!(t.count(&outbox).await, 0, "nothing was queued for the supplier");
     assert_eq!(t.digiflazz.handle.calls_for(&g), 0);
     let paid_note = "SELECT COUNT(*) FROM notifications WHERE title = 'Pembayaran Berhasil'";
     assert_eq!(t.count(paid_note).await, 0);

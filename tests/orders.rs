@@ -5,6 +5,7 @@ mod common;
 
 use std::time::Duration;
 
+use lapak::jobs::schedule::Task;
 use common::TestApp;
 use lapak::tripay::callback_signature;
 use reqwest::StatusCode;
@@ -239,15 +240,17 @@ async fn bad_checkouts_write_nothing() {
 async fn cut_off_window_refuses_orders() {
     let (t, _) = setup().await;
     let item = t.item_id("tsel10").await;
-    let now = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Jakarta);
-    let start = (now - chrono::Duration::minutes(10)).format("%H:%M");
-    let end = (now + chrono::Duration::minutes(10)).format("%H:%M");
-    t.sql(&format!("UPDATE product_items SET cut_off_start = '{start}', cut_off_end = '{end}' WHERE id = {item}"))
-        .await;
+    // The supplier's nightly window; the clock walks into it and out again.
+    t.sql(&format!("UPDATE product_items SET cut_off_start = '23:45', cut_off_end = '00:15' WHERE id = {item}")).await;
+    t.advance_to_jakarta(23, 30);
+    assert_eq!(t.post("/api/v1/transactions", None, guest(item, "081234567890", "QRIS")).await.status, StatusCode::CREATED);
+    t.advance(chrono::Duration::minutes(20));
     let r = t.post("/api/v1/transactions", None, guest(item, "081234567890", "QRIS")).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.error_code(), "cut_off");
-    assert!(r.body["message"].as_str().unwrap().contains(&start.to_string()));
+    assert!(r.body["message"].as_str().unwrap().contains("23:45"));
+    t.advance(chrono::Duration::minutes(30));
+    assert_eq!(t.post("/api/v1/transactions", None, guest(item, "081234567890", "QRIS")).await.status, StatusCode::CREATED);
 }
 
 #[tokio::test]
@@ -413,7 +416,10 @@ async fn supplier_failure_pending_and_timeout() {
     assert_eq!(t.wait_status(&codes["pending-gagal"], "failed").await, "failed");
     // Timeout: not failed; the sweep re-checks with the same ref_id and finds it done.
     let c = &codes["timeout"];
-    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    // The first call timed out (the answer was lost): the order waits for its re-check.
+    assert!(t.wait_for(&format!("SELECT COUNT(*) FROM supplier_calls s JOIN transactions t ON t.id = s.transaction_id
+                                WHERE t.transaction_code = '{c}'")).await);
+    t.advance(chrono::Duration::seconds(2));
     assert_eq!(
         t.text(&format!("SELECT status FROM transactions WHERE transaction_code = '{c}'")).await.unwrap(),
         "processing"
@@ -458,12 +464,12 @@ async fn unpaid_orders_expire_and_release_their_voucher() {
     body["customer_email"] = json!("other@example.com");
     let r = t.post("/api/v1/transactions", None, body.clone()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    // Past the deadline the order expires and the voucher comes back.
-    t.sql(&format!(
-        "UPDATE transactions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE transaction_code = '{code}'"
-    ))
-    .await;
-    assert_eq!(lapak::orders::payment::expire_due(&t.app).await.unwrap(), 1);
+    // Past the deadline the order expires (the schedule's task) and the voucher comes back.
+    t.advance(chrono::Duration::minutes(t.app.config.orders.payment_expiry_minutes as i64 - 1));
+    assert_eq!(lapak::orders::payment::expire_due(&t.app).await.unwrap(), 0, "not yet");
+    t.advance(chrono::Duration::minutes(2));
+    t.run_task(Task::ExpireUnpaid).await;
+    assert_eq!(t.order_text(code, "status").await.as_deref(), Some("failed"));
     let o = t.get(&format!("/api/v1/transactions/{code}?email=budi@example.com"), None).await;
     assert_eq!((o.body["status"].as_str(), o.body["payment_status"].as_str()), (Some("failed"), Some("expired")));
     assert_eq!(t.count("SELECT usage_count FROM vouchers WHERE code = 'HEMAT'").await, 0);
@@ -654,8 +660,11 @@ async fn the_admin_sees_everything_about_an_order_and_acts_on_it() {
         )
         .await;
     assert_eq!(bad.status, StatusCode::CONFLICT);
-    // The stuck order (supplier timed out): re-check finds it done.
-    tokio::time::sleep(Duration::from_millis(2_500)).await;
+    // The stuck order (supplier timed out): once the re-check gap has passed, a re-check
+    // finds it done.
+    assert!(t.wait_for(&format!("SELECT COUNT(*) FROM supplier_calls s JOIN transactions t ON t.id = s.transaction_id
+                                WHERE t.transaction_code = '{stuck_code}'")).await);
+    t.advance(chrono::Duration::seconds(2));
     let r = t.post(&format!("/api/v1/admin/transactions/{stuck_code}/recheck"), Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["status"], "success");
@@ -691,8 +700,17 @@ async fn the_admin_sees_the_job_queue_and_can_retry() {
     // A retry of a finished order only checks it again: nothing is bought twice.
     let r = t.post(&format!("/api/v1/admin/jobs/{id}/retry"), Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(t.digiflazz.handle.purchases(), 1);
+    // Wait until the retried job has run.
+    let done = |j: &Value| j["counts"].as_array().unwrap().iter().any(|c| c["status"] == "Done" && c["count"] == 2);
+    for _ in 0..100 {
+        if done(&t.get("/api/v1/admin/jobs", Some(&admin)).await.body) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(done(&t.get("/api/v1/admin/jobs", Some(&admin)).await.body), "the retried job ran");
+    assert_eq!(t.digiflazz.handle.purchases(), 1, "nothing was bought twice");
+    assert_eq!(t.digiflazz.handle.calls_for(&code), 1, "a delivered order is not even asked again");
     assert_eq!(t.get("/api/v1/admin/jobs/nope/retry", Some(&admin)).await.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(t.post("/api/v1/admin/jobs/nope/retry", Some(&admin), json!({})).await.status, StatusCode::NOT_FOUND);
     let (cust, _) = t.register("j@example.com", "081277770000").await;

@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::time::Duration;
 
 use common::TestApp;
 use lapak::digiflazz::webhook_signature;
@@ -386,5 +385,4 @@ async fn the_ledger_is_append_only_and_check_ledger_finds_tampering() {
     assert!(!out.status.success());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("OFFENDER") && stdout.contains("audit@example.com"), "{stdout}");
-    tokio::time::sleep(Duration::from_millis(10)).await;
 }

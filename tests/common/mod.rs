@@ -170,6 +170,23 @@ impl TestApp {
         self.running = Some(running);
     }
 
+    /// Moves the app's clock forward (what tests do instead of sleeping or back-dating
+    /// rows: deadlines, token expiry, supplier re-check gaps).
+    pub fn advance(&self, by: chrono::Duration) {
+        self.app.clock.advance(by);
+    }
+
+    /// Moves the app's clock to the next time it is `hh:mm` in Asia/Jakarta.
+    pub fn advance_to_jakarta(&self, hh: u32, mm: u32) {
+        let now = self.app.clock.now().with_timezone(&chrono_tz::Asia::Jakarta);
+        let target = now.date_naive().and_hms_opt(hh, mm, 0).expect("a valid time");
+        let mut at = chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &target).single().expect("no DST");
+        if at <= now {
+            at += chrono::Duration::days(1);
+        }
+        self.app.clock.advance(at.signed_duration_since(now));
+    }
+
     /// Runs one scheduled job now (after moving the clock, instead of waiting for it).
     pub async fn run_task(&self, task: Task) {
         task.run(&self.app).await;
