@@ -1,6 +1,8 @@
 //! Starts the real app on a temporary database and 127.0.0.1:0, with helpers to call it.
 #![allow(dead_code)]
 
+pub mod scenario;
+
 use std::time::Duration;
 
 use figment::{providers::Serialized, Figment};
