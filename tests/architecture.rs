@@ -387,3 +387,28 @@ fn the_sql_finder_sees_statements() {
     assert_eq!(sql_lines(text), vec![1, 3, 6, 7]);
     assert!(sql_lines("/// SELECT x FROM y, in a comment\nfn f() {}\n").is_empty());
 }
+
+/// The console is ES modules: `app.js` holds the session and routes, the toolkit is in
+/// `lib/`, and every page the menu links to is its own module that `app.js` routes to.
+#[test]
+fn the_console_is_one_module_per_page() {
+    let admin = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets").join("admin");
+    let app = std::fs::read_to_string(admin.join("app.js")).unwrap();
+    let index = std::fs::read_to_string(admin.join("index.html")).unwrap();
+    assert!(index.contains(r#"<script type="module" src="/admin/app.js">"#));
+    let links = regex::Regex::new(r##"href="#/(\w+)""##).unwrap();
+    let mut pages: Vec<String> = links.captures_iter(&index).map(|c| c[1].to_string()).collect();
+    assert!(pages.len() >= 10, "the menu was read: {pages:?}");
+    pages.extend(["order", "product", "user"].map(String::from));
+    for page in &pages {
+        let file = admin.join("pages").join(format!("{page}.js"));
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("pages/{page}.js is missing"));
+        assert!(text.contains(&format!("export default async function {page}(")), "pages/{page}.js exports its page");
+        assert!(app.contains(&format!("from './pages/{page}.js'")), "app.js routes to pages/{page}.js");
+    }
+    for lib in ["dom", "api", "table", "dialog", "chart", "format"] {
+        assert!(admin.join("lib").join(format!("{lib}.js")).exists(), "lib/{lib}.js");
+    }
+    assert!(app.lines().count() < 120, "app.js is the session and the routes only ({} lines)", app.lines().count());
+    assert!(!app.contains("fetch("), "only lib/api.js talks to lapak");
+}

@@ -1,0 +1,14 @@
+// The fulfilment job queue.
+
+import { api } from '../lib/api.js';
+import { h, render, run } from '../lib/dom.js';
+import { jakarta } from '../lib/format.js';
+import { badge, table } from '../lib/table.js';
+
+export default async function jobs(params) {
+  const list = await api('GET', `/admin/jobs${params.get('status') ? '?status=' + params.get('status') : ''}`);
+  render(h('h1', {}, 'Jobs'), h('div', { class: 'actions' }, h('a', { href: '#/jobs' }, 'all'), list.counts.map((c) => h('a', { href: `#/jobs?status=${c.status}` }, `${c.status} (${c.count})`))),
+    table([{ label: 'Order', key: 'transaction_code' }, { label: 'Status', render: (r) => badge(r.status) }, { label: 'Attempts', num: true, render: (r) => `${r.attempts}/${r.max_attempts}` },
+      { label: 'Run at', render: (r) => jakarta(new Date(r.run_at * 1000).toISOString()) }, { label: 'Last result', render: (r) => r.last_result ? h('code', {}, r.last_result.slice(0, 120)) : '' },
+      { label: '', render: (r) => ['Failed', 'Killed'].includes(r.status) ? h('button', { onclick: async () => { await run(() => api('POST', `/admin/jobs/${r.id}/retry`), 'Queued again'); jobs(params); } }, 'Retry') : null }], list.data));
+}
