@@ -56,6 +56,25 @@ fn migrate_creates_the_database_and_twice_is_a_no_op() {
     assert_eq!(n as usize, lapak::db::migrate::embedded().len());
 }
 
+/// Every schedule the scheduler runs has a key, and every key is checked at load: a
+/// cron expression that does not parse stops every command with the key's name; an
+/// empty one turns the job off.
+#[test]
+fn every_schedule_key_is_validated_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    for task in lapak::jobs::schedule::Task::ALL {
+        let var = format!("LAPAK_SCHEDULE__{}", task.name().to_uppercase());
+        let o = lapak(dir.path(), &["migrate"], &[(var.as_str(), "every five minutes")], None);
+        let (_, err) = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{var}: {err}");
+        assert!(err.contains(&format!("schedule.{}", task.name())), "{var}: {err}");
+        let off = lapak(dir.path(), &["migrate"], &[(var.as_str(), "")], None);
+        assert!(off.status.success(), "{var} empty: {}", text(&off).1);
+        let ok = lapak(dir.path(), &["migrate"], &[(var.as_str(), "0 */5 * * * *")], None);
+        assert!(ok.status.success(), "{var}: {}", text(&ok).1);
+    }
+}
+
 #[test]
 fn a_bad_config_value_is_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -28,6 +28,20 @@ use crate::{
 const LIST_REUSE: std::time::Duration = std::time::Duration::from_secs(300);
 
 pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, SyncError> {
+    sync(app, trigger, None).await
+}
+
+/// An admin's sync: the audit record (with what changed) commits with the catalog
+/// changes; a sync that changed nothing (the list limit) is recorded on its own.
+pub async fn sync_by_admin(app: &App, actor: Actor) -> Result<SyncSummary, SyncError> {
+    sync(app, Trigger::Admin, Some(actor)).await
+}
+
+fn sync_record(s: &SyncSummary) -> Record {
+    Record::new(Action::ProductsSync, Subject::None, "product sync").with_meta(serde_json::to_value(s).unwrap_or_default())
+}
+
+async fn sync(app: &App, trigger: Trigger, actor: Option<Actor>) -> Result<SyncSummary, SyncError> {
     let _running = app.caches.sync_lock.try_lock().map_err(|_| SyncError::Busy)?;
     let started = Instant::now();
     let started_at = app.clock.now_str();
@@ -44,7 +58,12 @@ pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, S
     let outcome = match fetched {
         Err(DigiflazzError::RateLimited(msg)) => {
             tracing::warn!(%msg, "price-list limit reached; catalog left as it was");
-            Ok(SyncSummary { source: SyncSource::None, limited: Some(msg), ..Default::default() })
+            let s = SyncSummary { source: SyncSource::None, limited: Some(msg), ..Default::default() };
+            if let Some(actor) = actor {
+                let rec = sync_record(&s);
+                app.db.write(move |tx| Ok::<_, SyncError>(audit::record(tx, &actor, rec)?)).await?;
+            }
+            Ok(s)
         }
         Err(e) => Err(SyncError::Supplier(e)),
         Ok((list, _)) if list.is_empty() => Err(SyncError::Empty),
@@ -57,6 +76,9 @@ pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, S
                 .write(move |tx| -> Result<SyncSummary, SyncError> {
                     let mut s = apply_price_list(tx, &list, &now)?;
                     s.source = source;
+                    if let Some(actor) = &actor {
+                        audit::record(tx, actor, sync_record(&s))?;
+                    }
                     Ok(s)
                 })
                 .await
@@ -68,19 +90,6 @@ pub async fn sync_products(app: &App, trigger: Trigger) -> Result<SyncSummary, S
     });
     record_run(app, trigger, &started_at, &outcome).await;
     outcome
-}
-
-/// An admin's sync, recorded in the audit log with what it changed.
-pub async fn sync_by_admin(app: &App, actor: Actor) -> Result<SyncSummary, SyncError> {
-    let summary = sync_products(app, Trigger::Admin).await?;
-    let meta = serde_json::to_value(&summary).unwrap_or_default();
-    app.db
-        .write(move |tx| {
-            let rec = Record::new(Action::ProductsSync, Subject::None, "product sync").with_meta(meta);
-            Ok::<_, SyncError>(audit::record(tx, &actor, rec)?)
-        })
-        .await?;
-    Ok(summary)
 }
 
 async fn record_run(app: &App, trigger: Trigger, started_at: &str, outcome: &Result<SyncSummary, SyncError>) {
