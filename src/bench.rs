@@ -124,7 +124,7 @@ async fn bench_sync(skus: usize, runs: usize) -> anyhow::Result<()> {
             let took = t.elapsed();
             let expected = match i {
                 0 => s.added == skus as i64,
-                1 => s.updated == (skus as i64).div_euclid(10) + i64::from(skus % 10 != 0),
+                1 => s.updated == (skus as i64).div_euclid(10) + i64::from(!skus.is_multiple_of(10)),
                 _ => s.unchanged == skus as i64,
             };
             anyhow::ensure!(expected, "unexpected summary for case {i}: {s:?}");

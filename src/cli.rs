@@ -204,7 +204,7 @@ fn create_admin(config: &Config, email: &str, name: &str, password_stdin: bool) 
 fn check_ledger(config: &Config) -> anyhow::Result<()> {
     let db = Db::open(&config.database)?;
     db.migrate()?;
-    let (checked, offenders) = db.read_blocking(|c| crate::wallet::ledger::check(c))?;
+    let (checked, offenders) = db.read_blocking(crate::wallet::ledger::check)?;
     if offenders.is_empty() {
         println!("ledger OK: {checked} balances, each equal to the sum of its mutations, every chain unbroken");
         return Ok(());

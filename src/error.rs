@@ -310,11 +310,11 @@ pub fn to_response(err: poem::Error, path_param: impl Fn(&str) -> String) -> Res
         a.field = field_in(&e.reason);
         a
     } else if let Some(e) = err.downcast_ref::<ParseParamError>() {
-        let name = if e.name.starts_with("param") { path_param(&e.name) } else { e.name.to_string() };
+        let name = if e.name.starts_with("param") { path_param(e.name) } else { e.name.to_string() };
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("parameter `{name}`: {}", e.reason))
             .with_field(name)
     } else if let Some(e) = err.downcast_ref::<ParsePathError>() {
-        let name = path_param(&e.name);
+        let name = path_param(e.name);
         ApiError::new(StatusCode::BAD_REQUEST, "invalid_parameter", format!("path `{name}`: {}", e.reason))
             .with_field(name)
     } else if let Some(e) = err.downcast_ref::<ParseMultipartError>() {

@@ -167,10 +167,8 @@ fn crate_paths(text: &str) -> Vec<(usize, String)> {
                     out.push((line, name));
                 }
                 token.clear();
-            } else if depth == 0 || (depth == 1 && ch == '{') {
-                if ch != '{' {
-                    token.push(ch);
-                }
+            } else if depth == 0 && ch != '{' {
+                token.push(ch);
             }
         }
         let name = token.trim().split("::").next().unwrap_or("").trim().to_string();

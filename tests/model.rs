@@ -522,7 +522,7 @@ async fn moves(w: &World, code: &str) -> Vec<(String, i64)> {
 
 async fn check(w: &World, orders: &[Order]) {
     // Balances: each equals the sum of its mutations, none is negative.
-    let (_, offenders) = w.t.app.db.read(|c| lapak::wallet::ledger::check(c)).await.unwrap();
+    let (_, offenders) = w.t.app.db.read(lapak::wallet::ledger::check).await.unwrap();
     if !offenders.is_empty() {
         w.fail(format!("ledger offenders: {offenders:?}"));
     }

@@ -72,9 +72,7 @@ async fn guest_qris_purchase_completes_with_sn_and_notification() {
     assert!(done.body["completed_at"].is_string());
     assert_eq!(t.digiflazz.handle.calls_for(&code), 1);
     // The guest (a users row) got the payment and the completion notifications.
-    let notes = t.count(&format!(
-        "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = 'budi@example.com' AND u.is_guest = 1"
-    )).await;
+    let notes = t.count(&"SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = 'budi@example.com' AND u.is_guest = 1".to_string()).await;
     assert_eq!(notes, 2);
     assert_eq!(t.count("SELECT COUNT(*) FROM notifications WHERE title = 'Transaksi Berhasil'").await, 1);
     // Every move is logged.

@@ -40,7 +40,7 @@ async fn adjust(t: &TestApp, admin: &str, user: i64, amount: i64) -> reqwest::St
 }
 
 fn ledger_ok(t: &TestApp) -> (usize, Vec<lapak::wallet::ledger::Offender>) {
-    t.app.db.read_blocking(|c| lapak::wallet::ledger::check(c)).unwrap()
+    t.app.db.read_blocking(lapak::wallet::ledger::check).unwrap()
 }
 
 #[tokio::test]

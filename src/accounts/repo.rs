@@ -118,8 +118,14 @@ pub fn balance_of(c: &Connection, user_id: i64) -> rusqlite::Result<i64> {
     Ok(c.query_row("SELECT balance FROM balances WHERE user_id = ?1", [user_id], |r| r.get(0)).optional()?.unwrap_or(0))
 }
 
+/// A user of the admin's list, with its balance and referral count.
+pub type ListedUser = (User, i64, i64);
+
+/// A live password-reset token: (token id, user id, e-mail, name, phone).
+pub type ResetToken = (i64, i64, String, String, String);
+
 /// Admin list: whitelisted filters only; each user with balance and referral count.
-pub fn list_users(c: &Connection, f: &UserFilter, slice: Slice) -> rusqlite::Result<(Vec<(User, i64, i64)>, i64)> {
+pub fn list_users(c: &Connection, f: &UserFilter, slice: Slice) -> rusqlite::Result<(Vec<ListedUser>, i64)> {
     let mut w = Filter::new();
     w.contains(&["u.name", "u.email", "u.phone"], f.search.as_deref())
         .eq("u.role", f.role)
@@ -233,8 +239,8 @@ pub fn insert_reset_token(c: &Connection, user_id: i64, hash: &str, expires_at: 
     Ok(())
 }
 
-/// The user a live reset token belongs to: (token id, user id, e-mail, name, phone).
-pub fn find_reset_token(c: &Connection, hash: &str, now: &str) -> rusqlite::Result<Option<(i64, i64, String, String, String)>> {
+/// The user a live reset token belongs to.
+pub fn find_reset_token(c: &Connection, hash: &str, now: &str) -> rusqlite::Result<Option<ResetToken>> {
     c.query_row(
         "SELECT t.id, t.user_id, u.email, u.name, COALESCE(u.phone, '') FROM password_reset_tokens t
          JOIN users u ON u.id = t.user_id

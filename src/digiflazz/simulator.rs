@@ -417,6 +417,8 @@ fn rc_error(rc: &str, message: &str) -> Response {
     answer(StatusCode::BAD_REQUEST, json!({"data": {"rc": rc, "message": message, "status": "Gagal"}}))
 }
 
+/// The request body, or the error answer the real API gives (a simulator's whole reply).
+#[allow(clippy::result_large_err)]
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
     serde_json::from_slice(body).map_err(|_| rc_error("40", "Payload Error"))
 }
@@ -688,7 +690,9 @@ pub fn catalogue() -> Vec<PriceItem> {
             commission: None,
         });
     };
-    let games: [(&str, &str, &str, &[(i64, i64)]); 4] = [
+    /// (brand, category, SKU prefix, [(amount, price)]).
+    type Game<'a> = (&'a str, &'a str, &'a str, &'a [(i64, i64)]);
+    let games: [Game; 4] = [
         (
             "MOBILE LEGENDS",
             "ml",

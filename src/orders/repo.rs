@@ -204,13 +204,16 @@ fn filter_of(f: &OrderFilter) -> Filter {
     w
 }
 
+/// An order with its payment, as lists show it.
+pub type Listed = (OrderRow, Option<PaymentView>);
+
 /// A page of orders with their payments, in one query.
 pub fn list(
     c: &Connection,
     f: &OrderFilter,
     order: ListOrder,
     slice: Slice,
-) -> rusqlite::Result<(Vec<(OrderRow, Option<PaymentView>)>, i64)> {
+) -> rusqlite::Result<(Vec<Listed>, i64)> {
     let order_by = match order {
         ListOrder::Sort(OrderSort::Newest) => "t.id DESC",
         ListOrder::Sort(OrderSort::Oldest) => "t.id ASC",

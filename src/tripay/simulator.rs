@@ -329,7 +329,7 @@ fn rupiah(n: i64) -> String {
     let digits = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push('.');
         }
         out.push(c);
@@ -392,6 +392,7 @@ async fn checkout_action(sim: Data<&TripaySim>, Path((reference, action)): Path<
 
 use poem::IntoResponse;
 
+#[allow(clippy::too_many_arguments)]
 fn channel(
     group: &str,
     code: &str,

@@ -38,6 +38,7 @@ impl WalletApi {
     }
 
     /// The caller's balance movements, newest first.
+    #[allow(clippy::too_many_arguments)]
     #[oai(path = "/me/mutations", method = "get", operation_id = "listMutations")]
     async fn mutations(
         &self,

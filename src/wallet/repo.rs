@@ -76,8 +76,11 @@ pub fn balance_of(c: &Connection, user_id: i64) -> rusqlite::Result<i64> {
     Ok(c.query_row("SELECT balance FROM balances WHERE user_id = ?1", [user_id], |r| r.get(0)).optional()?.unwrap_or(0))
 }
 
-/// Every balance with the sum of its mutations: (balance id, user id, e-mail, balance, sum).
-pub fn balances_with_sums(c: &Connection) -> rusqlite::Result<Vec<(i64, i64, String, i64, i64)>> {
+/// A balance with the sum of its mutations: (balance id, user id, e-mail, balance, sum).
+pub type BalanceSum = (i64, i64, String, i64, i64);
+
+/// Every balance with the sum of its mutations.
+pub fn balances_with_sums(c: &Connection) -> rusqlite::Result<Vec<BalanceSum>> {
     let mut s = c.prepare(
         "SELECT b.id, b.user_id, u.email, b.balance,
                 COALESCE((SELECT SUM(CASE type WHEN 'credit' THEN amount ELSE -amount END)

@@ -489,7 +489,7 @@ impl TestApp {
         let (_, offenders) = self
             .app
             .db
-            .read(|c| lapak::wallet::ledger::check(c))
+            .read(lapak::wallet::ledger::check)
             .await
             .expect("ledger check runs");
         assert!(offenders.is_empty(), "ledger offenders: {offenders:?}");
