@@ -9,9 +9,9 @@ use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::{
     config::Config,
     db::Db,
+    digiflazz::{model::SupplierProduct, DigiflazzClient},
     metrics::Metrics,
     queue::Jobs,
-    digiflazz::{model::SupplierProduct, DigiflazzClient},
     tripay::{model::Channel, TripayClient},
 };
 
@@ -62,7 +62,8 @@ pub struct Limits {
 
 impl Limits {
     fn new(config: &Config) -> Self {
-        let per_minute = |n: u32| RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero")));
+        let per_minute =
+            |n: u32| RateLimiter::keyed(Quota::per_minute(NonZeroU32::new(n.max(1)).expect("max(1) is non-zero")));
         let l = &config.limits;
         Self {
             login: per_minute(config.auth.login_attempts_per_minute),

@@ -202,7 +202,8 @@ impl Shop {
                 .merge(Serialized::default("limits.webhook_per_minute", 1_000_000))
                 .merge(Serialized::default("log.level", "error")),
         )?;
-        let running = crate::boot::start(config, acceptor, crate::boot::Boot::default(), std::future::pending()).await?;
+        let running =
+            crate::boot::start(config, acceptor, crate::boot::Boot::default(), std::future::pending()).await?;
         let app = running.app.clone();
         sync_products(&app, Trigger::Cli).await?;
         Ok(Shop { dir, base, app, _running: running, digiflazz, tripay })

@@ -167,8 +167,8 @@ fn run_migrate(config: &Config) -> anyhow::Result<()> {
 }
 
 fn create_admin(config: &Config, email: &str, name: &str, password_stdin: bool) -> anyhow::Result<()> {
-    let email =
-        crate::text::normalize_email(email).ok_or_else(|| anyhow::anyhow!("{email:?} is not a valid e-mail address"))?;
+    let email = crate::text::normalize_email(email)
+        .ok_or_else(|| anyhow::anyhow!("{email:?} is not a valid e-mail address"))?;
     let password = if password_stdin {
         let mut s = String::new();
         std::io::stdin().read_to_string(&mut s)?;

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use crate::{
     config::Config,
-    tripay::simulator::{TripaySim, TripaySimConfig},
     digiflazz::simulator::{SimConfig, Simulator},
+    tripay::simulator::{TripaySim, TripaySimConfig},
 };
 
 /// The simulators started for this process (dropping this stops them).

@@ -15,11 +15,7 @@ use std::{
     ops::{Deref, DerefMut},
 };
 
-use poem::{
-    error::ResponseError,
-    http::header, http::HeaderValue, http::StatusCode,
-    IntoResponse, Response,
-};
+use poem::{error::ResponseError, http::header, http::HeaderValue, http::StatusCode, IntoResponse, Response};
 use poem_openapi::{
     error::{
         AuthorizationError, ContentTypeError, ParseMultipartError, ParseParamError, ParsePathError,

@@ -42,4 +42,3 @@ pub fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
         _ => None,
     })
 }
-

@@ -41,7 +41,6 @@ impl Jobs {
     }
 }
 
-
 impl Jobs {
     /// The storage, once `jobs::queue::start` has opened it.
     pub fn storage(&self) -> Option<&SqliteStorage<ProcessDigiflazzOrder>> {

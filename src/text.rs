@@ -119,10 +119,14 @@ mod tests {
     #[test]
     fn weak_passwords_are_refused_and_ordinary_ones_pass() {
         let me = ["budi@example.com", "Budi Santoso", "081234567890"];
-        for weak in ["12345678", "password", "        ", "\0\0\0\0\0\0\0\0", "budi@example.com", "qwertyuiop", "11111111"] {
+        for weak in
+            ["12345678", "password", "        ", "\0\0\0\0\0\0\0\0", "budi@example.com", "qwertyuiop", "11111111"]
+        {
             assert!(password_problem(weak, &me).is_some(), "{weak:?} accepted");
         }
-        for fine in ["rahasia-123", "admin-pass-123", "new-secret-1", "brand-new-1", "kopi tubruk pagi", "e2e-admin-pass"] {
+        for fine in
+            ["rahasia-123", "admin-pass-123", "new-secret-1", "brand-new-1", "kopi tubruk pagi", "e2e-admin-pass"]
+        {
             assert_eq!(password_problem(fine, &me), None, "{fine:?} refused");
         }
     }

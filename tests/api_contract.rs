@@ -60,7 +60,8 @@ async fn schemas_are_named_refs_are_plain_and_errors_are_documented() {
         match v {
             Value::Object(m) => {
                 if let Some(parts) = m.get("allOf").and_then(Value::as_array) {
-                    let all_refs_or_notes = parts.iter().all(|p| p.get("$ref").is_some() || p.get("properties").is_none());
+                    let all_refs_or_notes =
+                        parts.iter().all(|p| p.get("$ref").is_some() || p.get("properties").is_none());
                     if parts.len() <= 2 && parts[0].get("$ref").is_some() && all_refs_or_notes {
                         found.push(at.to_string());
                     }
@@ -93,7 +94,10 @@ async fn schemas_are_named_refs_are_plain_and_errors_are_documented() {
     // Separate create and update schemas, each with what it requires.
     let schemas = &spec["components"]["schemas"];
     let required = |s: &str| -> Vec<String> {
-        schemas[s]["required"].as_array().map(|r| r.iter().map(|v| v.as_str().unwrap().to_string()).collect()).unwrap_or_default()
+        schemas[s]["required"]
+            .as_array()
+            .map(|r| r.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
     };
     for f in ["code", "name", "type", "value"] {
         assert!(required("VoucherCreate").contains(&f.to_string()), "VoucherCreate requires {f}");
@@ -114,7 +118,11 @@ async fn paging_and_dates_are_bounded_in_the_spec_as_the_server_enforces() {
             match param["name"].as_str().unwrap() {
                 "per_page" => {
                     paged += 1;
-                    assert_eq!((schema["minimum"].as_f64(), schema["maximum"].as_f64()), (Some(1.0), Some(100.0)), "{m} {p}");
+                    assert_eq!(
+                        (schema["minimum"].as_f64(), schema["maximum"].as_f64()),
+                        (Some(1.0), Some(100.0)),
+                        "{m} {p}"
+                    );
                 }
                 "page" => assert_eq!(schema["minimum"].as_f64(), Some(1.0), "{m} {p}"),
                 "from" | "to" => {
@@ -131,7 +139,9 @@ async fn paging_and_dates_are_bounded_in_the_spec_as_the_server_enforces() {
         assert_eq!(t.get(&format!("/api/v1/products?{q}"), None).await.status.as_u16(), status, "{q}");
     }
     let (token, _) = t.register("dates@example.com", "081200001111").await;
-    for (q, status) in [("from=2026-02-30", 400), ("from=2026-11-24T00:00:00Z", 400), ("from=2026-11-01&to=2026-11-30", 200)] {
+    for (q, status) in
+        [("from=2026-02-30", 400), ("from=2026-11-24T00:00:00Z", 400), ("from=2026-11-01&to=2026-11-30", 200)]
+    {
         assert_eq!(t.get(&format!("/api/v1/transactions?{q}"), Some(&token)).await.status.as_u16(), status, "{q}");
     }
 }
@@ -188,7 +198,13 @@ async fn answers_never_carry_null() {
 async fn strings_are_strings_405_names_the_methods_and_bad_references_are_422() {
     let t = TestApp::spawn().await;
     let admin = t.admin().await;
-    let r = t.post("/api/v1/auth/register", None, json!({"name": 123, "email": "n@example.com", "phone": "081200003333", "password": "kopi tubruk pagi"})).await;
+    let r = t
+        .post(
+            "/api/v1/auth/register",
+            None,
+            json!({"name": 123, "email": "n@example.com", "phone": "081200003333", "password": "kopi tubruk pagi"}),
+        )
+        .await;
     assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")), "{}", r.body);
     let r = t.post("/api/v1/auth/forgot-password", None, json!({"email": false})).await;
     assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("email")), "{}", r.body);
@@ -201,10 +217,18 @@ async fn strings_are_strings_405_names_the_methods_and_bad_references_are_422() 
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(r.headers.get("allow").unwrap(), "DELETE, GET, PATCH");
 
-    let v = t.post("/api/v1/admin/vouchers", Some(&admin), json!({"code": "FK", "name": "FK", "type": "fixed", "value": 500})).await;
+    let v = t
+        .post(
+            "/api/v1/admin/vouchers",
+            Some(&admin),
+            json!({"code": "FK", "name": "FK", "type": "fixed", "value": 500}),
+        )
+        .await;
     assert_eq!(v.status, StatusCode::CREATED, "{}", v.body);
     let id = v.body["id"].as_i64().unwrap();
-    for (body, field) in [(json!({"product_id": 999_999}), "product_id"), (json!({"category_id": 999_999}), "category_id")] {
+    for (body, field) in
+        [(json!({"product_id": 999_999}), "product_id"), (json!({"category_id": 999_999}), "category_id")]
+    {
         let r = t.patch(&format!("/api/v1/admin/vouchers/{id}"), Some(&admin), body).await;
         assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some(field)), "{}", r.body);
     }

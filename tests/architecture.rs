@@ -56,7 +56,11 @@ fn only_the_lifecycle_moves_an_order() {
                         writes_in_repo += 1;
                         continue;
                     }
-                    offenders.push(format!("{}:{line}: in fn {owner}: UPDATE {table} SET {}", file.display(), set.trim()));
+                    offenders.push(format!(
+                        "{}:{line}: in fn {owner}: UPDATE {table} SET {}",
+                        file.display(),
+                        set.trim()
+                    ));
                 } else {
                     offenders.push(format!("{}:{line}: UPDATE {table} SET {}", file.display(), set.trim()));
                 }
@@ -80,11 +84,7 @@ fn only_the_lifecycle_moves_an_order() {
 /// The name of the function a line sits in (the nearest `fn name(` above it).
 fn enclosing_fn(text: &str, line: usize) -> String {
     let re = regex::Regex::new(r"\bfn\s+(\w+)\s*[<(]").unwrap();
-    text.lines()
-        .take(line)
-        .filter_map(|l| re.captures(l).map(|c| c[1].to_string()))
-        .last()
-        .unwrap_or_default()
+    text.lines().take(line).filter_map(|l| re.captures(l).map(|c| c[1].to_string())).last().unwrap_or_default()
 }
 
 /// The checker itself: it sees a status write inside a multi-line SQL string, and not
@@ -339,8 +339,10 @@ fn literals(code: &str) -> Vec<(usize, String)> {
 /// Lines where a string literal holds SQL (upper-case statement keywords).
 fn sql_lines(text: &str) -> Vec<usize> {
     let code = text.split("#[cfg(test)]").next().unwrap_or(text);
-    let kw = regex::Regex::new(r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b|\bCREATE\s+TABLE\b")
-        .unwrap();
+    let kw = regex::Regex::new(
+        r"\bSELECT\b[\s\S]*\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\w+\s+SET\b|\bDELETE\s+FROM\b|\bCREATE\s+TABLE\b",
+    )
+    .unwrap();
     literals(code).into_iter().filter(|(_, s)| kw.is_match(s)).map(|(l, _)| l).collect()
 }
 

@@ -41,7 +41,10 @@ async fn status_from_headers_only(port: u16, path: &str, content_type: &str, len
     );
     sock.write_all(head.as_bytes()).await.unwrap();
     let mut buf = vec![0u8; 64];
-    let n = tokio::time::timeout(Duration::from_secs(10), sock.read(&mut buf)).await.expect("an answer without the body").unwrap();
+    let n = tokio::time::timeout(Duration::from_secs(10), sock.read(&mut buf))
+        .await
+        .expect("an answer without the body")
+        .unwrap();
     let line = String::from_utf8_lossy(&buf[..n]);
     line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
 }
@@ -81,17 +84,30 @@ async fn a_100_mb_body_to_every_post_route_stays_bounded() {
     paths.extend(["/demo/tripay/checkout/DEV-T1/pay".to_string(), "/demo/tripay/api/transaction/create".to_string()]);
     assert!(paths.len() > 40, "{} POST routes", paths.len());
     assert!(paths.iter().all(|p| p.starts_with("/api/v1/") || p.starts_with("/demo/")), "{paths:?}");
-    assert!(paths.iter().any(|p| p.ends_with("/callbacks/tripay")) && paths.iter().any(|p| p.ends_with("/webhooks/digiflazz")));
+    assert!(
+        paths.iter().any(|p| p.ends_with("/callbacks/tripay"))
+            && paths.iter().any(|p| p.ends_with("/webhooks/digiflazz"))
+    );
 
     let mut answers = Vec::new();
     for (i, path) in paths.iter().enumerate() {
-        let content_type = ["application/json", "text/plain", "Application/JSON", "application/vnd.api+json", "multipart/form-data; boundary=x"]
-            [i % 5];
+        let content_type = [
+            "application/json",
+            "text/plain",
+            "Application/JSON",
+            "application/vnd.api+json",
+            "multipart/form-data; boundary=x",
+        ][i % 5];
         // Declared: refused from the headers alone, before a byte of the body is sent.
         let declared = status_from_headers_only(port, path, content_type, 100 * MB).await;
         assert_eq!(declared, 413, "{path} ({content_type}), declared 100 MB");
         // Chunked, no length: read up to the limit, then refused.
-        let r = client.post(format!("{base}{path}")).header("content-type", content_type).body(stream_body(100 * MB)).send().await;
+        let r = client
+            .post(format!("{base}{path}"))
+            .header("content-type", content_type)
+            .body(stream_body(100 * MB))
+            .send()
+            .await;
         let chunked = r.map(|r| r.status().as_u16()).unwrap_or(0);
         assert!(chunked == 413 || chunked == 0, "{path} ({content_type}), chunked 100 MB: {chunked}");
         answers.push((declared, chunked));

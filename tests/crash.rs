@@ -7,8 +7,8 @@ use std::{
 };
 
 use lapak::{
-    tripay::simulator::{TripaySimConfig, TripaySimServer},
     digiflazz::simulator::{SimConfig, Simulator},
+    tripay::simulator::{TripaySimConfig, TripaySimServer},
 };
 use serde_json::{json, Value};
 

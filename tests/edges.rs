@@ -253,7 +253,9 @@ async fn an_unknown_outcome_is_never_refunded() {
     // error (rc 45: the IP is not whitelisted).
     t.digiflazz.handle.plan(&code, Plan::new(Outcome::Deliver).replies([Reply::Lost, Reply::Refuse("45".into())]));
     t.pay(&code).await;
-    assert!(t.wait_for(&format!("SELECT supplier_attempts >= 1 FROM transactions WHERE transaction_code = '{code}'")).await);
+    assert!(
+        t.wait_for(&format!("SELECT supplier_attempts >= 1 FROM transactions WHERE transaction_code = '{code}'")).await
+    );
     assert!(t.wait_for(&format!("SELECT COUNT(*) FROM supplier_calls c JOIN transactions t ON t.id = c.transaction_id WHERE t.transaction_code = '{code}'")).await);
     assert_eq!(t.digiflazz.handle.truth(&code).as_deref(), Some("Sukses"));
     assert_eq!(t.order_text(&code, "status").await.as_deref(), Some("processing"));
@@ -287,7 +289,12 @@ async fn failing_a_processing_order_asks_the_supplier_first_and_a_late_success_i
     let total = t.order_int(&code, "total_price").await;
     t.digiflazz.handle.plan(&code, Plan::new(Outcome::Deliver).pending());
     t.pay(&code).await;
-    assert!(t.wait_for(&format!("SELECT supplier_attempts >= 1 AND digiflazz_rc = '03' FROM transactions WHERE transaction_code = '{code}'")).await);
+    assert!(
+        t.wait_for(&format!(
+            "SELECT supplier_attempts >= 1 AND digiflazz_rc = '03' FROM transactions WHERE transaction_code = '{code}'"
+        ))
+        .await
+    );
 
     // The supplier says pending: refused.
     let r = admin_status(&t, &admin, &code, json!({"status": "failed", "reason": "customer complains"})).await;
@@ -297,8 +304,13 @@ async fn failing_a_processing_order_asks_the_supplier_first_and_a_late_success_i
     assert_eq!(t.balance(uid).await, 0);
 
     // Forced, with a reason: failed and refunded at once.
-    let r = admin_status(&t, &admin, &code, json!({"status": "failed", "reason": "supplier stuck for days", "force": true}))
-        .await;
+    let r = admin_status(
+        &t,
+        &admin,
+        &code,
+        json!({"status": "failed", "reason": "supplier stuck for days", "force": true}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(t.order_text(&code, "status").await.as_deref(), Some("refunded"));
     assert_eq!(t.balance(uid).await, total);
@@ -312,7 +324,11 @@ async fn failing_a_processing_order_asks_the_supplier_first_and_a_late_success_i
     assert!(list.body["data"].as_array().unwrap().iter().any(|o| o["transaction_code"] == code.as_str()));
     // The admin settles it and clears the flag.
     let r = t
-        .post(&format!("/api/v1/admin/transactions/{code}/resolve"), Some(&admin), json!({"note": "called the customer"}))
+        .post(
+            &format!("/api/v1/admin/transactions/{code}/resolve"),
+            Some(&admin),
+            json!({"note": "called the customer"}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(t.order_text(&code, "attention").await.is_none());
@@ -384,7 +400,12 @@ async fn unsigned_webhooks_cannot_make_lapak_hammer_the_supplier() {
     let code = buy(&t, guest(item, "087800001230", "QRIS", "hint@example.com"), None).await;
     t.digiflazz.handle.plan(&code, Plan::new(Outcome::Deliver).pending());
     t.pay(&code).await;
-    assert!(t.wait_for(&format!("SELECT supplier_attempts >= 1 AND digiflazz_rc = '03' FROM transactions WHERE transaction_code = '{code}'")).await);
+    assert!(
+        t.wait_for(&format!(
+            "SELECT supplier_attempts >= 1 AND digiflazz_rc = '03' FROM transactions WHERE transaction_code = '{code}'"
+        ))
+        .await
+    );
     assert_eq!(t.digiflazz.handle.calls_for(&code), 1);
     let body = json!({"data": {"ref_id": code, "customer_no": "087800001230", "buyer_sku_code": "xld10",
                                "status": "Sukses", "rc": "00", "sn": "FAKE", "message": "Transaksi Sukses"}})

@@ -51,36 +51,71 @@ async fn who_may_call_what() {
     let c = Callers::on(&t).await;
     let mut table = Vec::new();
     for path in ADMIN_LISTS {
-        table.push(Scenario::new("admin list, anonymous", Method::GET, path, Who::Anonymous).error(401, "unauthorized"));
+        table
+            .push(Scenario::new("admin list, anonymous", Method::GET, path, Who::Anonymous).error(401, "unauthorized"));
         table.push(Scenario::new("admin list, bad token", Method::GET, path, Who::BadToken).error(401, "unauthorized"));
         table.push(Scenario::new("admin list, customer", Method::GET, path, Who::Customer).error(403, "forbidden"));
         table.push(Scenario::new("admin list, reseller", Method::GET, path, Who::Reseller).error(403, "forbidden"));
         table.push(Scenario::new("admin list, admin", Method::GET, path, Who::Admin).status(200));
     }
     for path in MEMBER_PAGES {
-        table.push(Scenario::new("member page, anonymous", Method::GET, path, Who::Anonymous).error(401, "unauthorized"));
-        table.push(Scenario::new("member page, bad token", Method::GET, path, Who::BadToken).error(401, "unauthorized"));
+        table.push(
+            Scenario::new("member page, anonymous", Method::GET, path, Who::Anonymous).error(401, "unauthorized"),
+        );
+        table
+            .push(Scenario::new("member page, bad token", Method::GET, path, Who::BadToken).error(401, "unauthorized"));
         table.push(Scenario::new("member page, customer", Method::GET, path, Who::Customer).status(200));
     }
     // Public pages: anyone; a token that does not work is still refused.
-    for path in ["/api/v1/categories", "/api/v1/products", "/api/v1/banners", "/api/v1/app-config", "/api/v1/vouchers"] {
+    for path in ["/api/v1/categories", "/api/v1/products", "/api/v1/banners", "/api/v1/app-config", "/api/v1/vouchers"]
+    {
         table.push(Scenario::new("public page, anonymous", Method::GET, path, Who::Anonymous).status(200));
         table.push(Scenario::new("public page, customer", Method::GET, path, Who::Customer).status(200));
     }
-    table.push(Scenario::new("public catalog, bad token", Method::GET, "/api/v1/products", Who::BadToken).error(401, "unauthorized"));
+    table.push(
+        Scenario::new("public catalog, bad token", Method::GET, "/api/v1/products", Who::BadToken)
+            .error(401, "unauthorized"),
+    );
     // Writes.
     let cat = json!({"name": "Hack"});
-    table.push(Scenario::new("create category, customer", Method::POST, "/api/v1/admin/categories", Who::Customer).body(cat.clone()).error(403, "forbidden"));
-    table.push(Scenario::new("create category, admin", Method::POST, "/api/v1/admin/categories", Who::Admin).body(cat).status(201));
+    table.push(
+        Scenario::new("create category, customer", Method::POST, "/api/v1/admin/categories", Who::Customer)
+            .body(cat.clone())
+            .error(403, "forbidden"),
+    );
+    table.push(
+        Scenario::new("create category, admin", Method::POST, "/api/v1/admin/categories", Who::Admin)
+            .body(cat)
+            .status(201),
+    );
     let voucher = json!({"code": "MX1", "name": "x", "type": "fixed", "value": 1000});
-    table.push(Scenario::new("create voucher, reseller", Method::POST, "/api/v1/admin/vouchers", Who::Reseller).body(voucher).error(403, "forbidden"));
+    table.push(
+        Scenario::new("create voucher, reseller", Method::POST, "/api/v1/admin/vouchers", Who::Reseller)
+            .body(voucher)
+            .error(403, "forbidden"),
+    );
     let wd = json!({"amount": 100000, "payment_method": "BCA", "account_number": "123", "account_name": "Budi"});
-    table.push(Scenario::new("withdraw, retail customer", Method::POST, "/api/v1/withdrawals", Who::Customer).body(wd).error(403, "forbidden"));
+    table.push(
+        Scenario::new("withdraw, retail customer", Method::POST, "/api/v1/withdrawals", Who::Customer)
+            .body(wd)
+            .error(403, "forbidden"),
+    );
     let dep = json!({"amount": 50000, "payment_method": "BRIVA"});
-    table.push(Scenario::new("deposit, anonymous", Method::POST, "/api/v1/deposits", Who::Anonymous).body(dep).error(401, "unauthorized"));
-    table.push(Scenario::new("adjust balance, customer", Method::POST, "/api/v1/admin/users/1/balance-adjustments", Who::Customer)
+    table.push(
+        Scenario::new("deposit, anonymous", Method::POST, "/api/v1/deposits", Who::Anonymous)
+            .body(dep)
+            .error(401, "unauthorized"),
+    );
+    table.push(
+        Scenario::new(
+            "adjust balance, customer",
+            Method::POST,
+            "/api/v1/admin/users/1/balance-adjustments",
+            Who::Customer,
+        )
         .body(json!({"amount": 1000, "reason": "gift"}))
-        .error(403, "forbidden"));
+        .error(403, "forbidden"),
+    );
     run(&t, &c, &table).await;
 }
 
@@ -96,9 +131,7 @@ async fn bad_input_is_named() {
         edit(&mut b);
         b
     };
-    let register = |email: &str, phone: &str, password: &str| {
-        json!({"name": "Budi", "email": email, "phone": phone, "password": password})
-    };
+    let register = |email: &str, phone: &str, password: &str| json!({"name": "Budi", "email": email, "phone": phone, "password": password});
     let table = vec![
         // Accounts.
         Scenario::new("register: bad e-mail", Method::POST, "/api/v1/auth/register", Who::Anonymous)

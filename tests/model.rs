@@ -176,9 +176,8 @@ async fn random_event_sequences_keep_the_money_invariants() {
 async fn make_orders(w: &mut World, rng: &mut StdRng, n: u64) -> Vec<Order> {
     let voucher = rng.gen_bool(0.4).then(|| format!("MODEL{n}"));
     if let Some(code) = &voucher {
-        let r = w
-            .t
-            .post(
+        let r =
+            w.t.post(
                 "/api/v1/admin/vouchers",
                 Some(&w.admin),
                 json!({"code": code, "name": "Model", "type": "fixed", "value": 500, "usage_limit": 1}),
@@ -205,7 +204,8 @@ async fn make_orders(w: &mut World, rng: &mut StdRng, n: u64) -> Vec<Order> {
         } else {
             let item = *w.items.choose(rng).unwrap();
             let phone = format!("0878{:08}", rng.gen_range(0..100_000_000u32));
-            let mut body = json!({"product_item_id": item, "customer_data": {"phone": phone}, "payment_method": method});
+            let mut body =
+                json!({"product_item_id": item, "customer_data": {"phone": phone}, "payment_method": method});
             if member.is_none() {
                 body["customer_name"] = json!("Tamu");
                 body["customer_email"] = json!(guest_email);
@@ -269,8 +269,8 @@ fn random_plan(rng: &mut StdRng) -> Plan {
         .collect();
     plan = plan.replies(replies);
     match rng.gen_range(0..12) {
-        0 => plan.price(10_050),  // within the tolerance: charged more, flagged
-        1 => plan.price(10_500),  // above max_price: refused (rc 69)
+        0 => plan.price(10_050), // within the tolerance: charged more, flagged
+        1 => plan.price(10_500), // above max_price: refused (rc 69)
         _ => plan,
     }
 }
@@ -349,7 +349,8 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
             w.note(format!("owner cancels {code}: {}", r.status));
         }
         70 => {
-            let r = w.t.post(&format!("/api/v1/transactions/{code}/cancel"), None, json!({"email": "x@example.com"})).await;
+            let r =
+                w.t.post(&format!("/api/v1/transactions/{code}/cancel"), None, json!({"email": "x@example.com"})).await;
             if r.status != StatusCode::NOT_FOUND {
                 w.fail(format!("a stranger's cancel of {code}: {} {}", r.status, r.body));
             }
@@ -362,9 +363,8 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
         71..=79 => {
             let force = rng.gen_bool(0.4);
             let before = w.t.order_text(&code, "status").await;
-            let r = w
-                .t
-                .post(
+            let r =
+                w.t.post(
                     &format!("/api/v1/admin/transactions/{code}/status"),
                     Some(&admin),
                     json!({"status": "failed", "reason": "model: admin fails it", "force": force}),
@@ -378,9 +378,8 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
             w.note(format!("admin fails {code} (force {force}): {} {}", r.status, r.body["code"]));
         }
         80..=81 => {
-            let r = w
-                .t
-                .post(
+            let r =
+                w.t.post(
                     &format!("/api/v1/admin/transactions/{code}/status"),
                     Some(&admin),
                     json!({"status": "success", "reason": "model: delivered by hand", "sn": "HAND-1"}),
@@ -406,17 +405,23 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
             w.note(format!("admin refunds {code} to the balance: {}", r.status));
         }
         88..=91 => {
-            let r = w
-                .t
-                .post(&format!("/api/v1/admin/transactions/{code}/mark-refunded"), Some(&admin), json!({"note": "bank"}))
+            let r =
+                w.t.post(
+                    &format!("/api/v1/admin/transactions/{code}/mark-refunded"),
+                    Some(&admin),
+                    json!({"note": "bank"}),
+                )
                 .await;
             w.sane("mark refunded", &r);
             w.note(format!("admin marks {code} refunded: {}", r.status));
         }
         92..=94 => {
-            let r = w
-                .t
-                .post(&format!("/api/v1/admin/transactions/{code}/resolve"), Some(&admin), json!({"note": "looked at it"}))
+            let r =
+                w.t.post(
+                    &format!("/api/v1/admin/transactions/{code}/resolve"),
+                    Some(&admin),
+                    json!({"note": "looked at it"}),
+                )
                 .await;
             w.sane("resolve", &r);
             w.note(format!("admin resolves {code}: {}", r.status));
@@ -530,9 +535,8 @@ async fn check(w: &World, orders: &[Order]) {
         w.fail("a negative balance".into());
     }
     // Vouchers: the count is the live uses.
-    let bad_vouchers = w
-        .t
-        .count(
+    let bad_vouchers =
+        w.t.count(
             "SELECT COUNT(*) FROM vouchers v WHERE usage_count <>
                (SELECT COUNT(*) FROM voucher_usages u WHERE u.voucher_id = v.id AND u.released_at IS NULL)",
         )
@@ -654,9 +658,8 @@ async fn check_order(w: &World, o: &Order, sent: bool) {
     }
     // A voucher use is live while the order is unpaid or was paid on time.
     if let Some(v) = r.voucher {
-        let live = w
-            .t
-            .count(&format!(
+        let live =
+            w.t.count(&format!(
                 "SELECT COUNT(*) FROM voucher_usages u JOIN transactions t ON t.id = u.transaction_id
                  WHERE t.transaction_code = '{code}' AND u.voucher_id = {v} AND u.released_at IS NULL"
             ))

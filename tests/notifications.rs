@@ -35,7 +35,8 @@ async fn bridge() -> Bridge {
                 if off.load(Ordering::SeqCst) {
                     return poem::Response::builder().status(poem::http::StatusCode::SERVICE_UNAVAILABLE).finish();
                 }
-                let title = serde_json::from_str::<Value>(&body).ok().and_then(|v| v["title"].as_str().map(str::to_string));
+                let title =
+                    serde_json::from_str::<Value>(&body).ok().and_then(|v| v["title"].as_str().map(str::to_string));
                 sink.lock().unwrap().push((title.unwrap_or_default(), body));
                 poem::Response::builder().body("ok")
             }
@@ -50,7 +51,8 @@ async fn bridge() -> Bridge {
 
 async fn spawn(b: &Bridge) -> TestApp {
     let url = b.url.clone();
-    TestApp::spawn_with(move |f| f.merge(figment::providers::Serialized::default("notifications.webhook_url", url))).await
+    TestApp::spawn_with(move |f| f.merge(figment::providers::Serialized::default("notifications.webhook_url", url)))
+        .await
 }
 
 /// Polls until `ok` holds (the dispatcher works in the background).
@@ -74,7 +76,8 @@ async fn every_notification_reaches_the_bridge_refunds_included() {
     t.fund(&admin, uid, 50_000).await;
     let item = t.item_id("xld10").await;
     // The supplier fails this number: the order fails and is refunded to the balance.
-    let body = json!({"product_item_id": item, "customer_data": {"phone": "087800001232"}, "payment_method": "BALANCE"});
+    let body =
+        json!({"product_item_id": item, "customer_data": {"phone": "087800001232"}, "payment_method": "BALANCE"});
     let r = t.post("/api/v1/transactions", Some(&token), body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let code = r.body["transaction_code"].as_str().unwrap().to_string();
@@ -85,7 +88,11 @@ async fn every_notification_reaches_the_bridge_refunds_included() {
     assert!(titles().contains(&"Transaksi Gagal".to_string()), "posted: {:?}", titles());
     // Every notification written went out once, and its outbox row is settled.
     let written = t.count("SELECT COUNT(*) FROM notifications").await;
-    assert!(until(|| b.posts.lock().unwrap().len() as i64 == written).await, "{written} written, {:?} posted", titles());
+    assert!(
+        until(|| b.posts.lock().unwrap().len() as i64 == written).await,
+        "{written} written, {:?} posted",
+        titles()
+    );
     assert_eq!(t.count("SELECT COUNT(*) FROM notification_outbox WHERE sent_at IS NULL").await, 0);
     assert_eq!(t.count("SELECT COUNT(*) FROM notification_outbox").await, written, "one outbox row per notification");
     assert_eq!(t.count("SELECT COUNT(*) FROM notification_deliveries WHERE status = 200").await, written);
@@ -106,7 +113,9 @@ async fn a_bridge_that_is_down_gets_the_notification_later() {
         .unwrap();
     lapak::notifications::wake(&t.app);
     // The first try fails and is recorded; the row waits for its next attempt.
-    assert!(t.wait_for("SELECT COUNT(*) FROM notification_outbox WHERE attempts = 1 AND next_attempt_at IS NOT NULL").await);
+    assert!(
+        t.wait_for("SELECT COUNT(*) FROM notification_outbox WHERE attempts = 1 AND next_attempt_at IS NOT NULL").await
+    );
     assert_eq!(t.count("SELECT COUNT(*) FROM notification_deliveries WHERE status = 503").await, 1);
     assert_eq!(t.count("SELECT COUNT(*) FROM notification_outbox WHERE sent_at IS NULL").await, 1);
 
@@ -118,7 +127,9 @@ async fn a_bridge_that_is_down_gets_the_notification_later() {
     t.advance(chrono::Duration::seconds(31));
     lapak::notifications::wake(&t.app);
     assert!(until(|| b.posts.lock().unwrap().len() == 1).await, "delivered after the retry gap");
-    assert!(t.wait_for("SELECT COUNT(*) FROM notification_outbox WHERE sent_at IS NOT NULL AND last_error IS NULL").await);
+    assert!(
+        t.wait_for("SELECT COUNT(*) FROM notification_outbox WHERE sent_at IS NOT NULL AND last_error IS NULL").await
+    );
     assert_eq!(t.count("SELECT COUNT(*) FROM notification_deliveries").await, 2);
     assert_eq!(b.posts.lock().unwrap()[0].0, "Halo");
 }

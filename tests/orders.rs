@@ -5,8 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use lapak::jobs::schedule::Task;
 use common::TestApp;
+use lapak::jobs::schedule::Task;
 use lapak::tripay::callback_signature;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -241,14 +241,20 @@ async fn cut_off_window_refuses_orders() {
     // The supplier's nightly window; the clock walks into it and out again.
     t.sql(&format!("UPDATE product_items SET cut_off_start = '23:45', cut_off_end = '00:15' WHERE id = {item}")).await;
     t.advance_to_jakarta(23, 30);
-    assert_eq!(t.post("/api/v1/transactions", None, guest(item, "081234567890", "QRIS")).await.status, StatusCode::CREATED);
+    assert_eq!(
+        t.post("/api/v1/transactions", None, guest(item, "081234567890", "QRIS")).await.status,
+        StatusCode::CREATED
+    );
     t.advance(chrono::Duration::minutes(20));
     let r = t.post("/api/v1/transactions", None, guest(item, "081234567890", "QRIS")).await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(r.error_code(), "cut_off");
     assert!(r.body["message"].as_str().unwrap().contains("23:45"));
     t.advance(chrono::Duration::minutes(30));
-    assert_eq!(t.post("/api/v1/transactions", None, guest(item, "081234567890", "QRIS")).await.status, StatusCode::CREATED);
+    assert_eq!(
+        t.post("/api/v1/transactions", None, guest(item, "081234567890", "QRIS")).await.status,
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
@@ -415,8 +421,13 @@ async fn supplier_failure_pending_and_timeout() {
     // Timeout: not failed; the sweep re-checks with the same ref_id and finds it done.
     let c = &codes["timeout"];
     // The first call timed out (the answer was lost): the order waits for its re-check.
-    assert!(t.wait_for(&format!("SELECT COUNT(*) FROM supplier_calls s JOIN transactions t ON t.id = s.transaction_id
-                                WHERE t.transaction_code = '{c}'")).await);
+    assert!(
+        t.wait_for(&format!(
+            "SELECT COUNT(*) FROM supplier_calls s JOIN transactions t ON t.id = s.transaction_id
+                                WHERE t.transaction_code = '{c}'"
+        ))
+        .await
+    );
     t.advance(chrono::Duration::seconds(2));
     assert_eq!(
         t.text(&format!("SELECT status FROM transactions WHERE transaction_code = '{c}'")).await.unwrap(),
@@ -660,8 +671,13 @@ async fn the_admin_sees_everything_about_an_order_and_acts_on_it() {
     assert_eq!(bad.status, StatusCode::CONFLICT);
     // The stuck order (supplier timed out): once the re-check gap has passed, a re-check
     // finds it done.
-    assert!(t.wait_for(&format!("SELECT COUNT(*) FROM supplier_calls s JOIN transactions t ON t.id = s.transaction_id
-                                WHERE t.transaction_code = '{stuck_code}'")).await);
+    assert!(
+        t.wait_for(&format!(
+            "SELECT COUNT(*) FROM supplier_calls s JOIN transactions t ON t.id = s.transaction_id
+                                WHERE t.transaction_code = '{stuck_code}'"
+        ))
+        .await
+    );
     t.advance(chrono::Duration::seconds(2));
     let r = t.post(&format!("/api/v1/admin/transactions/{stuck_code}/recheck"), Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

@@ -18,7 +18,13 @@ async fn setup_with(tweak: impl FnOnce(figment::Figment) -> figment::Figment) ->
 /// A body of `size` bytes streamed from a generator (the client never holds it), sent
 /// with or without a Content-Length. Returns the status, or None when lapak closed the
 /// connection before answering.
-async fn big_post(t: &TestApp, path: &str, content_type: &str, size: usize, declare_length: bool) -> Option<StatusCode> {
+async fn big_post(
+    t: &TestApp,
+    path: &str,
+    content_type: &str,
+    size: usize,
+    declare_length: bool,
+) -> Option<StatusCode> {
     let chunk = bytes::Bytes::from(vec![b'a'; 64 * 1024]);
     let n = size / chunk.len();
     let stream = futures_util::stream::iter((0..n).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
@@ -29,7 +35,12 @@ async fn big_post(t: &TestApp, path: &str, content_type: &str, size: usize, decl
     rb.body(reqwest::Body::wrap_stream(stream)).send().await.ok().map(|r| r.status())
 }
 
-async fn post_raw(t: &TestApp, path: &str, headers: &[(&str, &str)], body: &str) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+async fn post_raw(
+    t: &TestApp,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
     let mut rb = t.client.post(t.url(path));
     for (k, v) in headers {
         rb = rb.header(*k, *v);
@@ -66,21 +77,34 @@ async fn webhook_bodies_are_bounded_forgeries_kept_short_limited_and_pruned() {
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let stored = t.count("SELECT MAX(length(callback_data)) FROM payment_callbacks").await;
     assert!(stored < 2_200, "{stored} bytes stored of a forged delivery");
-    let (s, _, _) =
-        post_raw(&t, "/api/v1/webhooks/digiflazz", &[("content-type", "application/json"), ("x-hub-signature", "sha1=00")], &forged)
-            .await;
+    let (s, _, _) = post_raw(
+        &t,
+        "/api/v1/webhooks/digiflazz",
+        &[("content-type", "application/json"), ("x-hub-signature", "sha1=00")],
+        &forged,
+    )
+    .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     assert!(t.count("SELECT MAX(length(raw_body)) FROM supplier_webhooks").await < 2_200);
 
     // Failed deliveries from one address are limited; past the limit nothing is stored.
     for _ in 0..3 {
-        post_raw(&t, "/api/v1/webhooks/digiflazz", &[("content-type", "application/json"), ("x-hub-signature", "sha1=00")], "{}")
-            .await;
+        post_raw(
+            &t,
+            "/api/v1/webhooks/digiflazz",
+            &[("content-type", "application/json"), ("x-hub-signature", "sha1=00")],
+            "{}",
+        )
+        .await;
     }
     let before = t.count("SELECT COUNT(*) FROM supplier_webhooks").await;
-    let (s, h, _) =
-        post_raw(&t, "/api/v1/webhooks/digiflazz", &[("content-type", "application/json"), ("x-hub-signature", "sha1=00")], "{}")
-            .await;
+    let (s, h, _) = post_raw(
+        &t,
+        "/api/v1/webhooks/digiflazz",
+        &[("content-type", "application/json"), ("x-hub-signature", "sha1=00")],
+        "{}",
+    )
+    .await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
     assert!(h.get("retry-after").is_some());
     assert_eq!(t.count("SELECT COUNT(*) FROM supplier_webhooks").await, before);
@@ -98,7 +122,13 @@ async fn webhook_bodies_are_bounded_forgeries_kept_short_limited_and_pruned() {
 #[tokio::test]
 async fn the_body_limit_holds_whatever_the_content_type_says() {
     let t = TestApp::spawn().await;
-    for ct in ["Application/JSON", "application/vnd.api+json", "application/problem+json", "text/plain", "application/octet-stream"] {
+    for ct in [
+        "Application/JSON",
+        "application/vnd.api+json",
+        "application/problem+json",
+        "text/plain",
+        "application/octet-stream",
+    ] {
         let s = big_post(&t, "/api/v1/auth/register", ct, 100 * 1024 * 1024, true).await;
         assert_eq!(s, Some(StatusCode::PAYLOAD_TOO_LARGE), "{ct}");
         let s = big_post(&t, "/api/v1/auth/register", ct, 3 * 1024 * 1024, false).await;
@@ -136,7 +166,11 @@ async fn behind_a_proxy_the_client_is_the_rightmost_untrusted_address() {
     for i in 0..3 {
         let body = json!({"name": "Direct", "email": format!("d{i}@example.com"), "phone": format!("08129999{i:04}"),
                           "password": "rahasia-123"});
-        let r = t2.client.post(t2.url("/api/v1/auth/register")).header("x-forwarded-for", format!("198.51.100.{i}")).json(&body);
+        let r = t2
+            .client
+            .post(t2.url("/api/v1/auth/register"))
+            .header("x-forwarded-for", format!("198.51.100.{i}"))
+            .json(&body);
         statuses.push(r.send().await.unwrap().status());
     }
     assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CREATED, StatusCode::TOO_MANY_REQUESTS]);
@@ -173,7 +207,8 @@ async fn one_account_gets_one_login_allowance_however_its_number_is_written() {
             .json(&json!({"identifier": id, "password": format!("wrong-{i}")}));
         async move { rb.send().await.unwrap().status() }
     };
-    let spellings = ["+62 812-3450-0000", "(0812) 3450 0000", "081234500000", "6281234500000", "0812.3450.0000", "+6281234500000"];
+    let spellings =
+        ["+62 812-3450-0000", "(0812) 3450 0000", "081234500000", "6281234500000", "0812.3450.0000", "+6281234500000"];
     let mut statuses = Vec::new();
     for (i, id) in spellings.iter().enumerate() {
         statuses.push(login(i, id).await);
@@ -183,9 +218,16 @@ async fn one_account_gets_one_login_allowance_however_its_number_is_written() {
     // The account key holds across an e-mail and a phone spelling too.
     let mut statuses = Vec::new();
     t.register("both@example.com", "081234511111").await;
-    for (i, id) in ["both@example.com", "+62 812 3451 1111", "BOTH@example.com", "0812-3451-1111", "both@example.com", "081234511111"]
-        .iter()
-        .enumerate()
+    for (i, id) in [
+        "both@example.com",
+        "+62 812 3451 1111",
+        "BOTH@example.com",
+        "0812-3451-1111",
+        "both@example.com",
+        "081234511111",
+    ]
+    .iter()
+    .enumerate()
     {
         statuses.push(login(100 + i, id).await);
     }
@@ -203,10 +245,14 @@ async fn a_bogus_reset_token_costs_nothing_and_resets_are_limited() {
     assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("token")));
     let started = std::time::Instant::now();
     for _ in 0..4 {
-        let r = t.post("/api/v1/auth/reset-password", None, json!({"token": "lpk_bogus", "password": "kopi tubruk pagi"})).await;
+        let r = t
+            .post("/api/v1/auth/reset-password", None, json!({"token": "lpk_bogus", "password": "kopi tubruk pagi"}))
+            .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
-    let r = t.post("/api/v1/auth/reset-password", None, json!({"token": "lpk_bogus", "password": "kopi tubruk pagi"})).await;
+    let r = t
+        .post("/api/v1/auth/reset-password", None, json!({"token": "lpk_bogus", "password": "kopi tubruk pagi"}))
+        .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers.get("retry-after").is_some());
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "bogus tokens are cheap");
@@ -236,7 +282,10 @@ async fn checkout_lookups_cancels_and_webhooks_are_rate_limited() {
 
     let code = first.body["transaction_code"].as_str().unwrap();
     for _ in 0..2 {
-        assert_eq!(t.get(&format!("/api/v1/transactions/{code}?email=rl@example.com"), None).await.status, StatusCode::OK);
+        assert_eq!(
+            t.get(&format!("/api/v1/transactions/{code}?email=rl@example.com"), None).await.status,
+            StatusCode::OK
+        );
     }
     let cancel = t.post(&format!("/api/v1/transactions/{code}/cancel"), None, json!({"email": "x@example.com"})).await;
     assert_eq!(cancel.status, StatusCode::NOT_FOUND);
@@ -251,7 +300,8 @@ async fn checkout_lookups_cancels_and_webhooks_are_rate_limited() {
     for _ in 0..2 {
         post_raw(&t, "/api/v1/webhooks/digiflazz", &[("content-type", "application/json")], r#"{"sed":"x"}"#).await;
     }
-    let (s, _, _) = post_raw(&t, "/api/v1/webhooks/digiflazz", &[("content-type", "application/json")], r#"{"sed":"x"}"#).await;
+    let (s, _, _) =
+        post_raw(&t, "/api/v1/webhooks/digiflazz", &[("content-type", "application/json")], r#"{"sed":"x"}"#).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -287,7 +337,9 @@ async fn amounts_are_bounded_and_money_never_overflows() {
     let (_, empty) = t.register("empty@example.com", "081266660002").await;
     t.fund(&admin, funded, 50_000).await;
     for uid in [funded, empty] {
-        for amount in [json!(9_223_372_036_854_775_807i64), json!(-9_223_372_036_854_775_807i64), json!(1_000_000_000_001i64)] {
+        for amount in
+            [json!(9_223_372_036_854_775_807i64), json!(-9_223_372_036_854_775_807i64), json!(1_000_000_000_001i64)]
+        {
             let r = t
                 .post(
                     &format!("/api/v1/admin/users/{uid}/balance-adjustments"),
@@ -322,7 +374,11 @@ async fn amounts_are_bounded_and_money_never_overflows() {
     }
     // Other money fields carry the same bound.
     let r = t
-        .post("/api/v1/admin/vouchers", Some(&admin), json!({"code": "HUGE", "name": "Huge", "type": "fixed", "value": 9_223_372_036_854_775_807i64}))
+        .post(
+            "/api/v1/admin/vouchers",
+            Some(&admin),
+            json!({"code": "HUGE", "name": "Huge", "type": "fixed", "value": 9_223_372_036_854_775_807i64}),
+        )
         .await;
     assert!(r.status.is_client_error(), "{}", r.body);
 }
@@ -337,13 +393,24 @@ async fn passwords_names_links_and_callback_amounts_are_checked() {
         let body = json!({"name": name, "email": email, "phone": "081255550000", "password": password});
         async move { t.post("/api/v1/auth/register", None, body).await }
     };
-    for weak in ["12345678", "password", "        ", "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", "hygiene@example.com"] {
+    for weak in ["12345678", "password", "        ", "\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}", "hygiene@example.com"]
+    {
         let r = register("Budi", "hygiene@example.com", weak).await;
-        assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("password")), "{weak:?}: {}", r.body);
+        assert_eq!(
+            (r.status, r.body["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("password")),
+            "{weak:?}: {}",
+            r.body
+        );
     }
     for name in ["\u{200B}", "Bu\u{0}di", "\u{1b}[31mBudi", "Bu\u{7}di", "\u{202E}idub"] {
         let r = register(name, "hygiene@example.com", "kopi tubruk pagi").await;
-        assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("name")), "{name:?}: {}", r.body);
+        assert_eq!(
+            (r.status, r.body["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("name")),
+            "{name:?}: {}",
+            r.body
+        );
     }
     let r = register("Budi", "hy\u{200B}giene@example.com", "kopi tubruk pagi").await;
     assert_eq!(r.body["field"], "email", "{}", r.body);
@@ -354,8 +421,13 @@ async fn passwords_names_links_and_callback_amounts_are_checked() {
     assert_eq!(r.body["user"]["name"], "Ren\u{e9}");
 
     // Banner links: http(s) or a site path only.
-    for (link, ok) in [("javascript:alert(1)", false), ("data:text/html,x", false), ("//evil.example", false),
-                       ("https://shop.example/promo", true), ("/promo", true)] {
+    for (link, ok) in [
+        ("javascript:alert(1)", false),
+        ("data:text/html,x", false),
+        ("//evil.example", false),
+        ("https://shop.example/promo", true),
+        ("/promo", true),
+    ] {
         let form = reqwest::multipart::Form::new()
             .text("title", "Promo")
             .text("link", link.to_string())
@@ -366,7 +438,11 @@ async fn passwords_names_links_and_callback_amounts_are_checked() {
         if ok {
             assert_eq!(status, StatusCode::CREATED, "{link}: {body}");
         } else {
-            assert_eq!((status, body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("link")), "{link}: {body}");
+            assert_eq!(
+                (status, body["field"].as_str()),
+                (StatusCode::UNPROCESSABLE_ENTITY, Some("link")),
+                "{link}: {body}"
+            );
         }
     }
 
@@ -391,7 +467,11 @@ async fn passwords_names_links_and_callback_amounts_are_checked() {
         let (s, _, _) = post_raw(
             t,
             "/api/v1/callbacks/tripay",
-            &[("content-type", "application/json"), ("x-callback-signature", &sig), ("x-callback-event", "payment_status")],
+            &[
+                ("content-type", "application/json"),
+                ("x-callback-signature", &sig),
+                ("x-callback-event", "payment_status"),
+            ],
             &body,
         )
         .await;
@@ -403,9 +483,9 @@ async fn passwords_names_links_and_callback_amounts_are_checked() {
 /// A 1x1 PNG.
 fn png() -> Vec<u8> {
     vec![
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0,
-        0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0D, 0x0A,
-        0x2D, 0xB4, 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1,
+        8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89, 0, 0, 0, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0, 1, 0, 0, 5,
+        0, 1, 0x0D, 0x0A, 0x2D, 0xB4, 0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
     ]
 }
 
@@ -413,16 +493,31 @@ fn png() -> Vec<u8> {
 
 #[tokio::test]
 async fn same_origin_requests_pass_whatever_cors_allows() {
-    let t = TestApp::spawn_with(|f| f.merge(Serialized::default("server.cors_origins", vec!["http://shop.example"]))).await;
+    let t =
+        TestApp::spawn_with(|f| f.merge(Serialized::default("server.cors_origins", vec!["http://shop.example"]))).await;
     t.register("cors@example.com", "081244440000").await;
     let login = json!({"identifier": "cors@example.com", "password": "rahasia-123"});
     let own = t.base.clone();
     let r = t.client.post(t.url("/api/v1/auth/login")).header("origin", &own).json(&login).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK, "lapak's own origin");
-    let r = t.client.post(t.url("/api/v1/auth/login")).header("origin", "http://shop.example").json(&login).send().await.unwrap();
+    let r = t
+        .client
+        .post(t.url("/api/v1/auth/login"))
+        .header("origin", "http://shop.example")
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK, "a configured origin");
     assert_eq!(r.headers().get("access-control-allow-origin").unwrap(), "http://shop.example");
-    let r = t.client.post(t.url("/api/v1/auth/login")).header("origin", "http://evil.example").json(&login).send().await.unwrap();
+    let r = t
+        .client
+        .post(t.url("/api/v1/auth/login"))
+        .header("origin", "http://evil.example")
+        .json(&login)
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_client_error(), "another origin is refused: {}", r.status());
 }
 

@@ -438,7 +438,11 @@ async fn the_webhook_rejects_forgeries_and_applies_real_ones_once() {
     assert_eq!(t.count("SELECT COUNT(*) FROM transaction_logs").await, logs + 1);
 
     // Every delivery is stored byte for byte.
-    assert_eq!(t.count("SELECT COUNT(*) FROM supplier_webhooks").await, 11, "3 forged, 1 real, 5 replays, a late Gagal and its replay");
+    assert_eq!(
+        t.count("SELECT COUNT(*) FROM supplier_webhooks").await,
+        11,
+        "3 forged, 1 real, 5 replays, a late Gagal and its replay"
+    );
     assert_eq!(t.text("SELECT raw_body FROM supplier_webhooks WHERE outcome = 'succeeded'").await.unwrap(), good);
 
     // A ping (no data) is fine; an unknown ref_id is acknowledged and changes nothing.
@@ -467,7 +471,8 @@ async fn a_pending_order_completes_from_the_simulators_signed_webhook() {
     t.processing_order("LPK-PEND-1", "xld10", "087800001233").await;
     // The supplier is asked (this is what the fulfilment job does) and answers Pending.
     let id = t.count("SELECT id FROM transactions WHERE transaction_code = 'LPK-PEND-1'").await;
-    let asked = lapak::orders::fulfilment::ask_supplier(&t.app, id, lapak::orders::fulfilment::Asker::Job).await.unwrap();
+    let asked =
+        lapak::orders::fulfilment::ask_supplier(&t.app, id, lapak::orders::fulfilment::Asker::Job).await.unwrap();
     assert!(matches!(asked, lapak::orders::fulfilment::Asked::Answered { outcome: "still_pending", .. }), "{asked:?}");
     assert_eq!(
         t.text("SELECT digiflazz_rc FROM transactions WHERE transaction_code = 'LPK-PEND-1'").await.unwrap(),

@@ -3,7 +3,6 @@
 
 mod common;
 
-
 use common::TestApp;
 use lapak::digiflazz::webhook_signature;
 use reqwest::StatusCode;

@@ -5,9 +5,9 @@ use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenAp
 
 use super::{
     model::{
-        Accepted, AccountDeletion, AvatarForm, AvatarResult, AdminUser, AdminUserList, AdminUserUpdate, ClaimConfirm, ClaimResult,
-        CustomerType, ForgotPassword, LoginRequest, PasswordChange, Profile, ProfileUpdate, RegisterRequest,
-        ResetPassword, Role, TokenResponse, UserCreate, UserFilter, UserSort, UserStats, UserStatus,
+        Accepted, AccountDeletion, AdminUser, AdminUserList, AdminUserUpdate, AvatarForm, AvatarResult, ClaimConfirm,
+        ClaimResult, CustomerType, ForgotPassword, LoginRequest, PasswordChange, Profile, ProfileUpdate,
+        RegisterRequest, ResetPassword, Role, TokenResponse, UserCreate, UserFilter, UserSort, UserStats, UserStatus,
     },
     service,
 };

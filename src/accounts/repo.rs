@@ -269,7 +269,13 @@ pub fn guest_orders_of_email(c: &Connection, email: &str) -> rusqlite::Result<i6
     )
 }
 
-pub fn insert_guest_claim(c: &Connection, user_id: i64, email: &str, hash: &str, expires_at: &str) -> rusqlite::Result<()> {
+pub fn insert_guest_claim(
+    c: &Connection,
+    user_id: i64,
+    email: &str,
+    hash: &str,
+    expires_at: &str,
+) -> rusqlite::Result<()> {
     c.execute(
         "INSERT INTO guest_claims (user_id, email, token_hash, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![user_id, email, hash, expires_at],
@@ -332,7 +338,6 @@ pub fn stats(c: &Connection, since: &str) -> rusqlite::Result<UserStats> {
         },
     )
 }
-
 
 pub fn set_avatar(c: &Connection, id: i64, path: &str, now: &str) -> rusqlite::Result<()> {
     c.execute("UPDATE users SET avatar = ?2, updated_at = ?3 WHERE id = ?1", params![id, path, now])?;

@@ -102,9 +102,8 @@ fn email_of(field: &'static str, raw: &str) -> Result<String, Invalid> {
 }
 
 fn phone_of(field: &'static str, raw: &str) -> Result<String, Invalid> {
-    normalize_phone(raw).ok_or_else(|| {
-        Invalid::new(field, format!("{field} must be an Indonesian mobile number such as 081234567890"))
-    })
+    normalize_phone(raw)
+        .ok_or_else(|| Invalid::new(field, format!("{field} must be an Indonesian mobile number such as 081234567890")))
 }
 
 fn limited(limiter: &governor::DefaultKeyedRateLimiter<String>, key: String) -> Result<()> {
@@ -254,12 +253,12 @@ pub async fn update_profile(app: &App, user_id: i64, b: ProfileUpdate) -> Result
 
 /// Stores the caller's new avatar image and points the profile at it.
 pub async fn set_avatar(app: &App, user_id: i64, upload: poem_openapi::types::multipart::Upload) -> Result<String> {
-    let path = crate::web::uploads::store_image(&app.config.storage.uploads_dir, "avatars", upload)
-        .await
-        .map_err(|e| match e {
+    let path = crate::web::uploads::store_image(&app.config.storage.uploads_dir, "avatars", upload).await.map_err(
+        |e| match e {
             crate::web::uploads::UploadError::Io(cause) => AccountError::Db(DbError::Other(cause)),
             other => Invalid::new("image", other.to_string()).into(),
-        })?;
+        },
+    )?;
     let (p, now) = (path.clone(), app.clock.now_str());
     app.db.write(move |tx| Ok::<_, AccountError>(repo::set_avatar(tx, user_id, &p, &now)?)).await?;
     Ok(path)

@@ -8,11 +8,7 @@ use super::{
     service,
 };
 use crate::{
-    app::App,
-    auth::api::AdminAuth,
-    clock::day_bound,
-    error::ApiResult,
-    openapi_tags::ApiTags,
+    app::App, auth::api::AdminAuth, clock::day_bound, error::ApiResult, openapi_tags::ApiTags,
     web::pagination::PageRequest,
 };
 

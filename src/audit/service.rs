@@ -7,13 +7,7 @@ use super::{
     model::{Action, ActionCount, ActivityFilter, ActivityList, Record, Subject},
     repo,
 };
-use crate::{
-    app::App,
-    auth::model::Actor,
-    clock::ts,
-    db::DbError,
-    web::pagination::PageRequest,
-};
+use crate::{app::App, auth::model::Actor, clock::ts, db::DbError, web::pagination::PageRequest};
 
 /// Records `rec` by `actor` in the caller's transaction.
 pub fn record(tx: &rusqlite::Connection, actor: &Actor, rec: Record) -> rusqlite::Result<()> {
@@ -35,7 +29,11 @@ pub async fn clean(app: &App, actor: Actor, days: i64) -> Result<i64, DbError> {
     app.db
         .write(move |tx| {
             let n = repo::delete_before(tx, &cutoff)?;
-            record(tx, &actor, Record::new(Action::ActivityClean, Subject::None, format!("older than {days} days: {n}")))?;
+            record(
+                tx,
+                &actor,
+                Record::new(Action::ActivityClean, Subject::None, format!("older than {days} days: {n}")),
+            )?;
             Ok(n)
         })
         .await

@@ -54,7 +54,6 @@ impl AuthUser {
     }
 }
 
-
 /// Who did something, for the audit log: the user (none for the system or an anonymous
 /// caller) and where the request came from.
 #[derive(Clone, Debug, Default)]

@@ -69,7 +69,6 @@ pub fn revoke_all_tokens(c: &Connection, user_id: i64) -> rusqlite::Result<usize
     )
 }
 
-
 /// Ends every session of a user but `keep` (a password change keeps the caller's).
 pub fn revoke_other_tokens(c: &Connection, user_id: i64, keep: i64) -> rusqlite::Result<usize> {
     c.execute(

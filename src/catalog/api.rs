@@ -78,7 +78,13 @@ impl CatalogApi {
 
     /// One active product with its orderable items, each priced for the caller.
     #[oai(path = "/products/:id", method = "get", operation_id = "getProduct")]
-    async fn product(&self, app: Data<&App>, req: &Request, auth: MaybeAuth, id: Path<i64>) -> ApiResult<Json<ProductDetail>> {
+    async fn product(
+        &self,
+        app: Data<&App>,
+        req: &Request,
+        auth: MaybeAuth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<ProductDetail>> {
         Ok(Json(service::detail(&app, ProductRef::Id(id.0), tier_of(auth, req)?).await?))
     }
 
@@ -131,7 +137,12 @@ impl AdminCatalogApi {
 
     /// Create a category.
     #[oai(path = "/categories", method = "post", operation_id = "adminCreateCategory")]
-    async fn create_category(&self, app: Data<&App>, auth: AdminAuth, body: Json<CategoryCreate>) -> ApiResult<CategoryCreated> {
+    async fn create_category(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        body: Json<CategoryCreate>,
+    ) -> ApiResult<CategoryCreated> {
         Ok(CategoryCreated::Created(Json(service::create_category(&app, auth.0.actor(), body.0).await?)))
     }
 
@@ -149,7 +160,12 @@ impl AdminCatalogApi {
 
     /// Deactivate a category: it and its products leave the public catalog; nothing is deleted.
     #[oai(path = "/categories/:id", method = "delete", operation_id = "adminDeleteCategory")]
-    async fn deactivate_category(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<AdminCategory>> {
+    async fn deactivate_category(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<AdminCategory>> {
         Ok(Json(service::deactivate_category(&app, auth.0.actor(), id.0).await?))
     }
 
@@ -192,7 +208,12 @@ impl AdminCatalogApi {
 
     /// Create a product. Input fields default by type when absent.
     #[oai(path = "/products", method = "post", operation_id = "adminCreateProduct")]
-    async fn create_product(&self, app: Data<&App>, auth: AdminAuth, body: Json<ProductCreate>) -> ApiResult<ProductCreated> {
+    async fn create_product(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        body: Json<ProductCreate>,
+    ) -> ApiResult<ProductCreated> {
         Ok(ProductCreated::Created(Json(service::create_product(&app, auth.0.actor(), body.0).await?)))
     }
 
@@ -210,13 +231,24 @@ impl AdminCatalogApi {
 
     /// Deactivate a product: it leaves the public catalog; its orders and items stay.
     #[oai(path = "/products/:id", method = "delete", operation_id = "adminDeleteProduct")]
-    async fn deactivate_product(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>) -> ApiResult<Json<AdminProduct>> {
+    async fn deactivate_product(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+    ) -> ApiResult<Json<AdminProduct>> {
         Ok(Json(service::deactivate_product(&app, auth.0.actor(), id.0).await?))
     }
 
     /// Add an item (a supplier SKU) to a product.
     #[oai(path = "/products/:id/items", method = "post", operation_id = "adminCreateItem")]
-    async fn create_item(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>, body: Json<ItemCreate>) -> ApiResult<ItemCreated> {
+    async fn create_item(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+        body: Json<ItemCreate>,
+    ) -> ApiResult<ItemCreated> {
         Ok(ItemCreated::Created(Json(service::create_item(&app, auth.0.actor(), id.0, body.0).await?)))
     }
 
@@ -228,7 +260,13 @@ impl AdminCatalogApi {
 
     /// Change an item. Prices set here become overrides that product sync keeps.
     #[oai(path = "/items/:id", method = "patch", operation_id = "adminUpdateItem")]
-    async fn update_item(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>, body: Json<ItemUpdate>) -> ApiResult<Json<AdminItem>> {
+    async fn update_item(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+        body: Json<ItemUpdate>,
+    ) -> ApiResult<Json<AdminItem>> {
         Ok(Json(service::update_item(&app, auth.0.actor(), id.0, body.0).await?))
     }
 

@@ -253,7 +253,10 @@ pub fn list_products(
                      AND (si.name LIKE ?1 ESCAPE '\\' OR si.digiflazz_code LIKE ?1 ESCAPE '\\'))";
         let pattern = Value::Text(like_pattern(s));
         w.and(
-            &format!("(p.name LIKE ? ESCAPE '\\' OR p.brand LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' OR {})", items.replace("?1", "?")),
+            &format!(
+                "(p.name LIKE ? ESCAPE '\\' OR p.brand LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' OR {})",
+                items.replace("?1", "?")
+            ),
             std::iter::repeat_n(pattern, 5),
         );
     }
@@ -261,8 +264,10 @@ pub fn list_products(
         SortDir::Asc => "ASC",
         SortDir::Desc => "DESC",
     };
-    let min_price =
-        format!("(SELECT MIN({}) FROM product_items i WHERE i.product_id = p.id AND {ORDERABLE})", tier_price_col(tier));
+    let min_price = format!(
+        "(SELECT MIN({}) FROM product_items i WHERE i.product_id = p.id AND {ORDERABLE})",
+        tier_price_col(tier)
+    );
     let order = match sort {
         ProductSort::SortOrder => format!("p.sort_order {d}, p.name ASC"),
         ProductSort::Name => format!("p.name {d}"),

@@ -6,9 +6,9 @@ use chrono::NaiveTime;
 use super::{
     model::{
         default_input_fields, format_placeholders, AdminCategory, AdminItem, AdminProduct, AdminProductList,
-        CatalogError, Category, CategoryCreate, CategoryRef, CategoryUpdate, CutOff, InputField, ItemCreate, ItemUpdate,
-        ItemView, PriceRange, ProductCreate, ProductDetail, ProductList, ProductSort, ProductSummary, ProductUpdate,
-        SortDir, StockStatus, Unavailable,
+        CatalogError, Category, CategoryCreate, CategoryRef, CategoryUpdate, CutOff, InputField, ItemCreate,
+        ItemUpdate, ItemView, PriceRange, ProductCreate, ProductDetail, ProductList, ProductSort, ProductSummary,
+        ProductUpdate, SortDir, StockStatus, Unavailable,
     },
     repo::{self, CategoryFields, CategoryRow, ItemRow, NewItem, ProductFields, ProductFilter, ProductKey, ProductRow},
 };
@@ -265,10 +265,7 @@ pub fn check_input_fields(fields: &[InputField], format: &str) -> Result<(), Inv
 /// Selling prices can never be below the supplier cost.
 pub fn check_prices(base: i64, retail: i64, reseller: i64) -> Result<(), Invalid> {
     if retail < base {
-        return Err(Invalid::new(
-            "retail_price",
-            format!("retail price {retail} is below the supplier price {base}"),
-        ));
+        return Err(Invalid::new("retail_price", format!("retail price {retail} is below the supplier price {base}")));
     }
     if reseller < base {
         return Err(Invalid::new(
@@ -312,7 +309,8 @@ fn jakarta_now(app: &App) -> NaiveTime {
 }
 
 fn load_admin_product(c: &rusqlite::Connection, id: i64, now: NaiveTime) -> Result<AdminProduct> {
-    let p = repo::find_product(c, ProductKey::Id(id), CustomerType::Retail)?.ok_or(CatalogError::NotFound("product"))?;
+    let p =
+        repo::find_product(c, ProductKey::Id(id), CustomerType::Retail)?.ok_or(CatalogError::NotFound("product"))?;
     let items = repo::items_of(c, id, false)?.into_iter().map(|i| admin_item(i, now)).collect();
     Ok(admin_product(p, Some(items)))
 }
@@ -335,8 +333,10 @@ pub async fn products(
     page: PageRequest,
 ) -> Result<ProductList> {
     let filter = ProductFilter { public: true, ..filter };
-    let (rows, total) =
-        app.db.read(move |c| Ok::<_, CatalogError>(repo::list_products(c, &filter, tier, sort, dir, page.into())?)).await?;
+    let (rows, total) = app
+        .db
+        .read(move |c| Ok::<_, CatalogError>(repo::list_products(c, &filter, tier, sort, dir, page.into())?))
+        .await?;
     Ok(ProductList { data: rows.into_iter().map(product_summary).collect(), meta: page.meta(total), tier })
 }
 
@@ -377,7 +377,10 @@ pub async fn is_empty(app: &App) -> Result<bool> {
 pub fn lookup_operator(phone: &str) -> Result<super::model::OperatorLookup, Invalid> {
     let local = crate::text::normalize_phone(phone)
         .ok_or_else(|| Invalid::new("phone", "not an Indonesian mobile number (08..., 628..., +628...)"))?;
-    Ok(super::model::OperatorLookup { operator: crate::operators::operator_of(&local).map(str::to_string), phone: local })
+    Ok(super::model::OperatorLookup {
+        operator: crate::operators::operator_of(&local).map(str::to_string),
+        phone: local,
+    })
 }
 
 /// An item with its product, for checkout.
@@ -478,7 +481,14 @@ pub async fn admin_products(app: &App, filter: ProductFilter, page: PageRequest)
         .db
         .read(move |c| {
             let slice = page.into();
-            Ok::<_, CatalogError>(repo::list_products(c, &filter, CustomerType::Retail, ProductSort::SortOrder, SortDir::Asc, slice)?)
+            Ok::<_, CatalogError>(repo::list_products(
+                c,
+                &filter,
+                CustomerType::Retail,
+                ProductSort::SortOrder,
+                SortDir::Asc,
+                slice,
+            )?)
         })
         .await?;
     Ok(AdminProductList { data: rows.into_iter().map(|p| admin_product(p, None)).collect(), meta: page.meta(total) })
@@ -509,7 +519,9 @@ pub async fn create_product(app: &App, actor: Actor, b: ProductCreate) -> Result
                 return Err(Invalid::new("category_id", "no such category").into());
             }
             let slug = match &b.slug {
-                Some(s) if repo::slug_taken(tx, "products", s, None)? => return Err(CatalogError::SlugTaken("product")),
+                Some(s) if repo::slug_taken(tx, "products", s, None)? => {
+                    return Err(CatalogError::SlugTaken("product"))
+                }
                 Some(s) => s.clone(),
                 None => unique_slug(tx, "products", &slugify(&name))?,
             };
@@ -549,8 +561,8 @@ pub async fn update_product(app: &App, actor: Actor, id: i64, b: ProductUpdate) 
     let now = jakarta_now(app);
     app.db
         .write(move |tx| -> Result<_> {
-            let current =
-                repo::find_product(tx, ProductKey::Id(id), CustomerType::Retail)?.ok_or(CatalogError::NotFound("product"))?;
+            let current = repo::find_product(tx, ProductKey::Id(id), CustomerType::Retail)?
+                .ok_or(CatalogError::NotFound("product"))?;
             if b.input_fields.is_some() || b.customer_no_format.is_some() {
                 let fields = b.input_fields.clone().unwrap_or(current.input_fields.clone());
                 let format = b.customer_no_format.clone().unwrap_or(current.customer_no_format.clone());

@@ -50,7 +50,13 @@ impl AdminContentApi {
 
     /// Change a banner's fields.
     #[oai(path = "/:id", method = "patch", operation_id = "adminUpdateBanner")]
-    async fn update(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>, body: Json<BannerUpdate>) -> ApiResult<Json<Banner>> {
+    async fn update(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+        body: Json<BannerUpdate>,
+    ) -> ApiResult<Json<Banner>> {
         Ok(Json(service::update(&app, auth.0.actor(), id.0, body.0).await?))
     }
 

@@ -44,7 +44,17 @@ pub fn insert(c: &Connection, b: &BannerFields) -> rusqlite::Result<i64> {
     c.execute(
         "INSERT INTO banners (title, subtitle, image, link, description, is_active, start_date, end_date, sort_order)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![b.title, b.subtitle, b.image, b.link, b.description, b.is_active, b.start_date, b.end_date, b.sort_order],
+        params![
+            b.title,
+            b.subtitle,
+            b.image,
+            b.link,
+            b.description,
+            b.is_active,
+            b.start_date,
+            b.end_date,
+            b.sort_order
+        ],
     )?;
     Ok(c.last_insert_rowid())
 }
@@ -72,7 +82,8 @@ pub fn update(c: &Connection, id: i64, b: &BannerFields, now: &str) -> rusqlite:
 
 /// False when there is no such banner.
 pub fn set_sort_order(c: &Connection, id: i64, sort_order: i64, now: &str) -> rusqlite::Result<bool> {
-    Ok(c.execute("UPDATE banners SET sort_order = ?2, updated_at = ?3 WHERE id = ?1", params![id, sort_order, now])? == 1)
+    Ok(c.execute("UPDATE banners SET sort_order = ?2, updated_at = ?3 WHERE id = ?1", params![id, sort_order, now])?
+        == 1)
 }
 
 pub fn delete(c: &Connection, id: i64) -> rusqlite::Result<()> {

@@ -150,7 +150,11 @@ pub async fn replace_image(app: &App, actor: Actor, id: i64, upload: Upload) -> 
                 sort_order: cur.sort_order,
             };
             repo::update(tx, id, &fields, &now)?;
-            audit::record(tx, &actor, Record::new(Action::BannerUpdate, Subject::Banners(Some(id)), "banner image replaced"))?;
+            audit::record(
+                tx,
+                &actor,
+                Record::new(Action::BannerUpdate, Subject::Banners(Some(id)), "banner image replaced"),
+            )?;
             repo::find(tx, id)?.ok_or(ContentError::NotFound)
         })
         .await

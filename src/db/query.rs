@@ -120,11 +120,10 @@ pub fn page<T>(
     map: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> rusqlite::Result<(Vec<T>, i64)> {
     let w = filter.where_sql();
-    let total: i64 = c.query_row(
-        &format!("SELECT COUNT(*) FROM {from} {w}"),
-        rusqlite::params_from_iter(filter.params()),
-        |r| r.get(0),
-    )?;
+    let total: i64 =
+        c.query_row(&format!("SELECT COUNT(*) FROM {from} {w}"), rusqlite::params_from_iter(filter.params()), |r| {
+            r.get(0)
+        })?;
     let n = filter.params().len();
     let sql = format!("SELECT {columns} FROM {from} {w} ORDER BY {order} LIMIT ?{} OFFSET ?{}", n + 1, n + 2);
     let mut params: Vec<Value> = filter.params().to_vec();
@@ -148,11 +147,14 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_across_conditions() {
         let mut f = Filter::new();
-        f.eq("a", Some(1)).contains(&["b", "c"], Some("x_y")).eq("d", None::<i64>).and("e BETWEEN ? AND ?", [
-            Value::Integer(2),
-            Value::Integer(3),
-        ]);
-        assert_eq!(f.where_sql(), "WHERE a = ?1 AND (b LIKE ?2 ESCAPE '\\' OR c LIKE ?2 ESCAPE '\\') AND e BETWEEN ?3 AND ?4");
+        f.eq("a", Some(1))
+            .contains(&["b", "c"], Some("x_y"))
+            .eq("d", None::<i64>)
+            .and("e BETWEEN ? AND ?", [Value::Integer(2), Value::Integer(3)]);
+        assert_eq!(
+            f.where_sql(),
+            "WHERE a = ?1 AND (b LIKE ?2 ESCAPE '\\' OR c LIKE ?2 ESCAPE '\\') AND e BETWEEN ?3 AND ?4"
+        );
         assert_eq!(f.params().len(), 4);
         assert_eq!(f.params()[1], Value::Text("%x\\_y%".into()));
     }

@@ -10,8 +10,8 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha1::Sha1;
 
-use self::wire::{CekSaldoReq, DataOr, Deposit, Envelope, PriceItem, PriceListReq, TransactionData, TransactionReq};
 use self::model::{SupplierOrder, SupplierProduct, SupplierStatus, TopupRequest};
+use self::wire::{CekSaldoReq, DataOr, Deposit, Envelope, PriceItem, PriceListReq, TransactionData, TransactionReq};
 use crate::config::DigiflazzConfig;
 
 /// `md5(username + api_key + suffix)`, lowercase hex: the one formula behind every sign.

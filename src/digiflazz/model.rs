@@ -103,4 +103,3 @@ pub struct TopupRequest {
     pub max_price: Option<i64>,
     pub callback_url: Option<String>,
 }
-

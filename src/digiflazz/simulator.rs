@@ -366,7 +366,8 @@ fn scripted(st: &mut State, req: &TransactionReq) -> Response {
     }
     if !st.txs.contains_key(&req.ref_id) {
         let plan = st.plans.get(&req.ref_id).cloned().expect("a scripted ref_id has a plan");
-        let catalogue_price = st.catalogue.iter().find(|i| i.buyer_sku_code == req.buyer_sku_code).and_then(|i| i.price);
+        let catalogue_price =
+            st.catalogue.iter().find(|i| i.buyer_sku_code == req.buyer_sku_code).and_then(|i| i.price);
         let price = plan.price.or(catalogue_price).unwrap_or(0);
         if req.max_price.is_some_and(|m| price > m) {
             return rc_error("69", "Harga seller lebih besar dari ketentuan harga Buyer");

@@ -3,11 +3,7 @@
 //! (a page reload asks to log in again): nothing readable by other scripts survives in
 //! storage, and the strict Content-Security-Policy below allows scripts from lapak only.
 
-use poem::{
-    handler,
-    http::header, http::StatusCode,
-    Request, Response,
-};
+use poem::{handler, http::header, http::StatusCode, Request, Response};
 use rust_embed::RustEmbed;
 
 #[derive(RustEmbed)]

@@ -20,7 +20,10 @@ use ipnet::IpNet;
 use poem::{
     endpoint::make_sync,
     handler,
-    http::header, http::HeaderValue, http::Method, http::StatusCode,
+    http::header,
+    http::HeaderValue,
+    http::Method,
+    http::StatusCode,
     listener::{Acceptor, Listener, TcpListener},
     middleware::Cors,
     web::{Data, Json},
@@ -30,9 +33,9 @@ use poem_openapi::{error::ParseRequestPayloadError, OpenApiService};
 use tracing::Instrument;
 
 use crate::{
-    accounts, audit,
+    accounts,
     app::{App, Limits},
-    catalog, content, pricing, error, jobs, notifications, orders, reports, settings, supplier, vouchers,
+    audit, catalog, content, error, jobs, notifications, orders, pricing, reports, settings, supplier, vouchers,
     wallet,
 };
 
@@ -156,7 +159,8 @@ fn metrics_handler(app: Data<&App>, req: &Request) -> Response {
             .unwrap_or_default();
         let ok: bool = subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes()).into();
         if !ok {
-            return error::ApiError::unauthorized("/metrics needs the metrics token (server.metrics_token)").into_response();
+            return error::ApiError::unauthorized("/metrics needs the metrics token (server.metrics_token)")
+                .into_response();
         }
     }
     Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(app.metrics.render())
@@ -231,8 +235,7 @@ fn same_origin(req: &Request, public_url: &str) -> bool {
     };
     let Some(from) = authority(&o) else { return false };
     let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    from.eq_ignore_ascii_case(host)
-        || url::Url::parse(public_url).ok().is_some_and(|p| p.origin() == o.origin())
+    from.eq_ignore_ascii_case(host) || url::Url::parse(public_url).ok().is_some_and(|p| p.origin() == o.origin())
 }
 
 impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
@@ -312,7 +315,11 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
                 Err(poem::error::ReadBodyError::PayloadTooLarge) => return refuse(too_large(), "(body too large)"),
                 Err(e) => {
                     return refuse(
-                        error::ApiError::new(StatusCode::BAD_REQUEST, "unreadable_body", format!("the body could not be read: {e}")),
+                        error::ApiError::new(
+                            StatusCode::BAD_REQUEST,
+                            "unreadable_body",
+                            format!("the body could not be read: {e}"),
+                        ),
                         "(bad body)",
                     )
                 }

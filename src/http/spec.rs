@@ -113,9 +113,9 @@ fn document_errors(op: &mut Map<String, Value>) {
         json!({"description": "Client error: too large (413), wrong content type (415), rate limited (429, with \
                                Retry-After), or another refusal; the uniform error body.", "content": body})
     });
-    responses
-        .entry("5XX")
-        .or_insert_with(|| json!({"description": "Server or upstream error; the uniform error body.", "content": body}));
+    responses.entry("5XX").or_insert_with(
+        || json!({"description": "Server or upstream error; the uniform error body.", "content": body}),
+    );
 }
 
 fn optional_auth(op: &mut Map<String, Value>) {
@@ -159,10 +159,16 @@ mod tests {
         let op = &out["paths"]["/x"]["get"];
         assert!(op.get("security").is_none(), "optional auth is no requirement");
         assert!(op["description"].as_str().unwrap().contains("Login is optional"));
-        assert_eq!(op["responses"]["4XX"]["content"]["application/json; charset=utf-8"]["schema"]["$ref"], "#/components/schemas/ErrorBody");
+        assert_eq!(
+            op["responses"]["4XX"]["content"]["application/json; charset=utf-8"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody"
+        );
         assert!(op["responses"]["5XX"].is_object());
         let post = &out["paths"]["/x"]["post"];
-        assert_eq!(post["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"], "#/components/schemas/UploadThingRequest");
+        assert_eq!(
+            post["requestBody"]["content"]["multipart/form-data"]["schema"]["$ref"],
+            "#/components/schemas/UploadThingRequest"
+        );
         assert_eq!(out["components"]["schemas"]["UploadThingRequest"]["type"], "object");
     }
 }

@@ -13,8 +13,8 @@ use apalis::prelude::*;
 use apalis_sqlite::{Config as QueueConfig, SqliteStorage};
 
 use super::service;
-pub use crate::queue::{Jobs, ProcessDigiflazzOrder, QUEUE};
 use crate::app::App;
+pub use crate::queue::{Jobs, ProcessDigiflazzOrder, QUEUE};
 
 /// Opens the queue, starts the worker and the dispatcher (their tasks are returned, to
 /// stop with the app). Call once per app.

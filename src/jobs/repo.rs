@@ -27,11 +27,15 @@ fn job_row(r: &sqlx::sqlite::SqliteRow) -> (JobRow, Option<ProcessDigiflazzOrder
 }
 
 pub async fn counts(pool: &SqlitePool) -> Result<Vec<StatusCount>, sqlx::Error> {
-    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM Jobs WHERE job_type = ?1 GROUP BY status ORDER BY status")
-        .bind(QUEUE)
-        .fetch_all(pool)
-        .await?;
-    Ok(rows.into_iter().map(|r| StatusCount { status: r.get::<String, _>("status"), count: r.get::<i64, _>("n") }).collect())
+    let rows =
+        sqlx::query("SELECT status, COUNT(*) AS n FROM Jobs WHERE job_type = ?1 GROUP BY status ORDER BY status")
+            .bind(QUEUE)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| StatusCount { status: r.get::<String, _>("status"), count: r.get::<i64, _>("n") })
+        .collect())
 }
 
 pub async fn list(pool: &SqlitePool, status: Option<String>, limit: i64) -> Result<Vec<JobRow>, sqlx::Error> {
@@ -53,18 +57,19 @@ pub async fn find(pool: &SqlitePool, id: &str) -> Result<Option<(JobRow, Option<
         "SELECT id, status, attempts, max_attempts, run_at, done_at, last_result, lock_by, CAST(job AS TEXT) AS payload
          FROM Jobs WHERE id = ?1 AND job_type = ?2",
     )
-        .bind(id)
-        .bind(QUEUE)
-        .fetch_optional(pool)
-        .await?;
+    .bind(id)
+    .bind(QUEUE)
+    .fetch_optional(pool)
+    .await?;
     Ok(row.as_ref().map(job_row))
 }
 
 /// Deletes finished jobs that finished before `cutoff` (unix seconds).
 pub async fn prune(pool: &SqlitePool, cutoff: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM Jobs WHERE status IN ('Done', 'Killed') AND done_at IS NOT NULL AND done_at < ?1")
-        .bind(cutoff)
-        .execute(pool)
-        .await?;
+    let done =
+        sqlx::query("DELETE FROM Jobs WHERE status IN ('Done', 'Killed') AND done_at IS NOT NULL AND done_at < ?1")
+            .bind(cutoff)
+            .execute(pool)
+            .await?;
     Ok(done.rows_affected())
 }

@@ -81,8 +81,10 @@ pub async fn start(app: &App) -> Result<JobScheduler, JobSchedulerError> {
 
 async fn product_sync(app: &App) {
     match sync::sync_products(app, Trigger::Schedule).await {
-        Ok(s) => tracing::info!(added = s.added, updated = s.updated, deactivated = s.deactivated, limited = ?s.limited,
-                                "scheduled product sync"),
+        Ok(s) => {
+            tracing::info!(added = s.added, updated = s.updated, deactivated = s.deactivated, limited = ?s.limited,
+                                "scheduled product sync")
+        }
         Err(e) => tracing::warn!(error = %e, "scheduled product sync failed"),
     }
 }

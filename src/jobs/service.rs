@@ -26,7 +26,10 @@ pub async fn sweep_due(app: &App) -> Result<usize, DbError> {
     let due = fulfilment::due_checks(app).await?;
     let n = due.len();
     for (id, code) in due {
-        app.jobs.push(ProcessDigiflazzOrder { transaction_id: id, transaction_code: code }).await.map_err(DbError::Other)?;
+        app.jobs
+            .push(ProcessDigiflazzOrder { transaction_id: id, transaction_code: code })
+            .await
+            .map_err(DbError::Other)?;
     }
     Ok(n)
 }

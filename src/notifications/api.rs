@@ -52,13 +52,23 @@ impl NotificationsApi {
     /// operator's notification hook (`notifications.webhook_url`), which receives the
     /// user's devices with each notification.
     #[oai(path = "/devices", method = "post", operation_id = "registerDevice")]
-    async fn register_device(&self, app: Data<&App>, auth: BearerAuth, body: Json<DeviceRequest>) -> ApiResult<Json<Device>> {
+    async fn register_device(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        body: Json<DeviceRequest>,
+    ) -> ApiResult<Json<Device>> {
         Ok(Json(service::register_device(&app, auth.0.id, body.0).await?))
     }
 
     /// Forget a device.
     #[oai(path = "/devices/:device_id", method = "delete", operation_id = "deleteDevice")]
-    async fn delete_device(&self, app: Data<&App>, auth: BearerAuth, device_id: Path<String>) -> ApiResult<Json<Marked>> {
+    async fn delete_device(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        device_id: Path<String>,
+    ) -> ApiResult<Json<Marked>> {
         Ok(Json(Marked { updated: service::delete_device(&app, auth.0.id, device_id.0).await? }))
     }
 }

@@ -7,7 +7,14 @@ use super::model::{Due, Kind, Notification, Platform};
 use crate::db::query::{self, Filter, Slice};
 
 /// A notification and its outbox row; returns the notification's id.
-pub fn insert(c: &Connection, user_id: i64, kind: Kind, title: &str, message: &str, data: &Value) -> rusqlite::Result<i64> {
+pub fn insert(
+    c: &Connection,
+    user_id: i64,
+    kind: Kind,
+    title: &str,
+    message: &str,
+    data: &Value,
+) -> rusqlite::Result<i64> {
     c.prepare_cached("INSERT INTO notifications (user_id, title, message, type, data) VALUES (?1, ?2, ?3, ?4, ?5)")?
         .execute(params![user_id, title, message, kind, data.to_string()])?;
     let id = c.last_insert_rowid();
@@ -15,7 +22,12 @@ pub fn insert(c: &Connection, user_id: i64, kind: Kind, title: &str, message: &s
     Ok(id)
 }
 
-pub fn list(c: &Connection, user_id: i64, only_unread: bool, slice: Slice) -> rusqlite::Result<(Vec<Notification>, i64)> {
+pub fn list(
+    c: &Connection,
+    user_id: i64,
+    only_unread: bool,
+    slice: Slice,
+) -> rusqlite::Result<(Vec<Notification>, i64)> {
     let mut w = Filter::new();
     w.eq("user_id", Some(user_id));
     if only_unread {
@@ -95,16 +107,15 @@ pub fn due(c: &Connection, now: &str, limit: i64) -> rusqlite::Result<Vec<Due>> 
         "SELECT id, notification_id, attempts FROM notification_outbox
          WHERE sent_at IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= ?1) ORDER BY id LIMIT ?2",
     )?;
-    let rows = s.query_map(params![now, limit], |r| Ok(Due { outbox_id: r.get(0)?, notification_id: r.get(1)?, attempts: r.get(2)? }))?;
+    let rows = s.query_map(params![now, limit], |r| {
+        Ok(Due { outbox_id: r.get(0)?, notification_id: r.get(1)?, attempts: r.get(2)? })
+    })?;
     rows.collect()
 }
 
 /// Closes every open outbox row (no bridge is configured: nothing will be sent).
 pub fn close_all(c: &Connection, now: &str, why: &str) -> rusqlite::Result<usize> {
-    c.execute(
-        "UPDATE notification_outbox SET sent_at = ?1, last_error = ?2 WHERE sent_at IS NULL",
-        params![now, why],
-    )
+    c.execute("UPDATE notification_outbox SET sent_at = ?1, last_error = ?2 WHERE sent_at IS NULL", params![now, why])
 }
 
 /// The bridge's JSON for a notification: the notification, its user and the user's

@@ -19,7 +19,14 @@ const MAX_ATTEMPTS: i64 = 8;
 
 /// Writes a notification (and its outbox row) in the caller's transaction; returns
 /// its id. Call `wake` after the commit so it leaves at once.
-pub fn create(tx: &rusqlite::Connection, user_id: i64, kind: Kind, title: &str, message: &str, data: Value) -> Result<i64, DbError> {
+pub fn create(
+    tx: &rusqlite::Connection,
+    user_id: i64,
+    kind: Kind,
+    title: &str,
+    message: &str,
+    data: Value,
+) -> Result<i64, DbError> {
     Ok(repo::insert(tx, user_id, kind, title, message, &data)?)
 }
 
@@ -36,7 +43,8 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 }
 
 pub async fn list(app: &App, user_id: i64, only_unread: bool, page: PageRequest) -> Result<NotificationList> {
-    let (data, total) = app.db.read(move |c| Ok::<_, NotificationError>(repo::list(c, user_id, only_unread, page.into())?)).await?;
+    let (data, total) =
+        app.db.read(move |c| Ok::<_, NotificationError>(repo::list(c, user_id, only_unread, page.into())?)).await?;
     Ok(NotificationList { data, meta: page.meta(total) })
 }
 
@@ -104,7 +112,9 @@ pub async fn dispatch_due(app: &App) -> Result<usize, DbError> {
     let url = app.config.notifications.webhook_url.clone();
     let now = app.clock.now_str();
     if url.is_empty() {
-        app.db.write(move |tx| Ok::<_, DbError>(repo::close_all(tx, &now, "no notifications.webhook_url configured")?)).await?;
+        app.db
+            .write(move |tx| Ok::<_, DbError>(repo::close_all(tx, &now, "no notifications.webhook_url configured")?))
+            .await?;
         return Ok(0);
     }
     let due = app.db.read(move |c| Ok::<_, DbError>(repo::due(c, &now, 50)?)).await?;
@@ -141,7 +151,17 @@ async fn post(app: &App, url: &str, due: Due) -> Result<(), DbError> {
     let (url, now) = (url.to_string(), ts(now));
     app.db
         .write(move |tx| {
-            repo::record_attempt(tx, &due, &url, &body, status, error.as_deref(), delivered, retry_at.as_deref(), &now)?;
+            repo::record_attempt(
+                tx,
+                &due,
+                &url,
+                &body,
+                status,
+                error.as_deref(),
+                delivered,
+                retry_at.as_deref(),
+                &now,
+            )?;
             Ok(())
         })
         .await

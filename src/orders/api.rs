@@ -136,7 +136,12 @@ impl DepositsApi {
     /// `wallet.retail_deposits`). The PAID callback credits the amount once; money paid
     /// after the deposit expired is credited too (a late payment).
     #[oai(path = "/deposits", method = "post", operation_id = "createDeposit")]
-    async fn deposit(&self, app: Data<&App>, auth: BearerAuth, body: Json<DepositRequest>) -> ApiResult<DepositCreated> {
+    async fn deposit(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        body: Json<DepositRequest>,
+    ) -> ApiResult<DepositCreated> {
         let view = checkout::create_deposit(&app, &auth.0, body.0.amount, &body.0.payment_method).await?;
         Ok(DepositCreated::Created(Json(view)))
     }
@@ -152,14 +157,22 @@ impl DepositsApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         per_page: Query<Option<u32>>,
     ) -> ApiResult<Json<OrderList>> {
-        let filter =
-            OrderFilter { user_id: Some(auth.0.id), transaction_type: Some(TransactionType::Topup), ..Default::default() };
+        let filter = OrderFilter {
+            user_id: Some(auth.0.id),
+            transaction_type: Some(TransactionType::Topup),
+            ..Default::default()
+        };
         Ok(Json(service::list(&app, filter, PageRequest::new(page.0, per_page.0)).await?))
     }
 
     /// One of the caller's deposits.
     #[oai(path = "/deposits/:invoice", method = "get", operation_id = "getDeposit")]
-    async fn deposit_detail(&self, app: Data<&App>, auth: BearerAuth, invoice: Path<String>) -> ApiResult<Json<OrderView>> {
+    async fn deposit_detail(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        invoice: Path<String>,
+    ) -> ApiResult<Json<OrderView>> {
         Ok(Json(service::deposit(&app, auth.0.id, invoice.0).await?))
     }
 }

@@ -63,7 +63,10 @@ pub fn customer_no(
     data: &HashMap<String, String>,
 ) -> Result<(String, HashMap<String, String>), Invalid> {
     if let Some(unknown) = data.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
-        return Err(Invalid::new(format!("customer_data.{unknown}"), format!("`{unknown}` is not a field of this product")));
+        return Err(Invalid::new(
+            format!("customer_data.{unknown}"),
+            format!("`{unknown}` is not a field of this product"),
+        ));
     }
     let mut clean = HashMap::new();
     for f in fields {
@@ -229,14 +232,15 @@ pub async fn checkout(
         })
         .await?;
     let price = item.price_for(buyer.tier);
-    let channel = if by_balance {
-        None
-    } else {
-        let channels = super::payment::channels(app).await?;
-        Some(channels.iter().find(|c| c.code.eq_ignore_ascii_case(&method)).cloned().ok_or_else(|| {
-            Invalid::new("payment_method", format!("{method} is not an available payment channel"))
-        })?)
-    };
+    let channel =
+        if by_balance {
+            None
+        } else {
+            let channels = super::payment::channels(app).await?;
+            Some(channels.iter().find(|c| c.code.eq_ignore_ascii_case(&method)).cloned().ok_or_else(|| {
+                Invalid::new("payment_method", format!("{method} is not an available payment channel"))
+            })?)
+        };
 
     // Step 1: the order and its voucher use, in one transaction.
     let code = new_code();
@@ -299,15 +303,7 @@ pub async fn checkout(
                 if let Some(vc) = &voucher_code {
                     let (voucher_id, d) = vouchers::reserve(
                         tx,
-                        &VoucherUse {
-                            code: vc,
-                            user_id,
-                            tier,
-                            product_id,
-                            category_id,
-                            amount: price,
-                            now: &now_s,
-                        },
+                        &VoucherUse { code: vc, user_id, tier, product_id, category_id, amount: price, now: &now_s },
                     )?;
                     discount = d;
                     vouchers::record_usage(tx, voucher_id, user_id, id, d)?;
@@ -445,14 +441,20 @@ pub async fn attach_payment(
             app.db
                 .write(move |tx| -> Result<()> {
                     lifecycle::transition(tx, order_id, Event::GatewayUnavailable { reason: &r }, now)?;
-                    upstream_log(tx, Action::UpstreamTripayCreate, order_id, json!({"ok": false, "error": r, "ms": ms}))?;
+                    upstream_log(
+                        tx,
+                        Action::UpstreamTripayCreate,
+                        order_id,
+                        json!({"ok": false, "error": r, "ms": ms}),
+                    )?;
                     Ok(())
                 })
                 .await?;
             notifications::wake(app);
             tracing::warn!(order = %code, error = %e, "Tripay refused or failed to create a payment");
             Err(OrderError::Upstream {
-                message: "the payment gateway could not create the payment; nothing was charged, please try again".into(),
+                message: "the payment gateway could not create the payment; nothing was charged, please try again"
+                    .into(),
                 order: Some(code),
             })
         }
@@ -461,7 +463,12 @@ pub async fn attach_payment(
 
 /// Records a call to Tripay or Digiflazz in the audit log, inside the transaction that
 /// stores its result. Only lapak's own facts go in: never a key or a signature.
-pub fn upstream_log(tx: &rusqlite::Connection, action: Action, order_id: i64, meta: serde_json::Value) -> Result<(), DbError> {
+pub fn upstream_log(
+    tx: &rusqlite::Connection,
+    action: Action,
+    order_id: i64,
+    meta: serde_json::Value,
+) -> Result<(), DbError> {
     let rec = Record::new(action, Subject::Order(order_id), action.as_str()).with_meta(meta);
     Ok(audit::record(tx, &Actor::system(), rec)?)
 }

@@ -87,7 +87,10 @@ pub enum Asked {
     /// Too old to check at Digiflazz: left to the admin (on the attention list).
     TooOld,
     /// The supplier answered; `outcome` says what the answer did to the order.
-    Answered { verdict: Verdict, outcome: &'static str },
+    Answered {
+        verdict: Verdict,
+        outcome: &'static str,
+    },
 }
 
 struct Claimed {
@@ -341,7 +344,8 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
     let parsed = digiflazz::parse_webhook(&d.body);
     // A delivery that fails its signature is kept only as a bounded prefix: anyone can
     // send one, and it is evidence, not data.
-    let raw = if forged { super::payment::bounded_prefix(&d.body) } else { String::from_utf8_lossy(&d.body).into_owned() };
+    let raw =
+        if forged { super::payment::bounded_prefix(&d.body) } else { String::from_utf8_lossy(&d.body).into_owned() };
     let (ref_id, status, rc) = match &parsed {
         Ok(Some(o)) => (Some(o.ref_id.clone()), Some(o.status_text.clone()), Some(o.rc.clone())),
         _ => (None, None, None),
@@ -434,8 +438,8 @@ pub async fn mark_dispatched(app: &App, outbox_id: i64) -> Result<(), DbError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digiflazz::{classify, to_order};
     use crate::digiflazz::wire::TransactionData;
+    use crate::digiflazz::{classify, to_order};
 
     fn answer(rc: &str) -> SupplierOrder {
         let status = match classify(rc).0 {

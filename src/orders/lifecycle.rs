@@ -59,7 +59,9 @@ pub enum Unknown {
 #[derive(Debug, Clone, Copy)]
 pub enum Event<'a> {
     /// The order row was just written (unpaid).
-    Created { by: Option<i64> },
+    Created {
+        by: Option<i64>,
+    },
     /// Paid from the payer's balance at checkout: the debit is part of the move.
     PaidFromBalance,
     /// Tripay says PAID (the caller has matched the reference, merchant_ref and amount).
@@ -69,22 +71,48 @@ pub enum Event<'a> {
     /// Tripay says REFUND: it returned the money to the payer.
     GatewayRefunded,
     /// Tripay could not create the payment.
-    GatewayUnavailable { reason: &'a str },
+    GatewayUnavailable {
+        reason: &'a str,
+    },
     /// Lapak's own payment deadline passed.
     DeadlinePassed,
     /// The owner cancelled an unpaid order.
-    Cancelled { by: Option<i64> },
+    Cancelled {
+        by: Option<i64>,
+    },
     /// An answer from Digiflazz about this order (topup, re-check or webhook).
-    Supplier { answer: &'a SupplierOrder, verdict: Verdict, kind: &'a str },
+    Supplier {
+        answer: &'a SupplierOrder,
+        verdict: Verdict,
+        kind: &'a str,
+    },
     /// The automatic supplier checks stopped with the outcome still unknown.
-    ChecksExhausted { why: &'a str },
-    AdminSucceed { admin: i64, reason: &'a str, sn: Option<&'a str> },
+    ChecksExhausted {
+        why: &'a str,
+    },
+    AdminSucceed {
+        admin: i64,
+        reason: &'a str,
+        sn: Option<&'a str>,
+    },
     /// An admin fails the order; for a processing order the caller has asked the
     /// supplier first, or the admin forced it.
-    AdminFail { admin: i64, reason: &'a str, forced: bool },
-    AdminRefundToBalance { admin: i64 },
-    AdminMarkRefunded { admin: i64, note: &'a str },
-    AdminResolve { admin: i64, note: &'a str },
+    AdminFail {
+        admin: i64,
+        reason: &'a str,
+        forced: bool,
+    },
+    AdminRefundToBalance {
+        admin: i64,
+    },
+    AdminMarkRefunded {
+        admin: i64,
+        note: &'a str,
+    },
+    AdminResolve {
+        admin: i64,
+        note: &'a str,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -110,7 +138,9 @@ impl From<LedgerError> for MoveError {
             LedgerError::Insufficient { balance, needed } => MoveError::Insufficient { balance, needed },
             LedgerError::NonPositive => MoveError::Db(DbError::Other("a non-positive ledger amount".into())),
             // Not acknowledged, so it is retried and logged, never silently dropped.
-            LedgerError::TooLarge => MoveError::Db(DbError::Other("the credit would take a balance above its maximum".into())),
+            LedgerError::TooLarge => {
+                MoveError::Db(DbError::Other("the credit would take a balance above its maximum".into()))
+            }
             LedgerError::Db(d) => MoveError::Db(d),
         }
     }
@@ -313,7 +343,14 @@ impl Machine<'_> {
                     Refs { transaction_id: Some(o.id), ..Default::default() },
                 )?;
                 self.set(o, S::Success, P::Paid, &[Stamp::CompletedAt])?;
-                self.log(o, S::Processing, S::Success, "balance credited", Some(json!({"amount": o.product_price})), None)?;
+                self.log(
+                    o,
+                    S::Processing,
+                    S::Success,
+                    "balance credited",
+                    Some(json!({"amount": o.product_price})),
+                    None,
+                )?;
                 self.notify(
                     payer,
                     Kind::Success,
@@ -366,7 +403,14 @@ impl Machine<'_> {
                         )?;
                     }
                     self.set(o, S::Refunded, P::Paid, &[Stamp::RefundedAt])?;
-                    self.log(o, S::Failed, S::Refunded, &format!("late payment: Rp {amount} credited to the payer's balance"), Some(json!({"amount": amount})), None)?;
+                    self.log(
+                        o,
+                        S::Failed,
+                        S::Refunded,
+                        &format!("late payment: Rp {amount} credited to the payer's balance"),
+                        Some(json!({"amount": amount})),
+                        None,
+                    )?;
                     self.notify(
                         payer,
                         Kind::Info,
@@ -417,10 +461,21 @@ impl Machine<'_> {
             return Ok(());
         }
         let status = o.status;
-        self.log(o, status, status, &format!("Tripay refunded the payment (the order is {})", status.as_str()), None, None)?;
+        self.log(
+            o,
+            status,
+            status,
+            &format!("Tripay refunded the payment (the order is {})", status.as_str()),
+            None,
+            None,
+        )?;
         let note = match (status, o.payer_member) {
-            (S::Success, _) => "Tripay refunded the payment of a delivered order: the customer has the product and the money",
-            (S::Refunded, true) => "Tripay refunded the payment of an order already refunded to the balance: refunded twice",
+            (S::Success, _) => {
+                "Tripay refunded the payment of a delivered order: the customer has the product and the money"
+            }
+            (S::Refunded, true) => {
+                "Tripay refunded the payment of an order already refunded to the balance: refunded twice"
+            }
             (S::Processing, _) => "Tripay refunded the payment while the order is with the supplier",
             _ => "Tripay refunded a payment lapak had not recorded as paid",
         };
@@ -511,7 +566,8 @@ impl Machine<'_> {
         use PaymentStatus as P;
         let total = o.total_price;
         if total > 0 {
-            let payer = o.payer.filter(|_| o.payer_member).ok_or_else(|| MoveError::Illegal("no member paid".into()))?;
+            let payer =
+                o.payer.filter(|_| o.payer_member).ok_or_else(|| MoveError::Illegal("no member paid".into()))?;
             ledger::credit(
                 self.tx,
                 payer,
@@ -529,7 +585,14 @@ impl Machine<'_> {
             )?;
         }
         self.set(o, S::Refunded, P::Paid, &[Stamp::RefundedAt, Stamp::RefundRequired(false)])?;
-        self.log(o, S::Failed, S::Refunded, &format!("refunded Rp {total} to the balance ({why})"), Some(json!({"amount": total})), by)?;
+        self.log(
+            o,
+            S::Failed,
+            S::Refunded,
+            &format!("refunded Rp {total} to the balance ({why})"),
+            Some(json!({"amount": total})),
+            by,
+        )?;
         Ok(())
     }
 
@@ -557,7 +620,11 @@ impl Machine<'_> {
         self.log(o, S::Pending, S::Failed, why, None, by)?;
         if let Some(u) = o.user_id {
             let (kind, title, text) = if expired {
-                (Kind::Warning, "Pembayaran Kadaluarsa", format!("Batas waktu pembayaran {} sudah lewat.", o.product_name))
+                (
+                    Kind::Warning,
+                    "Pembayaran Kadaluarsa",
+                    format!("Batas waktu pembayaran {} sudah lewat.", o.product_name),
+                )
             } else {
                 (Kind::Error, "Pesanan Dibatalkan", format!("Pesanan {} ditutup: {why}.", o.product_name))
             };
@@ -584,7 +651,11 @@ impl Machine<'_> {
     /// Flags an order charged above its cost snapshot.
     fn check_charge(&mut self, o: &mut Order, a: &SupplierOrder) -> Result<(), MoveError> {
         if let Some(price) = a.price.filter(|p| o.base_price > 0 && *p > o.base_price) {
-            let note = format!("the supplier charged Rp {price}, Rp {} above the cost snapshot Rp {}", price - o.base_price, o.base_price);
+            let note = format!(
+                "the supplier charged Rp {price}, Rp {} above the cost snapshot Rp {}",
+                price - o.base_price,
+                o.base_price
+            );
             self.flag(o, Attention::Overcharged, &note, None)?;
         }
         Ok(())
@@ -613,7 +684,14 @@ impl Machine<'_> {
         }
     }
 
-    fn notify(&mut self, user: i64, kind: Kind, title: &str, text: &str, data: serde_json::Value) -> Result<(), MoveError> {
+    fn notify(
+        &mut self,
+        user: i64,
+        kind: Kind,
+        title: &str,
+        text: &str,
+        data: serde_json::Value,
+    ) -> Result<(), MoveError> {
         let id = notifications::create(self.tx, user, kind, title, text, data)?;
         self.fx.notifications.push(id);
         Ok(())
@@ -697,11 +775,7 @@ impl AsLogState for OrderStatus {
 }
 
 fn illegal<T>(o: &Order, to: &str) -> Result<T, MoveError> {
-    Err(MoveError::Illegal(format!(
-        "a {}/{} order cannot take {to}",
-        o.status.as_str(),
-        o.payment.as_str()
-    )))
+    Err(MoveError::Illegal(format!("a {}/{} order cannot take {to}", o.status.as_str(), o.payment.as_str())))
 }
 
 /// Whether a logged move (`status_from`, `status_to`) is one the machine makes: the

@@ -68,7 +68,10 @@ impl PaymentStatus {
     /// failed) is still money received: a late payment moves it to paid.
     pub fn can_move_to(self, to: PaymentStatus) -> bool {
         use PaymentStatus::*;
-        matches!((self, to), (Pending, Paid) | (Pending, Expired) | (Pending, Failed) | (Expired, Paid) | (Failed, Paid))
+        matches!(
+            (self, to),
+            (Pending, Paid) | (Pending, Expired) | (Pending, Failed) | (Expired, Paid) | (Failed, Paid)
+        )
     }
 }
 
@@ -507,7 +510,13 @@ mod tests {
             all.iter().flat_map(|a| all.iter().map(move |b| (*a, *b))).filter(|(a, b)| a.can_move_to(*b)).collect();
         assert_eq!(
             allowed,
-            vec![(P::Pending, P::Paid), (P::Pending, P::Expired), (P::Pending, P::Failed), (P::Expired, P::Paid), (P::Failed, P::Paid)]
+            vec![
+                (P::Pending, P::Paid),
+                (P::Pending, P::Expired),
+                (P::Pending, P::Failed),
+                (P::Expired, P::Paid),
+                (P::Failed, P::Paid)
+            ]
         );
     }
 }
@@ -531,7 +540,6 @@ pub struct PaymentChannel {
     /// Whether `amount` is within this channel's limits.
     pub available: bool,
 }
-
 
 impl PaymentChannel {
     /// A channel as listed; with an amount, the fee the customer pays for it and

@@ -58,7 +58,11 @@ pub async fn on_gateway(
                 return Ok((PaymentOutcome::UnknownReference, vec![], false));
             };
             if merchant_ref.as_deref() != Some(code.as_str()) {
-                return Ok((PaymentOutcome::Mismatch("merchant_ref does not match the reference".into()), vec![], false));
+                return Ok((
+                    PaymentOutcome::Mismatch("merchant_ref does not match the reference".into()),
+                    vec![],
+                    false,
+                ));
             }
             if event == GatewayEvent::Paid && total_amount != Some(expected) {
                 return Ok((
@@ -121,7 +125,12 @@ pub async fn expire_due(app: &App) -> Result<usize, DbError> {
 }
 
 /// `POST /transactions/{code}/cancel`: only the owner, only while unpaid.
-pub async fn cancel(app: &App, code: String, user: Option<AuthUser>, proof: CancelRequest) -> Result<OrderView, OrderError> {
+pub async fn cancel(
+    app: &App,
+    code: String,
+    user: Option<AuthUser>,
+    proof: CancelRequest,
+) -> Result<OrderView, OrderError> {
     let now = app.clock.now();
     let id = app
         .db
@@ -130,10 +139,12 @@ pub async fn cancel(app: &App, code: String, user: Option<AuthUser>, proof: Canc
             if !owns(&o, user.as_ref(), proof.email.as_deref(), proof.phone.as_deref()) {
                 return Err(OrderError::NotFound("transaction"));
             }
-            lifecycle::transition(tx, o.id, Event::Cancelled { by: user.as_ref().map(|u| u.id) }, now).map_err(|e| match e {
-                MoveError::Illegal(_) => OrderError::NotCancellable,
-                other => other.into(),
-            })?;
+            lifecycle::transition(tx, o.id, Event::Cancelled { by: user.as_ref().map(|u| u.id) }, now).map_err(
+                |e| match e {
+                    MoveError::Illegal(_) => OrderError::NotCancellable,
+                    other => other.into(),
+                },
+            )?;
             Ok(o.id)
         })
         .await?;
@@ -174,11 +185,7 @@ pub async fn handle_callback(app: &App, d: CallbackDelivery) -> Result<CallbackR
     }
     let parsed = tripay::parse_callback(&d.body);
     // A delivery failing its signature is kept only as a bounded prefix.
-    let raw = if valid {
-        String::from_utf8_lossy(&d.body).into_owned()
-    } else {
-        bounded_prefix(&d.body)
-    };
+    let raw = if valid { String::from_utf8_lossy(&d.body).into_owned() } else { bounded_prefix(&d.body) };
     let (reference, merchant_ref) = match &parsed {
         Ok(c) => (Some(c.reference.clone()), c.merchant_ref.clone()),
         Err(_) => (None, None),
@@ -281,8 +288,9 @@ pub async fn channels(app: &App) -> Result<Vec<Channel>, OrderError> {
                 tracing::warn!(error = %e, "Tripay channel list unavailable; using the cached one");
                 Ok(list)
             }
-            None => Err(OrderError::Upstream { message: format!("payment channels are unavailable: {e}"), order: None }),
+            None => {
+                Err(OrderError::Upstream { message: format!("payment channels are unavailable: {e}"), order: None })
+            }
         },
     }
 }
-

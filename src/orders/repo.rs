@@ -174,9 +174,11 @@ pub fn find_with_payment(c: &Connection, code: &str) -> rusqlite::Result<Option<
 }
 
 pub fn payment_of(c: &Connection, transaction_id: i64) -> rusqlite::Result<Option<PaymentView>> {
-    Ok(c.query_row(&format!("SELECT {PAYMENT_COLS} FROM payments p WHERE p.transaction_id = ?1"), [transaction_id], |r| {
-        payment_from(r, 0)
-    })
+    Ok(c.query_row(
+        &format!("SELECT {PAYMENT_COLS} FROM payments p WHERE p.transaction_id = ?1"),
+        [transaction_id],
+        |r| payment_from(r, 0),
+    )
     .optional()?
     .flatten())
 }
@@ -197,7 +199,14 @@ fn filter_of(f: &OrderFilter) -> Filter {
         .eq("t.transaction_type", f.transaction_type)
         .eq("t.user_id", f.user_id)
         .contains(
-            &["t.transaction_code", "t.customer_no", "t.product_name", "t.contact_email", "t.contact_phone", "t.payment_method"],
+            &[
+                "t.transaction_code",
+                "t.customer_no",
+                "t.product_name",
+                "t.contact_email",
+                "t.contact_phone",
+                "t.payment_method",
+            ],
             f.search.as_deref(),
         )
         .range("t.created_at", f.from.clone(), f.to.clone());
@@ -208,12 +217,7 @@ fn filter_of(f: &OrderFilter) -> Filter {
 pub type Listed = (OrderRow, Option<PaymentView>);
 
 /// A page of orders with their payments, in one query.
-pub fn list(
-    c: &Connection,
-    f: &OrderFilter,
-    order: ListOrder,
-    slice: Slice,
-) -> rusqlite::Result<(Vec<Listed>, i64)> {
+pub fn list(c: &Connection, f: &OrderFilter, order: ListOrder, slice: Slice) -> rusqlite::Result<(Vec<Listed>, i64)> {
     let order_by = match order {
         ListOrder::Sort(OrderSort::Newest) => "t.id DESC",
         ListOrder::Sort(OrderSort::Oldest) => "t.id ASC",
@@ -240,7 +244,8 @@ pub fn stats(c: &Connection, f: &OrderFilter) -> rusqlite::Result<OrderStats> {
         }
         Ok(serde_json::Value::Object(m))
     };
-    let total: i64 = c.query_row(&format!("SELECT COUNT(*) FROM transactions t {sql_where}"), params_from_iter(p), |r| r.get(0))?;
+    let total: i64 =
+        c.query_row(&format!("SELECT COUNT(*) FROM transactions t {sql_where}"), params_from_iter(p), |r| r.get(0))?;
     let and = if sql_where.is_empty() { "WHERE" } else { "AND" };
     let (revenue, profit): (i64, i64) = c.query_row(
         &format!(
@@ -802,7 +807,12 @@ pub(super) fn mark_refund_required(c: &Connection, id: i64, now: &str) -> rusqli
 }
 
 /// Puts the order on the attention list (None: takes it off).
-pub(super) fn set_attention(c: &Connection, id: i64, flag: Option<(Attention, &str)>, now: &str) -> rusqlite::Result<()> {
+pub(super) fn set_attention(
+    c: &Connection,
+    id: i64,
+    flag: Option<(Attention, &str)>,
+    now: &str,
+) -> rusqlite::Result<()> {
     let (kind, note) = flag.map(|(k, n)| (Some(k), Some(n))).unwrap_or((None, None));
     c.execute(
         "UPDATE transactions SET attention = ?2, attention_note = ?3, attention_at = CASE WHEN ?2 IS NULL THEN NULL ELSE ?4 END,

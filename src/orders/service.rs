@@ -75,8 +75,10 @@ fn admin_order(o: OrderRow, p: Option<PaymentView>) -> AdminOrder {
 
 /// A page of the customer's own orders (or deposits), with their payments.
 pub async fn list(app: &App, filter: OrderFilter, page: PageRequest) -> Result<OrderList> {
-    let (rows, total) =
-        app.db.read(move |c| Ok::<_, OrderError>(repo::list(c, &filter, ListOrder::Sort(OrderSort::Newest), page.into())?)).await?;
+    let (rows, total) = app
+        .db
+        .read(move |c| Ok::<_, OrderError>(repo::list(c, &filter, ListOrder::Sort(OrderSort::Newest), page.into())?))
+        .await?;
     Ok(OrderList { data: rows.into_iter().map(|(o, p)| to_view(o, p)).collect(), meta: page.meta(total) })
 }
 
@@ -311,11 +313,7 @@ pub async fn admin_act(app: &App, admin: &AdminCtx, code: &str, action: AdminAct
 /// the audit record commits with it.
 pub async fn admin_ask(app: &App, actor: Actor, code: &str, action: Action) -> Result<()> {
     let o = order_by_code(app, code).await?;
-    let ask = AdminAsk {
-        actor,
-        record: Record::new(action, Subject::Order(o.id), code),
-        when: |_| true,
-    };
+    let ask = AdminAsk { actor, record: Record::new(action, Subject::Order(o.id), code), when: |_| true };
     match fulfilment::ask_supplier(app, o.id, Asker::Admin(ask)).await? {
         Asked::Answered { .. } | Asked::NotDue | Asked::NoSuchOrder => Ok(()),
         Asked::NotProcessing(s) => Err(OrderError::refused(

@@ -33,7 +33,13 @@ impl PricingRulesApi {
 
     /// Change a rule's numbers; every item's price is recomputed at once.
     #[oai(path = "/pricing-rules/:id", method = "patch", operation_id = "adminUpdatePricingRule")]
-    async fn update(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>, body: Json<RuleUpdate>) -> ApiResult<Json<RuleChange>> {
+    async fn update(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+        body: Json<RuleUpdate>,
+    ) -> ApiResult<Json<RuleChange>> {
         Ok(Json(service::update(&app, auth.0.actor(), id.0, body.0).await?))
     }
 
@@ -46,7 +52,12 @@ impl PricingRulesApi {
     /// Set or clear fixed prices on many items at once (all or nothing). A price below
     /// the supplier cost is refused.
     #[oai(path = "/products/bulk-prices", method = "post", operation_id = "adminBulkPrices")]
-    async fn bulk_prices(&self, app: Data<&App>, auth: AdminAuth, body: Json<BulkPrices>) -> ApiResult<Json<BulkResult>> {
+    async fn bulk_prices(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        body: Json<BulkPrices>,
+    ) -> ApiResult<Json<BulkResult>> {
         Ok(Json(BulkResult { updated: service::bulk_prices(&app, auth.0.actor(), body.0.items).await? }))
     }
 }

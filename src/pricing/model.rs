@@ -245,10 +245,9 @@ impl From<PricingError> for ApiError {
         match e {
             PricingError::Invalid(i) => i.into(),
             PricingError::NotFound => ApiError::not_found("pricing rule"),
-            PricingError::RuleExists => ApiError::conflict(
-                "rule_exists",
-                "a rule for this scope, target and tier exists; change it instead",
-            ),
+            PricingError::RuleExists => {
+                ApiError::conflict("rule_exists", "a rule for this scope, target and tier exists; change it instead")
+            }
             PricingError::Db(e) => e.into(),
         }
     }

@@ -85,7 +85,11 @@ pub async fn create(app: &App, actor: Actor, b: RuleCreate) -> Result<RuleChange
                 Err(e) => return Err(e.into()),
             };
             let repriced = repo::reprice_all(tx)? as i64;
-            audit::record(tx, &actor, Record::new(Action::PricingRuleCreate, Subject::PricingRule(id), "pricing rule added"))?;
+            audit::record(
+                tx,
+                &actor,
+                Record::new(Action::PricingRuleCreate, Subject::PricingRule(id), "pricing rule added"),
+            )?;
             Ok(RuleChange { rule: repo::find(tx, id)?, repriced_items: repriced })
         })
         .await
@@ -108,7 +112,11 @@ pub async fn update(app: &App, actor: Actor, id: i64, b: RuleUpdate) -> Result<R
             check_profit(&f)?;
             repo::update_formula(tx, id, &f)?;
             let repriced = repo::reprice_all(tx)? as i64;
-            audit::record(tx, &actor, Record::new(Action::PricingRuleUpdate, Subject::PricingRule(id), "pricing rule changed"))?;
+            audit::record(
+                tx,
+                &actor,
+                Record::new(Action::PricingRuleUpdate, Subject::PricingRule(id), "pricing rule changed"),
+            )?;
             Ok(RuleChange { rule: repo::find(tx, id)?, repriced_items: repriced })
         })
         .await
@@ -122,7 +130,11 @@ pub async fn delete(app: &App, actor: Actor, id: i64) -> Result<RuleChange> {
                 return Err(PricingError::NotFound);
             }
             let repriced = repo::reprice_all(tx)? as i64;
-            audit::record(tx, &actor, Record::new(Action::PricingRuleDelete, Subject::PricingRule(id), "pricing rule removed"))?;
+            audit::record(
+                tx,
+                &actor,
+                Record::new(Action::PricingRuleDelete, Subject::PricingRule(id), "pricing rule removed"),
+            )?;
             Ok(RuleChange { rule: None, repriced_items: repriced })
         })
         .await
@@ -139,7 +151,11 @@ pub async fn bulk_prices(app: &App, actor: Actor, items: Vec<PriceEdit>) -> Resu
                     .ok_or_else(|| Invalid::new(format!("items[{i}].item_id"), "no such item"))?;
                 for (field, p) in [("retail_price", e.retail_price), ("reseller_price", e.reseller_price)] {
                     if p.is_some_and(|p| p < base) {
-                        return Err(Invalid::new(format!("items[{i}].{field}"), format!("below the supplier price {base}")).into());
+                        return Err(Invalid::new(
+                            format!("items[{i}].{field}"),
+                            format!("below the supplier price {base}"),
+                        )
+                        .into());
                     }
                 }
                 repo::set_overrides(tx, e.item_id, e.retail_price, e.reseller_price, e.clear == Some(true), &now)?;

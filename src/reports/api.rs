@@ -25,7 +25,12 @@ pub struct ReportsApi;
 impl ReportsApi {
     /// Today / week / month / year at a glance.
     #[oai(path = "/dashboard", method = "get", operation_id = "adminDashboard")]
-    async fn dashboard(&self, app: Data<&App>, _auth: AdminAuth, period: Query<Option<Period>>) -> ApiResult<Json<Dashboard>> {
+    async fn dashboard(
+        &self,
+        app: Data<&App>,
+        _auth: AdminAuth,
+        period: Query<Option<Period>>,
+    ) -> ApiResult<Json<Dashboard>> {
         Ok(Json(service::dashboard(&app, period.0.unwrap_or(Period::Today)).await?))
     }
 

@@ -26,7 +26,12 @@ pub struct AdminSettingsApi;
 impl AdminSettingsApi {
     /// All settings, optionally of one group.
     #[oai(path = "/", method = "get", operation_id = "adminListSettings")]
-    async fn list(&self, app: Data<&App>, _auth: AdminAuth, group: Query<Option<String>>) -> ApiResult<Json<Vec<Setting>>> {
+    async fn list(
+        &self,
+        app: Data<&App>,
+        _auth: AdminAuth,
+        group: Query<Option<String>>,
+    ) -> ApiResult<Json<Vec<Setting>>> {
         Ok(Json(service::list(&app, group.0).await?))
     }
 

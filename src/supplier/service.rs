@@ -38,7 +38,8 @@ pub async fn sync_by_admin(app: &App, actor: Actor) -> Result<SyncSummary, SyncE
 }
 
 fn sync_record(s: &SyncSummary) -> Record {
-    Record::new(Action::ProductsSync, Subject::None, "product sync").with_meta(serde_json::to_value(s).unwrap_or_default())
+    Record::new(Action::ProductsSync, Subject::None, "product sync")
+        .with_meta(serde_json::to_value(s).unwrap_or_default())
 }
 
 async fn sync(app: &App, trigger: Trigger, actor: Option<Actor>) -> Result<SyncSummary, SyncError> {
@@ -69,8 +70,7 @@ async fn sync(app: &App, trigger: Trigger, actor: Option<Actor>) -> Result<SyncS
         Ok((list, _)) if list.is_empty() => Err(SyncError::Empty),
         Ok((list, source)) => {
             if source == SyncSource::Supplier {
-                *app.caches.price_list.lock().unwrap_or_else(|p| p.into_inner()) =
-                    Some((Instant::now(), list.clone()));
+                *app.caches.price_list.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), list.clone()));
             }
             app.db
                 .write(move |tx| -> Result<SyncSummary, SyncError> {
@@ -197,7 +197,11 @@ fn cut_off(p: &SupplierProduct) -> (Option<String>, Option<String>) {
 }
 
 /// Applies a (non-empty) price list inside the caller's transaction.
-pub fn apply_price_list(tx: &rusqlite::Connection, list: &[SupplierProduct], now: &str) -> Result<SyncSummary, DbError> {
+pub fn apply_price_list(
+    tx: &rusqlite::Connection,
+    list: &[SupplierProduct],
+    now: &str,
+) -> Result<SyncSummary, DbError> {
     let book = rule_book(tx)?;
     let mut summary = SyncSummary { received: list.len() as i64, ..Default::default() };
     let mut known = repo::snapshot(tx)?;

@@ -9,8 +9,8 @@ pub mod wire;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use self::wire::{ChannelItem, CreateReq, Envelope, OrderItem, TxData};
 use self::model::{Channel, CreatedPayment, NewPayment, PaymentInstruction};
+use self::wire::{ChannelItem, CreateReq, Envelope, OrderItem, TxData};
 use crate::config::TripayConfig;
 
 fn hmac_hex(key: &str, msg: &[u8]) -> String {

@@ -11,7 +11,8 @@ use std::{
 
 use poem::{
     get, handler,
-    http::header, http::StatusCode,
+    http::header,
+    http::StatusCode,
     post,
     web::{Data, Html, Path, Query},
     Body, EndpointExt, Request, Response, Route,

@@ -60,7 +60,13 @@ impl AdminVouchersApi {
     /// Change a voucher (only the fields sent; the code cannot change: sending it is a
     /// 422 naming `code`).
     #[oai(path = "/:id", method = "patch", operation_id = "adminUpdateVoucher")]
-    async fn update(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>, body: Json<VoucherUpdate>) -> ApiResult<Json<Voucher>> {
+    async fn update(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+        body: Json<VoucherUpdate>,
+    ) -> ApiResult<Json<Voucher>> {
         Ok(Json(service::update(&app, auth.0.actor(), id.0, body.0).await?))
     }
 

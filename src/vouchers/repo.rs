@@ -5,7 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::model::{Voucher, VoucherUsage};
 use crate::auth::model::CustomerType;
 
-const COLS: &str = "id, code, name, description, product_id, category_id, customer_type, type, value, min_transaction, \
+const COLS: &str =
+    "id, code, name, description, product_id, category_id, customer_type, type, value, min_transaction, \
                     max_discount, usage_limit, usage_count, user_limit, is_public, is_active, start_date, end_date, \
                     created_at, updated_at";
 
@@ -153,7 +154,13 @@ pub fn take_quota(c: &Connection, id: i64, now: &str) -> rusqlite::Result<bool> 
     )? == 1)
 }
 
-pub fn insert_usage(c: &Connection, voucher_id: i64, user_id: i64, transaction_id: i64, discount: i64) -> rusqlite::Result<()> {
+pub fn insert_usage(
+    c: &Connection,
+    voucher_id: i64,
+    user_id: i64,
+    transaction_id: i64,
+    discount: i64,
+) -> rusqlite::Result<()> {
     c.execute(
         "INSERT INTO voucher_usages (voucher_id, user_id, transaction_id, discount_amount) VALUES (?1, ?2, ?3, ?4)",
         params![voucher_id, user_id, transaction_id, discount],
@@ -173,7 +180,10 @@ pub fn release(c: &Connection, transaction_id: i64, now: &str) -> rusqlite::Resu
     let Some((usage_id, voucher_id)) = usage else {
         return Ok(false);
     };
-    c.execute("UPDATE voucher_usages SET released_at = ?2 WHERE id = ?1 AND released_at IS NULL", params![usage_id, now])?;
+    c.execute(
+        "UPDATE voucher_usages SET released_at = ?2 WHERE id = ?1 AND released_at IS NULL",
+        params![usage_id, now],
+    )?;
     c.execute(
         "UPDATE vouchers SET usage_count = usage_count - 1, updated_at = ?2 WHERE id = ?1 AND usage_count > 0",
         params![voucher_id, now],

@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    model::{Voucher, VoucherAudience, VoucherCreate, VoucherError, VoucherKind, VoucherUpdate, VoucherUsage, VoucherUse},
+    model::{
+        Voucher, VoucherAudience, VoucherCreate, VoucherError, VoucherKind, VoucherUpdate, VoucherUsage, VoucherUse,
+    },
     repo,
 };
 use crate::{
@@ -75,7 +77,13 @@ pub fn reserve(tx: &rusqlite::Connection, u: &VoucherUse<'_>) -> Result<(i64, i6
     Ok((v.id, discount(&v, u.amount)))
 }
 
-pub fn record_usage(tx: &rusqlite::Connection, voucher_id: i64, user_id: i64, transaction_id: i64, discount: i64) -> Result<(), DbError> {
+pub fn record_usage(
+    tx: &rusqlite::Connection,
+    voucher_id: i64,
+    user_id: i64,
+    transaction_id: i64,
+    discount: i64,
+) -> Result<(), DbError> {
     Ok(repo::insert_usage(tx, voucher_id, user_id, transaction_id, discount)?)
 }
 
@@ -215,7 +223,11 @@ pub async fn deactivate(app: &App, actor: Actor, id: i64) -> Result<Voucher> {
             if !repo::deactivate(tx, id)? {
                 return Err(VoucherError::NotFound);
             }
-            audit::record(tx, &actor, Record::new(Action::VoucherDeactivate, Subject::Voucher(id), "voucher deactivated"))?;
+            audit::record(
+                tx,
+                &actor,
+                Record::new(Action::VoucherDeactivate, Subject::Voucher(id), "voucher deactivated"),
+            )?;
             repo::find(tx, id)?.ok_or(VoucherError::NotFound)
         })
         .await

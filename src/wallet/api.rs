@@ -60,7 +60,12 @@ impl WalletApi {
     /// Cash out (resellers). The amount is taken from the balance at once and held until
     /// an admin completes or rejects the withdrawal.
     #[oai(path = "/withdrawals", method = "post", operation_id = "createWithdrawal")]
-    async fn withdraw(&self, app: Data<&App>, auth: BearerAuth, body: Json<WithdrawalRequest>) -> ApiResult<WithdrawalCreated> {
+    async fn withdraw(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        body: Json<WithdrawalRequest>,
+    ) -> ApiResult<WithdrawalCreated> {
         Ok(WithdrawalCreated::Created(Json(service::withdraw(&app, &auth.0, body.0).await?)))
     }
 
@@ -130,19 +135,37 @@ impl AdminWalletApi {
 
     /// Approve a pending withdrawal (the money is still held).
     #[oai(path = "/withdrawals/:id/approve", method = "post", operation_id = "adminApproveWithdrawal")]
-    async fn approve(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>, body: Json<NoteRequest>) -> ApiResult<Json<Withdrawal>> {
+    async fn approve(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+        body: Json<NoteRequest>,
+    ) -> ApiResult<Json<Withdrawal>> {
         Ok(Json(service::move_withdrawal(&app, auth.0.actor(), id.0, WithdrawalStatus::Approved, body.0.note).await?))
     }
 
     /// Mark an approved withdrawal as paid out.
     #[oai(path = "/withdrawals/:id/complete", method = "post", operation_id = "adminCompleteWithdrawal")]
-    async fn complete(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>, body: Json<NoteRequest>) -> ApiResult<Json<Withdrawal>> {
+    async fn complete(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+        body: Json<NoteRequest>,
+    ) -> ApiResult<Json<Withdrawal>> {
         Ok(Json(service::move_withdrawal(&app, auth.0.actor(), id.0, WithdrawalStatus::Completed, body.0.note).await?))
     }
 
     /// Reject a pending or approved withdrawal: the amount goes back to the balance, once.
     #[oai(path = "/withdrawals/:id/reject", method = "post", operation_id = "adminRejectWithdrawal")]
-    async fn reject(&self, app: Data<&App>, auth: AdminAuth, id: Path<i64>, body: Json<NoteRequest>) -> ApiResult<Json<Withdrawal>> {
+    async fn reject(
+        &self,
+        app: Data<&App>,
+        auth: AdminAuth,
+        id: Path<i64>,
+        body: Json<NoteRequest>,
+    ) -> ApiResult<Json<Withdrawal>> {
         Ok(Json(service::move_withdrawal(&app, auth.0.actor(), id.0, WithdrawalStatus::Rejected, body.0.note).await?))
     }
 }

@@ -187,11 +187,12 @@ pub struct Offender {
 impl From<LedgerError> for ApiError {
     fn from(e: LedgerError) -> Self {
         match e {
-            LedgerError::Insufficient { balance, needed } => {
-                ApiError::validation("amount", format!("insufficient balance: Rp {balance} available, Rp {needed} needed"))
-                    .with_code("insufficient_balance")
-                    .with_details(json!({"balance": balance, "needed": needed}))
-            }
+            LedgerError::Insufficient { balance, needed } => ApiError::validation(
+                "amount",
+                format!("insufficient balance: Rp {balance} available, Rp {needed} needed"),
+            )
+            .with_code("insufficient_balance")
+            .with_details(json!({"balance": balance, "needed": needed})),
             LedgerError::NonPositive => ApiError::validation("amount", "the amount must be positive"),
             LedgerError::TooLarge => {
                 ApiError::validation("amount", LedgerError::TooLarge.to_string()).with_code("amount_too_large")

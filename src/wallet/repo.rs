@@ -219,4 +219,3 @@ pub fn move_withdrawal(
 pub fn member_exists(c: &Connection, user_id: i64) -> rusqlite::Result<bool> {
     c.query_row("SELECT EXISTS (SELECT 1 FROM users WHERE id = ?1 AND is_guest = 0)", [user_id], |r| r.get(0))
 }
-

@@ -34,11 +34,17 @@ pub async fn mutations(
     to: Option<String>,
     page: PageRequest,
 ) -> Result<MutationList> {
-    let (data, total) = app.db.read(move |c| Ok::<_, WalletError>(repo::mutations(c, user_id, kind, from, to, page.into())?)).await?;
+    let (data, total) =
+        app.db.read(move |c| Ok::<_, WalletError>(repo::mutations(c, user_id, kind, from, to, page.into())?)).await?;
     Ok(MutationList { data, meta: page.meta(total) })
 }
 
-pub async fn withdrawals(app: &App, user_id: Option<i64>, status: Option<WithdrawalStatus>, page: PageRequest) -> Result<WithdrawalList> {
+pub async fn withdrawals(
+    app: &App,
+    user_id: Option<i64>,
+    status: Option<WithdrawalStatus>,
+    page: PageRequest,
+) -> Result<WithdrawalList> {
     let (data, total) =
         app.db.read(move |c| Ok::<_, WalletError>(repo::list_withdrawals(c, user_id, status, page.into())?)).await?;
     Ok(WithdrawalList { data, meta: page.meta(total) })
@@ -73,7 +79,14 @@ pub async fn withdraw(app: &App, user: &AuthUser, b: WithdrawalRequest) -> Resul
             let (method, number) = (b.payment_method.trim(), b.account_number.trim());
             let id = repo::insert_withdrawal(tx, uid, b.amount, method, number, b.account_name.trim(), &reference)?;
             let description = format!("Withdrawal {reference} to {method} {number}");
-            ledger::debit(tx, uid, b.amount, EntryKind::Withdrawal, &description, Refs { reference_id: Some(id), ..Default::default() })?;
+            ledger::debit(
+                tx,
+                uid,
+                b.amount,
+                EntryKind::Withdrawal,
+                &description,
+                Refs { reference_id: Some(id), ..Default::default() },
+            )?;
             repo::find_withdrawal(tx, id)?.ok_or(WalletError::NotFound("withdrawal"))
         })
         .await
@@ -108,7 +121,13 @@ pub async fn adjust(app: &App, actor: Actor, user_id: i64, b: AdjustmentRequest)
 
 /// pending -> approved -> completed, or -> rejected (the amount goes back, once). The
 /// user is told, and the audit log records it, in the same transaction.
-pub async fn move_withdrawal(app: &App, actor: Actor, id: i64, to: WithdrawalStatus, note: Option<String>) -> Result<Withdrawal> {
+pub async fn move_withdrawal(
+    app: &App,
+    actor: Actor,
+    id: i64,
+    to: WithdrawalStatus,
+    note: Option<String>,
+) -> Result<Withdrawal> {
     let now = app.clock.now_str();
     let admin = actor.user_id.unwrap_or_default();
     let w = app

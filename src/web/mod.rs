@@ -26,4 +26,3 @@ pub fn outbound_client(timeout_secs: u64) -> reqwest::Client {
         .build()
         .expect("a reqwest client with these settings always builds")
 }
-

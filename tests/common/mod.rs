@@ -126,9 +126,10 @@ impl TestApp {
         let config = Config::from_figment(tweak(figment)).expect("test config is valid");
         lapak::telemetry::init(&config.log);
         let kept = config.clone();
-        let running = boot::start(config, acceptor, Boot { worker: !manual, ..Boot::default() }, std::future::pending())
-            .await
-            .expect("lapak boots");
+        let running =
+            boot::start(config, acceptor, Boot { worker: !manual, ..Boot::default() }, std::future::pending())
+                .await
+                .expect("lapak boots");
         let app = running.app.clone();
         TestApp {
             base,
@@ -182,7 +183,8 @@ impl TestApp {
     pub fn advance_to_jakarta(&self, hh: u32, mm: u32) {
         let now = self.app.clock.now().with_timezone(&chrono_tz::Asia::Jakarta);
         let target = now.date_naive().and_hms_opt(hh, mm, 0).expect("a valid time");
-        let mut at = chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &target).single().expect("no DST");
+        let mut at =
+            chrono::TimeZone::from_local_datetime(&chrono_tz::Asia::Jakarta, &target).single().expect("no DST");
         if at <= now {
             at += chrono::Duration::days(1);
         }
@@ -486,12 +488,7 @@ impl TestApp {
 
     /// Every ledger adds up (what `lapak check-ledger` checks).
     pub async fn assert_ledger(&self) {
-        let (_, offenders) = self
-            .app
-            .db
-            .read(lapak::wallet::ledger::check)
-            .await
-            .expect("ledger check runs");
+        let (_, offenders) = self.app.db.read(lapak::wallet::ledger::check).await.expect("ledger check runs");
         assert!(offenders.is_empty(), "ledger offenders: {offenders:?}");
         assert_eq!(self.count("SELECT COUNT(*) FROM balances WHERE balance < 0").await, 0, "a negative balance");
     }

@@ -116,7 +116,15 @@ pub async fn run(t: &TestApp, callers: &Callers, table: &[Scenario]) {
             }
         }
         if !problems.is_empty() {
-            wrong.push(format!("{} — {} {} as {:?}: {}\n    body: {}", s.name, s.method, s.path, s.who, problems.join(", "), r.body));
+            wrong.push(format!(
+                "{} — {} {} as {:?}: {}\n    body: {}",
+                s.name,
+                s.method,
+                s.path,
+                s.who,
+                problems.join(", "),
+                r.body
+            ));
         }
     }
     assert!(wrong.is_empty(), "{} of {} scenarios answered otherwise:\n{}", wrong.len(), table.len(), wrong.join("\n"));
