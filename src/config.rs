@@ -221,8 +221,8 @@ pub struct ScheduleConfig {
     pub recheck_supplier: String,
     /// Finished jobs older than a week leave the queue file (daily at 03:00 UTC).
     pub prune_jobs: String,
-    /// Stored Tripay callbacks and Digiflazz webhooks older than the setting
-    /// `webhooks.keep_days` are deleted (daily at 03:30 UTC).
+    /// Stored Tripay callbacks, Digiflazz webhooks and sent notifications' outbox rows
+    /// older than the setting `webhooks.keep_days` are deleted (daily at 03:30 UTC).
     pub prune_deliveries: String,
 }
 
