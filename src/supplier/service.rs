@@ -205,6 +205,7 @@ pub fn apply_price_list(
     let book = rule_book(tx)?;
     let mut summary = SyncSummary { received: list.len() as i64, ..Default::default() };
     let mut known = repo::snapshot(tx)?;
+    let mut items = repo::ItemWriter::new(tx)?;
     let mut seen: HashSet<&str> = HashSet::with_capacity(list.len());
     for p in list {
         if !seen.insert(p.sku.as_str()) {
@@ -236,10 +237,10 @@ pub fn apply_price_list(
                     && e.multi == f.multi
                     && e.supplier_name.as_deref() == Some(f.supplier_name);
                 if same {
-                    repo::touch_item(tx, e.id, now)?;
+                    items.touch(e.id, now)?;
                     summary.unchanged += 1;
                 } else {
-                    repo::update_item(tx, e.id, &f, now)?;
+                    items.update(e.id, &f, now)?;
                     if e.available && !f.available {
                         summary.deactivated += 1;
                     } else {
@@ -296,8 +297,7 @@ pub fn apply_price_list(
                 };
                 let place = ItemPlace { product_id, category_id, brand: &p.brand };
                 let (retail, reseller) = book.prices(&place, p.price, (None, None));
-                repo::insert_item(
-                    tx,
+                items.insert(
                     product_id,
                     &p.sku,
                     &item_name(&p.name, &p.brand),
@@ -314,7 +314,7 @@ pub fn apply_price_list(
     // Whatever the supplier no longer lists cannot be ordered.
     for (sku, e) in &known.items {
         if !seen.contains(sku.as_str()) && e.available {
-            repo::delist_item(tx, e.id, now)?;
+            items.delist(e.id, now)?;
             summary.deactivated += 1;
         }
     }
