@@ -7,4 +7,4 @@ pub mod repo;
 pub mod service;
 
 pub use model::{Action, Record, Subject};
-pub use service::record;
+pub use service::{record, upstream};

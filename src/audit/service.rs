@@ -14,6 +14,18 @@ pub fn record(tx: &rusqlite::Connection, actor: &Actor, rec: Record) -> rusqlite
     repo::insert(tx, actor, &rec)
 }
 
+/// Records a call lapak made to Tripay or Digiflazz, inside the transaction that stores
+/// its result (actor: lapak itself). Only lapak's own facts go in: never a key or a
+/// signature.
+pub fn upstream(
+    tx: &rusqlite::Connection,
+    action: Action,
+    subject: Subject,
+    meta: serde_json::Value,
+) -> rusqlite::Result<()> {
+    record(tx, &Actor::system(), Record::new(action, subject, action.as_str()).with_meta(meta))
+}
+
 pub async fn list(app: &App, filter: ActivityFilter, page: PageRequest) -> Result<ActivityList, DbError> {
     let (data, total) = app.db.read(move |c| Ok::<_, DbError>(repo::list(c, &filter, page.into())?)).await?;
     Ok(ActivityList { data, meta: page.meta(total) })

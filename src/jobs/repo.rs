@@ -3,10 +3,8 @@
 use apalis_sqlite::SqlitePool;
 use sqlx::Row;
 
-use super::{
-    model::{JobRow, StatusCount},
-    queue::{ProcessDigiflazzOrder, QUEUE},
-};
+use super::model::{JobRow, StatusCount};
+use crate::queue::{ProcessDigiflazzOrder, QUEUE};
 
 fn job_row(r: &sqlx::sqlite::SqliteRow) -> (JobRow, Option<ProcessDigiflazzOrder>) {
     let payload: Option<String> = r.get("payload");

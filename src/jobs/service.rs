@@ -3,7 +3,6 @@
 
 use super::{
     model::{JobError, JobList, JobRow},
-    queue::ProcessDigiflazzOrder,
     repo,
 };
 use crate::{
@@ -12,6 +11,7 @@ use crate::{
     auth::model::Actor,
     db::DbError,
     orders::fulfilment::{self, Asker},
+    queue::ProcessDigiflazzOrder,
 };
 
 /// `ProcessDigiflazzOrder`: send a paid order to Digiflazz with its fixed ref_id (or

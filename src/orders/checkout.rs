@@ -22,14 +22,13 @@ use super::{
 use crate::{
     accounts::service::{guest_user, person_name},
     app::App,
-    audit::{self, Action, Record, Subject},
-    auth::model::{Actor, AuthUser, CustomerType},
+    audit::{self, Action, Subject},
+    auth::model::{AuthUser, CustomerType},
     catalog::{
         model::{format_placeholders, InputField, PaymentType, Unavailable},
         service::{item_with_product, unavailable_reason},
     },
     clock::ts,
-    db::DbError,
     error::Invalid,
     notifications, settings,
     text::{normalize_email, normalize_phone},
@@ -428,7 +427,7 @@ pub async fn attach_payment(
                         },
                     )?;
                     let meta = json!({"ok": true, "method": method, "amount": amount, "fee": fee, "ms": ms});
-                    upstream_log(tx, Action::UpstreamTripayCreate, order_id, meta)?;
+                    audit::upstream(tx, Action::UpstreamTripayCreate, Subject::Order(order_id), meta)?;
                     Ok(())
                 })
                 .await?;
@@ -441,10 +440,10 @@ pub async fn attach_payment(
             app.db
                 .write(move |tx| -> Result<()> {
                     lifecycle::transition(tx, order_id, Event::GatewayUnavailable { reason: &r }, now)?;
-                    upstream_log(
+                    audit::upstream(
                         tx,
                         Action::UpstreamTripayCreate,
-                        order_id,
+                        Subject::Order(order_id),
                         json!({"ok": false, "error": r, "ms": ms}),
                     )?;
                     Ok(())
@@ -459,18 +458,6 @@ pub async fn attach_payment(
             })
         }
     }
-}
-
-/// Records a call to Tripay or Digiflazz in the audit log, inside the transaction that
-/// stores its result. Only lapak's own facts go in: never a key or a signature.
-pub fn upstream_log(
-    tx: &rusqlite::Connection,
-    action: Action,
-    order_id: i64,
-    meta: serde_json::Value,
-) -> Result<(), DbError> {
-    let rec = Record::new(action, Subject::Order(order_id), action.as_str()).with_meta(meta);
-    Ok(audit::record(tx, &Actor::system(), rec)?)
 }
 
 /// `POST /deposits`: a balance top-up through Tripay, created as an order like any

@@ -16,14 +16,13 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{
-    checkout::upstream_log,
     lifecycle::{self, Event, MoveError, Unknown, Verdict},
     model::{Attention, OrderStatus, TransactionType},
     repo,
 };
 use crate::{
     app::App,
-    audit::{self, Action, Record},
+    audit::{self, Action, Record, Subject},
     auth::model::Actor,
     db::{ts, DbError},
     digiflazz::{
@@ -140,10 +139,10 @@ pub async fn ask_supplier(app: &App, id: i64, asker: Asker) -> Result<Asked, DbE
         .write(move |tx| -> Result<_, DbError> {
             let kind = if first_call { "topup" } else { "recheck" };
             let fx = apply(tx, id, &answer, v, kind, now)?;
-            upstream_log(
+            audit::upstream(
                 tx,
                 Action::UpstreamDigiflazz,
-                id,
+                Subject::Order(id),
                 serde_json::json!({"ref_id": answer.ref_id, "kind": kind, "status": answer.status.as_str(),
                                     "rc": answer.rc, "message": answer.message, "price": answer.price, "ms": ms}),
             )?;
@@ -345,7 +344,7 @@ pub async fn handle_webhook(app: &App, d: Delivery) -> Result<WebhookResult, DbE
     // A delivery that fails its signature is kept only as a bounded prefix: anyone can
     // send one, and it is evidence, not data.
     let raw =
-        if forged { super::payment::bounded_prefix(&d.body) } else { String::from_utf8_lossy(&d.body).into_owned() };
+        if forged { crate::web::raw::bounded_prefix(&d.body) } else { String::from_utf8_lossy(&d.body).into_owned() };
     let (ref_id, status, rc) = match &parsed {
         Ok(Some(o)) => (Some(o.ref_id.clone()), Some(o.status_text.clone()), Some(o.rc.clone())),
         _ => (None, None, None),

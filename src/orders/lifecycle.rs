@@ -22,6 +22,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::json;
 
+pub use super::model::MoveError;
 use super::{
     model::{Attention, OrderStatus, PaymentStatus, TransactionType},
     repo::{self, OrderState, Stamp},
@@ -31,7 +32,7 @@ use crate::{
     digiflazz::model::SupplierOrder,
     notifications::{self, Kind},
     vouchers,
-    wallet::ledger::{self, EntryKind, LedgerError, Refs},
+    wallet::ledger::{self, EntryKind, Refs},
 };
 
 /// What the supplier's answer means for the order (see `fulfilment::verdict`).
@@ -113,37 +114,6 @@ pub enum Event<'a> {
         admin: i64,
         note: &'a str,
     },
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum MoveError {
-    /// The event is not a legal move from the order's state.
-    #[error("{0}")]
-    Illegal(String),
-    #[error("insufficient balance: Rp {balance} available, Rp {needed} needed")]
-    Insufficient { balance: i64, needed: i64 },
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
-impl From<rusqlite::Error> for MoveError {
-    fn from(e: rusqlite::Error) -> Self {
-        MoveError::Db(e.into())
-    }
-}
-
-impl From<LedgerError> for MoveError {
-    fn from(e: LedgerError) -> Self {
-        match e {
-            LedgerError::Insufficient { balance, needed } => MoveError::Insufficient { balance, needed },
-            LedgerError::NonPositive => MoveError::Db(DbError::Other("a non-positive ledger amount".into())),
-            // Not acknowledged, so it is retried and logged, never silently dropped.
-            LedgerError::TooLarge => {
-                MoveError::Db(DbError::Other("the credit would take a balance above its maximum".into()))
-            }
-            LedgerError::Db(d) => MoveError::Db(d),
-        }
-    }
 }
 
 /// What a transition did, for the caller to act on after the commit.

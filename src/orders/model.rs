@@ -388,6 +388,42 @@ pub struct DepositRequest {
     pub payment_method: String,
 }
 
+/// Why the state machine refused or failed an event.
+#[derive(Debug, thiserror::Error)]
+pub enum MoveError {
+    /// The event is not a legal move from the order's state.
+    #[error("{0}")]
+    Illegal(String),
+    #[error("insufficient balance: Rp {balance} available, Rp {needed} needed")]
+    Insufficient { balance: i64, needed: i64 },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<rusqlite::Error> for MoveError {
+    fn from(e: rusqlite::Error) -> Self {
+        MoveError::Db(e.into())
+    }
+}
+
+impl From<crate::wallet::model::LedgerError> for MoveError {
+    fn from(e: crate::wallet::model::LedgerError) -> Self {
+        match e {
+            crate::wallet::model::LedgerError::Insufficient { balance, needed } => {
+                MoveError::Insufficient { balance, needed }
+            }
+            crate::wallet::model::LedgerError::NonPositive => {
+                MoveError::Db(DbError::Other("a non-positive ledger amount".into()))
+            }
+            // Not acknowledged, so it is retried and logged, never silently dropped.
+            crate::wallet::model::LedgerError::TooLarge => {
+                MoveError::Db(DbError::Other("the credit would take a balance above its maximum".into()))
+            }
+            crate::wallet::model::LedgerError::Db(d) => MoveError::Db(d),
+        }
+    }
+}
+
 /// What the order rules refuse, in domain words; `From<OrderError> for ApiError` picks
 /// the status, code and field.
 #[derive(Debug, thiserror::Error)]
@@ -413,7 +449,7 @@ pub enum OrderError {
     #[error("{message}")]
     Refused { code: &'static str, message: String, field: Option<&'static str>, retry_after: Option<i64> },
     #[error(transparent)]
-    Move(#[from] super::lifecycle::MoveError),
+    Move(#[from] MoveError),
     #[error(transparent)]
     Voucher(#[from] VoucherError),
     #[error(transparent)]
@@ -439,7 +475,6 @@ impl From<rusqlite::Error> for OrderError {
 
 impl From<OrderError> for ApiError {
     fn from(e: OrderError) -> Self {
-        use super::lifecycle::MoveError;
         use serde_json::json;
         let message = e.to_string();
         match e {

@@ -185,7 +185,8 @@ pub async fn handle_callback(app: &App, d: CallbackDelivery) -> Result<CallbackR
     }
     let parsed = tripay::parse_callback(&d.body);
     // A delivery failing its signature is kept only as a bounded prefix.
-    let raw = if valid { String::from_utf8_lossy(&d.body).into_owned() } else { bounded_prefix(&d.body) };
+    let raw =
+        if valid { String::from_utf8_lossy(&d.body).into_owned() } else { crate::web::raw::bounded_prefix(&d.body) };
     let (reference, merchant_ref) = match &parsed {
         Ok(c) => (Some(c.reference.clone()), c.merchant_ref.clone()),
         Err(_) => (None, None),
@@ -253,18 +254,6 @@ async fn apply(app: &App, cb: tripay::Callback) -> Result<CallbackResult, DbErro
 /// Deletes stored callbacks received before `cutoff`; returns how many.
 pub fn prune_callbacks(c: &rusqlite::Connection, cutoff: &str) -> Result<usize, DbError> {
     Ok(repo::prune_callbacks(c, cutoff)?)
-}
-
-/// How much of a delivery that fails its signature is stored.
-pub const FORGED_PREFIX: usize = 2048;
-
-/// The first `FORGED_PREFIX` bytes of a body as text, marked when cut: a delivery that
-/// fails its signature is evidence, not data, and anyone can send one.
-pub fn bounded_prefix(body: &[u8]) -> String {
-    if body.len() <= FORGED_PREFIX {
-        return String::from_utf8_lossy(body).into_owned();
-    }
-    format!("{}…[{} bytes, cut]", String::from_utf8_lossy(&body[..FORGED_PREFIX]), body.len())
 }
 
 const CHANNELS_TTL: Duration = Duration::from_secs(600);

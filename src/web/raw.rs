@@ -32,3 +32,15 @@ impl ParsePayload for RawJson {
     }
 }
 poem_openapi::impl_apirequest_for_payload!(RawJson,);
+
+/// How much of a delivery that fails its signature is stored.
+pub const FORGED_PREFIX: usize = 2048;
+
+/// The first `FORGED_PREFIX` bytes of a body as text, marked when cut: a delivery that
+/// fails its signature is evidence, not data, and anyone can send one.
+pub fn bounded_prefix(body: &[u8]) -> String {
+    if body.len() <= FORGED_PREFIX {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    format!("{}…[{} bytes, cut]", String::from_utf8_lossy(&body[..FORGED_PREFIX]), body.len())
+}
