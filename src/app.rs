@@ -35,6 +35,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Demo mode: the Tripay simulator lapak serves under `/demo/tripay`.
     pub demo_tripay: std::sync::OnceLock<crate::tripay::simulator::TripaySim>,
+    /// Litestream's replication of the two files, as far as lapak can see it.
+    pub replication: crate::replication::Replication,
 }
 
 /// The gateways' answers kept between requests: Tripay's channel list (it changes
@@ -122,6 +124,7 @@ impl AppState {
                 .build()
                 .map_err(|e| anyhow::anyhow!("http client: {e}"))?,
             demo_tripay: std::sync::OnceLock::new(),
+            replication: crate::replication::Replication::new(&config),
             config,
             db,
         }))

@@ -53,6 +53,10 @@ pub async fn start<A: Acceptor + 'static>(
     boot: Boot,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<Running> {
+    // A restore whose ledger check did not pass must not be served (`lapak restore`).
+    if let Some(why) = crate::replication::unfinished_restore(&config.database.path) {
+        anyhow::bail!(why);
+    }
     let app = tokio::task::spawn_blocking(move || AppState::build(config)).await??;
     app.clock.advance(boot.clock_offset);
     if let Some(sim) = boot.demo_tripay {

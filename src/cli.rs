@@ -56,6 +56,25 @@ pub enum Command {
     /// Check the ledger: every balance equals the sum of its mutations and each
     /// mutation's balance_before/balance_after chain is unbroken. Exits non-zero on any offender.
     CheckLedger,
+    /// Restore lapak.db and queue.db from their Litestream replica (a new machine, a lost
+    /// disk), optionally as they were at a point in time, then check the ledger. Until
+    /// the check passes, `serve` refuses the restored files.
+    Restore {
+        /// The Litestream configuration (default: replication.litestream_config).
+        #[arg(long, value_name = "PATH")]
+        litestream_config: Option<PathBuf>,
+        /// Restore as of this moment (RFC 3339, e.g. 2026-11-24T10:00:00Z) instead of
+        /// the newest position.
+        #[arg(long, value_name = "TIME")]
+        timestamp: Option<String>,
+        /// Exit 0 without restoring when lapak.db is already there, or when the replica
+        /// is empty (a new shop): for start-up scripts.
+        #[arg(long)]
+        if_missing: bool,
+        /// Restore over existing files; they are kept as <file>.before-restore-<time>.
+        #[arg(long)]
+        force: bool,
+    },
     /// Measure performance and print the figures.
     Bench {
         #[command(subcommand)]
@@ -85,6 +104,9 @@ pub fn main() -> ExitCode {
         Command::Backup { path } => backup(&config, &path),
         Command::SyncProducts => sync_products(config),
         Command::CheckLedger => check_ledger(&config),
+        Command::Restore { litestream_config, timestamp, if_missing, force } => {
+            restore(config, litestream_config, timestamp, if_missing, force)
+        }
         Command::Bench { what } => crate::bench::run(what),
     };
     match result {
@@ -120,6 +142,7 @@ fn serve(mut config: Config) -> anyhow::Result<()> {
         );
         let boot = Boot { first_run_sync: true, demo_tripay: demo.tripay.take(), ..Boot::default() };
         let running = boot::start(config, acceptor, boot, http::shutdown_signal()).await?;
+        running.app.replication.announce();
         tracing::info!(%addr, "listening; API docs at /docs, spec at /openapi.json");
         running.finished().await?;
         tracing::info!("stopped");
@@ -204,10 +227,16 @@ fn create_admin(config: &Config, email: &str, name: &str, password_stdin: bool) 
 fn check_ledger(config: &Config) -> anyhow::Result<()> {
     let db = Db::open(&config.database)?;
     db.migrate()?;
+    let checked = ledger_report(&db)?;
+    println!("ledger OK: {checked} balances, each equal to the sum of its mutations, every chain unbroken");
+    Ok(())
+}
+
+/// Checks the ledger, printing each offender; Ok(number of balances checked) when clean.
+fn ledger_report(db: &Db) -> anyhow::Result<usize> {
     let (checked, offenders) = db.read_blocking(crate::wallet::ledger::check)?;
     if offenders.is_empty() {
-        println!("ledger OK: {checked} balances, each equal to the sum of its mutations, every chain unbroken");
-        return Ok(());
+        return Ok(checked);
     }
     for o in &offenders {
         println!(
@@ -220,6 +249,118 @@ fn check_ledger(config: &Config) -> anyhow::Result<()> {
         );
     }
     anyhow::bail!("{} of {checked} balances do not add up", offenders.len())
+}
+
+fn restore(
+    mut config: Config,
+    litestream_config: Option<PathBuf>,
+    timestamp: Option<String>,
+    if_missing: bool,
+    force: bool,
+) -> anyhow::Result<()> {
+    use crate::replication::{restore_marker, Replication};
+    if let Some(p) = litestream_config {
+        anyhow::ensure!(p.is_file(), "--litestream-config {} is not a file", p.display());
+        config.replication.litestream_config = p.display().to_string();
+    }
+    anyhow::ensure!(
+        !config.replication.litestream_config.is_empty(),
+        "no Litestream configuration: pass --litestream-config PATH or set replication.litestream_config"
+    );
+    if let Some(t) = &timestamp {
+        chrono::DateTime::parse_from_rfc3339(t)
+            .map_err(|_| anyhow::anyhow!("--timestamp {t:?} is not an RFC 3339 time such as 2026-11-24T10:00:00Z"))?;
+    }
+    let replication = Replication::new(&config);
+    let ls = replication.litestream().expect("set above").clone();
+    let (db_path, queue_path) = (config.database.path.clone(), config.database.queue_path.clone());
+    let marker = restore_marker(&db_path);
+    let present = |p: &std::path::Path| p.exists() || sidecar(p, "-wal").exists();
+    let earlier_failed = marker.exists();
+    if present(&db_path) && !earlier_failed {
+        if if_missing {
+            println!("{} is there; nothing to restore", db_path.display());
+            return Ok(());
+        }
+        anyhow::ensure!(
+            force,
+            "{} exists: restore into an empty data folder, or pass --force (the present files are kept aside)",
+            db_path.display()
+        );
+    }
+    let targets = replication.targets().map_err(|e| anyhow::anyhow!(e))?;
+    let key_of =
+        |file: &PathBuf| targets.iter().find(|(f, _)| f == file).and_then(|(_, t)| t.as_ref()).map(|t| t.path.clone());
+    let db_key =
+        key_of(&db_path).ok_or_else(|| anyhow::anyhow!("{} is not in {}", db_path.display(), ls.config.display()))?;
+    let queue_key = key_of(&queue_path);
+
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    for file in [&db_path, &queue_path] {
+        // Litestream's own state for the file (`.lapak.db-litestream`) belongs to it too.
+        let state = file.with_file_name(format!(
+            ".{}-litestream",
+            file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+        ));
+        for f in ["", "-wal", "-shm"].map(|suffix| sidecar(file, suffix)).into_iter().chain([state]) {
+            if f.exists() {
+                let aside = sidecar(&f, &format!(".before-restore-{stamp}"));
+                std::fs::rename(&f, &aside)?;
+                println!("kept {} as {}", f.display(), aside.display());
+            }
+        }
+    }
+    if let Some(dir) = db_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&marker, format!("restore started at {stamp} and not finished\n"))?;
+    let started = std::time::Instant::now();
+    println!("restoring {} from {} ...", db_path.display(), ls.config.display());
+    if !ls.restore_blocking(std::path::Path::new(&db_key), &db_path, timestamp.as_deref())? {
+        std::fs::remove_file(&marker)?;
+        if if_missing {
+            println!("the replica holds no backup of {} yet: a new shop starts empty", db_path.display());
+            return Ok(());
+        }
+        anyhow::bail!("the replica holds no backup of {}", db_path.display());
+    }
+    match &queue_key {
+        None => println!("{} is not in the Litestream configuration; lapak rebuilds its queue", queue_path.display()),
+        Some(key) => match ls.restore_blocking(std::path::Path::new(key), &queue_path, timestamp.as_deref()) {
+            Ok(true) => {}
+            Ok(false) => println!("the replica holds no backup of {}; lapak rebuilds its queue", queue_path.display()),
+            // The queue is rebuilt from lapak.db (fulfilment outbox, re-check sweep).
+            Err(e) => println!("{} was not restored ({e}); lapak rebuilds its queue", queue_path.display()),
+        },
+    }
+    let restored_in = started.elapsed();
+    let db = Db::open(&config.database)?;
+    db.migrate()?;
+    let counts = db.read_blocking(crate::db::row_counts)?;
+    match ledger_report(&db) {
+        Ok(checked) => {
+            std::fs::remove_file(&marker)?;
+            let counts: Vec<String> = counts.iter().map(|(t, n)| format!("{n} {t}")).collect();
+            println!(
+                "restored in {} ms: {}; ledger OK ({checked} balances, each equal to the sum of its mutations). \
+                 `lapak serve` may start.",
+                restored_in.as_millis(),
+                counts.join(", ")
+            );
+            Ok(())
+        }
+        Err(e) => {
+            std::fs::write(&marker, format!("ledger check failed: {e:#}\n"))?;
+            anyhow::bail!("restored, but the ledger check failed: {e:#}; `lapak serve` refuses these files")
+        }
+    }
+}
+
+/// `file` with `suffix` appended to its name (`lapak.db` + `-wal`).
+fn sidecar(file: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut p = file.as_os_str().to_owned();
+    p.push(suffix);
+    PathBuf::from(p)
 }
 
 fn backup(config: &Config, path: &std::path::Path) -> anyhow::Result<()> {

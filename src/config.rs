@@ -27,6 +27,28 @@ pub struct Config {
     pub storage: StorageConfig,
     pub smtp: SmtpConfig,
     pub limits: LimitsConfig,
+    pub replication: ReplicationConfig,
+}
+
+/// Continuous replication of the two SQLite files by Litestream (see litestream.yml and
+/// the README's "Durability"). lapak does not replicate by itself: it names the replica
+/// at start, shows its lag in the console and restores from it (`lapak restore`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReplicationConfig {
+    /// The Litestream configuration that replicates this shop's files. Empty: no
+    /// replica (lapak says so at start and the console warns).
+    pub litestream_config: String,
+    /// The litestream program (a name on PATH or a path).
+    pub litestream_bin: String,
+    /// The console warns when the replica is behind by more than this many seconds.
+    pub warn_after_secs: u64,
+}
+
+impl Default for ReplicationConfig {
+    fn default() -> Self {
+        Self { litestream_config: String::new(), litestream_bin: "litestream".into(), warn_after_secs: 300 }
+    }
 }
 
 /// Request size and rate limits at the edge. Rates are per client address (see
@@ -574,6 +596,16 @@ impl Config {
             if parse_net(p).is_none() {
                 return bad("server.trusted_proxies", format!("{p:?} is not an IP address or CIDR"));
             }
+        }
+        let r = &self.replication;
+        if r.warn_after_secs == 0 {
+            return bad("replication.warn_after_secs", "must be at least 1".into());
+        }
+        if r.litestream_bin.trim().is_empty() {
+            return bad("replication.litestream_bin", "must not be empty (default: litestream)".into());
+        }
+        if !r.litestream_config.is_empty() && !std::path::Path::new(&r.litestream_config).is_file() {
+            return bad("replication.litestream_config", format!("{} is not a file", r.litestream_config));
         }
         let l = &self.limits;
         for (key, v) in [

@@ -28,6 +28,7 @@ pub mod operators;
 pub mod orders;
 pub mod pricing;
 pub mod queue;
+pub mod replication;
 pub mod reports;
 pub mod settings;
 pub mod supplier;

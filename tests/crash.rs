@@ -1,66 +1,34 @@
 //! Crash safety: the real binary is killed (SIGKILL) while an order's supplier call is in
 //! flight; started again, it completes the order exactly once, with the same ref_id.
 
+mod common;
+
 use std::{
-    process::{Child, Command, Stdio},
+    process::{Child, Command},
     time::{Duration, Instant},
 };
 
-use lapak::{
-    digiflazz::simulator::{SimConfig, Simulator},
-    tripay::simulator::{TripaySimConfig, TripaySimServer},
-};
+use common::binary::{free_port, wait_healthy, Upstreams};
 use serde_json::{json, Value};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 struct Env {
     dir: tempfile::TempDir,
     port: u16,
-    digiflazz: Simulator,
-    tripay: TripaySimServer,
+    up: Upstreams,
 }
 
 impl Env {
     fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_lapak"));
-        c.current_dir(self.dir.path())
-            .args(args)
-            .env_remove("RUST_LOG")
-            .env("LAPAK_LOG__LEVEL", "info,sqlx=warn")
-            .env("LAPAK_SERVER__HOST", "127.0.0.1")
-            .env("LAPAK_SERVER__PORT", self.port.to_string())
-            .env("LAPAK_SERVER__PUBLIC_URL", format!("http://127.0.0.1:{}", self.port))
-            .env("LAPAK_DIGIFLAZZ__USERNAME", "demo")
-            .env("LAPAK_DIGIFLAZZ__API_KEY", "demo-key")
-            .env("LAPAK_DIGIFLAZZ__WEBHOOK_SECRET", "demo-secret")
-            .env("LAPAK_DIGIFLAZZ__BASE_URL", &self.digiflazz.url)
-            .env("LAPAK_DIGIFLAZZ__TIMEOUT_SECS", "20")
-            .env("LAPAK_TRIPAY__API_KEY", "DEV-crash")
-            .env("LAPAK_TRIPAY__PRIVATE_KEY", "crash-private")
-            .env("LAPAK_TRIPAY__MERCHANT_CODE", "T0099")
-            .env("LAPAK_TRIPAY__BASE_URL", &self.tripay.url)
-            .env("LAPAK_ORDERS__RECHECK_MIN_SECS", "1")
-            .env("LAPAK_SCHEDULE__RECHECK_SUPPLIER", "*/1 * * * * *")
-            .stdout(Stdio::null())
-            .stderr(
-                std::fs::OpenOptions::new().create(true).append(true).open(self.dir.path().join("lapak.log")).unwrap(),
-            );
+        c.current_dir(self.dir.path()).args(args);
+        self.up.configure(&mut c, self.port, &self.dir.path().join("lapak.log"));
         c
     }
 
     async fn serve(&self) -> Child {
         let child = self.command(&["serve"]).spawn().unwrap();
-        let client = reqwest::Client::new();
-        for _ in 0..150 {
-            if client.get(format!("http://127.0.0.1:{}/healthz", self.port)).send().await.is_ok() {
-                return child;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("lapak did not start");
+        assert!(wait_healthy(self.port).await, "lapak did not start");
+        child
     }
 }
 
@@ -79,21 +47,7 @@ async fn kill_9_during_fulfilment_then_restart_completes_once() {
         dir: tempfile::tempdir().unwrap(),
         port: free_port(),
         // The supplier takes 4 s to answer a number ending 9999: lapak is killed meanwhile.
-        digiflazz: Simulator::start(SimConfig {
-            slow_answer: Duration::from_secs(4),
-            webhook_url: None,
-            ..SimConfig::demo()
-        })
-        .await
-        .unwrap(),
-        tripay: TripaySimServer::start(TripaySimConfig {
-            api_key: "DEV-crash".into(),
-            private_key: "crash-private".into(),
-            merchant_code: "T0099".into(),
-            checkout_base: String::new(),
-        })
-        .await
-        .unwrap(),
+        up: Upstreams::start(Duration::from_secs(4)).await,
     };
     assert!(env.command(&["sync-products"]).status().unwrap().success());
     let base = format!("http://127.0.0.1:{}", env.port);
@@ -116,17 +70,17 @@ async fn kill_9_during_fulfilment_then_restart_completes_once() {
         .unwrap();
     let code = order["transaction_code"].as_str().unwrap().to_string();
     let reference = order["payment"]["reference"].as_str().unwrap().to_string();
-    assert_eq!(env.tripay.sim.settle(&reference, "PAID").await.unwrap(), 200);
+    assert_eq!(env.up.tripay.sim.settle(&reference, "PAID").await.unwrap(), 200);
 
     // Wait until the supplier has the order (the call is in flight), then kill -9.
     let started = Instant::now();
-    while env.digiflazz.handle.calls_for(&code) == 0 {
+    while env.up.digiflazz.handle.calls_for(&code) == 0 {
         assert!(started.elapsed() < Duration::from_secs(10), "the job never called the supplier");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     lapak.kill().unwrap();
     lapak.wait().unwrap();
-    assert_eq!(env.digiflazz.handle.purchases(), 1);
+    assert_eq!(env.up.digiflazz.handle.purchases(), 1);
 
     // Started again, it re-checks the same ref_id and completes the order once.
     let mut lapak = env.serve().await;
@@ -144,8 +98,8 @@ async fn kill_9_during_fulfilment_then_restart_completes_once() {
     };
     assert_eq!(done["status"], "success", "{done}");
     assert!(!done["sn"].as_str().unwrap().is_empty());
-    assert_eq!(env.digiflazz.handle.purchases(), 1, "never bought twice");
-    assert!(env.digiflazz.handle.calls_for(&code) >= 2, "re-checked with the same ref_id");
+    assert_eq!(env.up.digiflazz.handle.purchases(), 1, "never bought twice");
+    assert!(env.up.digiflazz.handle.calls_for(&code) >= 2, "re-checked with the same ref_id");
     lapak.kill().unwrap();
     lapak.wait().unwrap();
 

@@ -10,7 +10,7 @@ use common::{
 use reqwest::Method;
 use serde_json::json;
 
-const ADMIN_LISTS: [&str; 20] = [
+const ADMIN_LISTS: [&str; 21] = [
     "/api/v1/admin/users",
     "/api/v1/admin/users/statistics",
     "/api/v1/admin/categories",
@@ -30,6 +30,7 @@ const ADMIN_LISTS: [&str; 20] = [
     "/api/v1/admin/activity-logs",
     "/api/v1/admin/activity-logs/statistics",
     "/api/v1/admin/system",
+    "/api/v1/admin/system/replication",
     "/api/v1/admin/jobs",
 ];
 

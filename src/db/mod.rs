@@ -210,6 +210,16 @@ impl Db {
     }
 }
 
+/// How many orders, balance mutations and users the file holds (for `lapak restore`).
+pub fn row_counts(conn: &Connection) -> Result<Vec<(&'static str, i64)>, DbError> {
+    let mut out = Vec::new();
+    for (table, label) in [("transactions", "orders"), ("balance_mutations", "balance mutations"), ("users", "users")] {
+        let n: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+        out.push((label, n));
+    }
+    Ok(out)
+}
+
 fn in_transaction<T, E>(conn: &mut Connection, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E>
 where
     E: From<DbError>,

@@ -1,10 +1,14 @@
 //! `GET /admin/system`: what this lapak is running as — version, demo mode, the
-//! effective configuration with its secrets masked, and the payment channels.
+//! effective configuration with its secrets masked, and the payment channels; and
+//! `GET /admin/system/replication`, the state of the Litestream replica.
 
 use poem::web::Data;
 use poem_openapi::{payload::Json, Object, OpenApi};
 
-use crate::{app::App, auth::api::AdminAuth, error::ApiResult, openapi_tags::ApiTags, orders::model::PaymentChannel};
+use crate::{
+    app::App, auth::api::AdminAuth, error::ApiResult, openapi_tags::ApiTags, orders::model::PaymentChannel,
+    replication::ReplicationStatus,
+};
 
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -56,6 +60,15 @@ impl SystemApi {
             config: masked(serde_json::to_value(&app.config).unwrap_or_default()),
             payment_channels: channels.into_iter().map(|c| PaymentChannel::priced(c, None)).collect(),
         }))
+    }
+
+    /// Whether Litestream replicates the shop's two files, how far behind the replica
+    /// is, and a warning when something needs the operator (no replica, a file left
+    /// out, a replica behind by more than `replication.warn_after_secs`). Read from
+    /// Litestream at most every 15 seconds.
+    #[oai(path = "/system/replication", method = "get", operation_id = "adminReplicationStatus")]
+    async fn replication(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<ReplicationStatus>> {
+        Ok(Json(app.replication.status().await))
     }
 }
 

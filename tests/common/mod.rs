@@ -1,6 +1,7 @@
 //! Starts the real app on a temporary database and 127.0.0.1:0, with helpers to call it.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod scenario;
 
 use std::time::Duration;

@@ -105,6 +105,8 @@ test('log in and read the dashboard figures of the seeded orders', async () => {
   assert.equal((await card.locator('.value').textContent()).trim(), rupiah(24000));
   assert.match(await card.textContent(), /2 orders/);
   assert.equal((await page.locator('#refund-required').textContent()).trim(), '1');
+  // Demo mode has no replica: the dashboard says so and links to the system page.
+  assert.match(await page.locator('#replication-alert').textContent(), /No replica/);
   await shot('dashboard');
 });
 
@@ -202,4 +204,6 @@ test('every page renders without an error', async () => {
   await page.goto(base + '/admin#/system');
   await page.waitForSelector('#config');
   assert.ok(!(await page.locator('#config').textContent()).includes('demo-private-key'));
+  assert.match(await page.locator('#replication-config').textContent(), /No replica is configured/);
+  assert.equal(await page.locator('td', { hasText: 'not replicated' }).count(), 2, 'both files listed as not replicated');
 });

@@ -5,7 +5,8 @@ import { h } from './dom.js';
 export function badge(value) {
   const kind = { success: 'ok', paid: 'ok', completed: 'ok', active: 'ok', Done: 'ok', approved: 'info',
     failed: 'bad', expired: 'bad', rejected: 'bad', suspended: 'bad', Failed: 'bad', Killed: 'bad',
-    pending: 'warn', processing: 'info', refunded: 'info', Pending: 'warn', Running: 'info', Queued: 'info' }[value];
+    pending: 'warn', processing: 'info', refunded: 'info', Pending: 'warn', Running: 'info', Queued: 'info',
+    'in sync': 'ok', behind: 'warn', 'nothing replicated yet': 'warn', 'not replicated': 'bad', unknown: 'bad' }[value];
   return h('span', { class: 'badge ' + (kind || '') }, value ?? '');
 }
 

@@ -1,4 +1,4 @@
-// Figures at a glance: revenue, the attention list, the supplier deposit, charts.
+// Figures at a glance: revenue, the attention list, the supplier deposit, the replica, charts.
 
 import { api } from '../lib/api.js';
 import { barChart, fillDays } from '../lib/chart.js';
@@ -14,11 +14,13 @@ export default async function dashboard() {
   const low = Number(settings.find((s) => s.key === 'admin.low_deposit')?.value || 500000);
   const jobs = await api('GET', '/admin/jobs?status=Failed&limit=1').catch(() => ({ counts: [] }));
   const attention = await api('GET', '/admin/transactions/attention?per_page=1').catch(() => ({ meta: { total: 0 } }));
+  const replication = await api('GET', '/admin/system/replication').catch(() => null);
   const failedJobs = jobs.counts.find((c) => c.status === 'Failed')?.count || 0;
   const fig = (d, label) => stat(label, rupiah(d.figures.revenue), h('div', { class: 'muted' }, `profit ${rupiah(d.figures.profit)} · ${d.figures.orders} orders`));
   render(
     h('h1', {}, 'Dashboard'),
     attention.meta.total > 0 ? h('div', { class: 'alert', id: 'attention-alert' }, h('a', { href: '#/orders?attention=1' }, `${attention.meta.total} order(s) need your attention`), ' (unknown outcomes, deliveries after a refund, Tripay refunds, overcharges)') : null,
+    replication && replication.warning ? h('div', { class: 'alert', id: 'replication-alert' }, h('a', { href: '#/system' }, replication.warning)) : null,
     deposit !== null && deposit < low ? h('div', { class: 'alert', id: 'low-deposit' }, `Digiflazz deposit is low: ${rupiah(deposit)} (warning below ${rupiah(low)}). Top up at Digiflazz.`) : null,
     h('div', { class: 'grid' },
       fig(today, 'Revenue today'), fig(week, 'Revenue, 7 days'), fig(month, 'Revenue, 30 days'),
