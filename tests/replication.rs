@@ -563,7 +563,8 @@ fn replication_marker(db: &Path) -> PathBuf {
 
 /// A replica whose ledger does not add up (a balance changed without its mutation) is
 /// restored, but refused: `lapak restore` fails naming the offender and leaves the
-/// marker that stops `serve` (tested above). The replica is a plain folder here (Litestream's `file` type).
+/// marker that stops `serve` (tested above). The replica is a plain folder here
+/// (Litestream's `file` type). Before it holds anything, `--if-missing` starts a new shop.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restore_with_a_broken_ledger_is_refused() {
     let tools = tools();
@@ -595,6 +596,15 @@ async fn a_restore_with_a_broken_ledger_is_refused() {
             format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
         )
     };
+    // Before anything is replicated: a new shop starts empty, a plain restore fails.
+    let first = work.path().join("first");
+    std::fs::create_dir_all(&first).unwrap();
+    let (ok, out) = run(&first, &["restore", "--if-missing"]);
+    assert!(ok && out.contains("a new shop starts empty"), "{out}");
+    assert!(!first.join("data/lapak.db").exists() && !replication_marker(&first.join("data/lapak.db")).exists());
+    let (ok, out) = run(&first, &["restore"]);
+    assert!(!ok && out.contains("holds no backup"), "{out}");
+
     let old = work.path().join("old");
     std::fs::create_dir_all(&old).unwrap();
     let (ok, out) = run(&old, &["migrate"]);

@@ -361,19 +361,29 @@ fn read_config(path: &Path) -> Result<Vec<Target>, String> {
         .collect())
 }
 
-/// The same file, whether written relative or absolute (and whether it exists yet).
+/// The same file, whether written relative or absolute, and whether it (or its
+/// folder) exists yet.
 fn same_file(configured: &str, ours: &Path) -> bool {
     fn absolute(p: &Path) -> PathBuf {
         if let Ok(c) = std::fs::canonicalize(p) {
             return c;
         }
-        // Not there yet: make the folder canonical and keep the name.
-        match (p.parent().filter(|d| !d.as_os_str().is_empty()), p.file_name()) {
-            (Some(dir), Some(name)) => {
-                std::fs::canonicalize(dir).map(|d| d.join(name)).unwrap_or_else(|_| p.to_path_buf())
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        };
+        // Not there yet: make the nearest existing folder canonical, keep the rest.
+        let mut rest = Vec::new();
+        let mut base = p.as_path();
+        while let Some(parent) = base.parent() {
+            rest.push(base.file_name().map(|n| n.to_os_string()).unwrap_or_default());
+            if let Ok(c) = std::fs::canonicalize(parent) {
+                return rest.iter().rev().fold(c, |acc, part| acc.join(part));
             }
-            _ => std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf()),
+            base = parent;
         }
+        p
     }
     absolute(Path::new(configured)) == absolute(ours)
 }
@@ -455,6 +465,16 @@ mod tests {
         assert_eq!(targets[0].replica, "s3://shop/lapak.db at http://127.0.0.1:9000 every 1s");
         assert_eq!(targets[1].replica, "file:///backups/other every 1s");
         assert!(read_config(&dir.path().join("missing.yml")).is_err());
+        // A data folder that does not exist yet (a new machine before its restore).
+        let cwd = std::env::current_dir().unwrap();
+        assert!(same_file(
+            &cwd.join("not-yet/data/lapak.db").display().to_string(),
+            Path::new("not-yet/data/lapak.db")
+        ));
+        assert!(!same_file(
+            &cwd.join("not-yet/data/queue.db").display().to_string(),
+            Path::new("not-yet/data/lapak.db")
+        ));
     }
 
     #[test]
