@@ -35,6 +35,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Demo mode: the Tripay simulator lapak serves under `/demo/tripay`.
     pub demo_tripay: std::sync::OnceLock<crate::tripay::simulator::TripaySim>,
+    /// Google sign-in's token checker (and Google's keys, cached).
+    pub google: crate::google::GoogleVerifier,
     /// Litestream's replication of the two files, as far as lapak can see it.
     pub replication: crate::replication::Replication,
 }
@@ -125,6 +127,7 @@ impl AppState {
                 .map_err(|e| anyhow::anyhow!("http client: {e}"))?,
             demo_tripay: std::sync::OnceLock::new(),
             replication: crate::replication::Replication::new(&config),
+            google: crate::google::GoogleVerifier::new(&config.auth),
             config,
             db,
         }))

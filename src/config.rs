@@ -382,11 +382,22 @@ pub struct AuthConfig {
     pub login_attempts_per_minute: u32,
     /// Registrations allowed per minute per client IP.
     pub registrations_per_minute: u32,
+    /// Google sign-in: the OAuth client id of your Google Identity Services button.
+    /// Empty: `POST /auth/google` answers 403.
+    pub google_client_id: String,
+    /// Where Google publishes the keys that sign its ID tokens.
+    pub google_keys_url: String,
 }
 
 impl Default for AuthConfig {
     fn default() -> Self {
-        Self { token_ttl_hours: 24 * 30, login_attempts_per_minute: 5, registrations_per_minute: 10 }
+        Self {
+            token_ttl_hours: 24 * 30,
+            login_attempts_per_minute: 5,
+            registrations_per_minute: 10,
+            google_client_id: String::new(),
+            google_keys_url: "https://www.googleapis.com/oauth2/v3/certs".into(),
+        }
     }
 }
 
@@ -596,6 +607,9 @@ impl Config {
             if parse_net(p).is_none() {
                 return bad("server.trusted_proxies", format!("{p:?} is not an IP address or CIDR"));
             }
+        }
+        if !self.auth.google_client_id.is_empty() {
+            check_url("auth.google_keys_url", &self.auth.google_keys_url)?;
         }
         let r = &self.replication;
         if r.warn_after_secs == 0 {

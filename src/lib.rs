@@ -18,6 +18,7 @@ pub mod db;
 pub mod demo;
 pub mod digiflazz;
 pub mod error;
+pub mod google;
 pub mod http;
 pub mod jobs;
 pub mod lenient;

@@ -135,6 +135,10 @@ async fn bad_input_is_named() {
     let register = |email: &str, phone: &str, password: &str| json!({"name": "Budi", "email": email, "phone": phone, "password": password});
     let table = vec![
         // Accounts.
+        Scenario::new("google: no token", Method::POST, "/api/v1/auth/google", Who::Anonymous)
+            .body(json!({}))
+            .error(422, "validation_failed")
+            .field("id_token"),
         Scenario::new("register: bad e-mail", Method::POST, "/api/v1/auth/register", Who::Anonymous)
             .body(register("not-an-email", "081299990001", "kuda-lumping-77"))
             .error(422, "validation_failed")

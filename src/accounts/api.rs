@@ -6,7 +6,7 @@ use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenAp
 use super::{
     model::{
         Accepted, AccountDeletion, AdminUser, AdminUserList, AdminUserUpdate, AvatarForm, AvatarResult, ClaimConfirm,
-        ClaimResult, CustomerType, ForgotPassword, LoginRequest, PasswordChange, Profile, ProfileUpdate,
+        ClaimResult, CustomerType, ForgotPassword, GoogleSignIn, LoginRequest, PasswordChange, Profile, ProfileUpdate,
         RegisterRequest, ResetPassword, Role, TokenResponse, UserCreate, UserFilter, UserSort, UserStats, UserStatus,
     },
     service,
@@ -30,6 +30,16 @@ pub enum Registered {
 pub enum ForgotAccepted {
     #[oai(status = 202)]
     Accepted(Json<Accepted>),
+}
+
+#[derive(ApiResponse)]
+pub enum GoogleSignedIn {
+    /// Signed in to an existing account.
+    #[oai(status = 200)]
+    SignedIn(Json<TokenResponse>),
+    /// A new account was made for this Google account.
+    #[oai(status = 201)]
+    Created(Json<TokenResponse>),
 }
 
 #[derive(ApiResponse)]
@@ -57,6 +67,20 @@ impl AuthApi {
     #[oai(path = "/login", method = "post", operation_id = "login")]
     async fn login(&self, app: Data<&App>, req: &Request, body: Json<LoginRequest>) -> ApiResult<Json<TokenResponse>> {
         Ok(Json(service::login(&app, body.0, origin(req)).await?))
+    }
+
+    /// Sign in with Google.
+    ///
+    /// Send the ID token Google Identity Services gives the page (its `credential`). It
+    /// is checked against Google's published keys, for this shop's client id
+    /// (`auth.google_client_id`; 403 `google_sign_in_disabled` when unset). The account
+    /// is the one linked to that Google account, else the member with the same e-mail
+    /// address when Google has verified it (linked now), else a new retail customer
+    /// (201). A guest's orders stay the guest's.
+    #[oai(path = "/google", method = "post", operation_id = "googleSignIn")]
+    async fn google(&self, app: Data<&App>, req: &Request, body: Json<GoogleSignIn>) -> ApiResult<GoogleSignedIn> {
+        let (tokens, created) = service::google_sign_in(&app, &body.0.id_token, origin(req)).await?;
+        Ok(if created { GoogleSignedIn::Created(Json(tokens)) } else { GoogleSignedIn::SignedIn(Json(tokens)) })
     }
 
     /// Ask for a password reset link by e-mail. The answer is the same whether or not

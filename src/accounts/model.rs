@@ -30,6 +30,14 @@ pub struct User {
 
 // --- API shapes -----------------------------------------------------------------------
 
+/// Google sign-in: the ID token Google Identity Services gave the front end (the
+/// `credential` of its callback).
+#[derive(Debug, Object)]
+pub struct GoogleSignIn {
+    #[oai(validator(min_length = 1, max_length = 8192))]
+    pub id_token: String,
+}
+
 /// Self-registration; always a retail customer.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -293,6 +301,12 @@ pub enum AccountError {
     #[error("password hashing failed: {0}")]
     Hashing(String),
     #[error(transparent)]
+    Google(#[from] crate::google::GoogleError),
+    #[error("Google has not verified this account's e-mail address; sign in with a password instead")]
+    GoogleEmailUnverified,
+    #[error("this shop account is already linked to another Google account")]
+    GoogleLinkedElsewhere,
+    #[error(transparent)]
     Db(#[from] DbError),
 }
 
@@ -323,6 +337,21 @@ impl From<AccountError> for ApiError {
             }
             AccountError::RateLimited(secs) => ApiError::too_many(secs),
             AccountError::Hashing(cause) => ApiError::internal(cause),
+            AccountError::Google(g) => match g {
+                crate::google::GoogleError::Disabled => {
+                    ApiError::new(StatusCode::FORBIDDEN, "google_sign_in_disabled", message)
+                }
+                crate::google::GoogleError::Invalid(_) => {
+                    ApiError::new(StatusCode::UNAUTHORIZED, "invalid_google_token", message).with_field("id_token")
+                }
+                crate::google::GoogleError::KeysUnavailable(_) => {
+                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "google_unavailable", message)
+                }
+            },
+            AccountError::GoogleEmailUnverified => {
+                ApiError::new(StatusCode::FORBIDDEN, "google_email_unverified", message)
+            }
+            AccountError::GoogleLinkedElsewhere => ApiError::conflict("google_linked_elsewhere", message),
             AccountError::Db(e) => e.into(),
         }
     }

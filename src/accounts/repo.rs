@@ -82,6 +82,31 @@ pub fn find_live_by_phone(c: &Connection, phone: &str) -> rusqlite::Result<Optio
     .optional()
 }
 
+/// The live account signed in with this Google account, with the Google id it holds.
+pub fn find_by_google_id(c: &Connection, google_id: &str) -> rusqlite::Result<Option<User>> {
+    c.query_row(
+        &format!("SELECT {USER_COLS} FROM users WHERE google_id = ?1 AND deleted_at IS NULL"),
+        [google_id],
+        user_from,
+    )
+    .optional()
+}
+
+/// The Google id an account is linked to, if any.
+pub fn google_id_of(c: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    Ok(c.query_row("SELECT google_id FROM users WHERE id = ?1", [id], |r| r.get(0)).optional()?.flatten())
+}
+
+/// Links an account to a Google account (Google has verified its e-mail address).
+pub fn link_google(c: &Connection, id: i64, google_id: &str, picture: Option<&str>, now: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE users SET google_id = ?2, social_avatar = COALESCE(?3, social_avatar),
+                email_verified_at = COALESCE(email_verified_at, ?4), updated_at = ?4 WHERE id = ?1",
+        params![id, google_id, picture, now],
+    )?;
+    Ok(())
+}
+
 pub fn id_by_referral_code(c: &Connection, code: &str) -> rusqlite::Result<Option<i64>> {
     c.query_row("SELECT id FROM users WHERE referral_code = ?1 AND deleted_at IS NULL", [code], |r| r.get(0)).optional()
 }

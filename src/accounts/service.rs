@@ -230,6 +230,79 @@ pub async fn login(app: &App, req: LoginRequest, origin: Actor) -> Result<TokenR
     Ok(TokenResponse { token, token_type: "Bearer".into(), expires_at, user })
 }
 
+/// Google sign-in. The account is the one already linked to this Google account; else
+/// the member with the same e-mail address, linked now (only because Google vouches for
+/// the address); else a new retail customer without password or phone. A guest's
+/// orders stay the guest's, as with `register`. `Ok((tokens, created))`.
+pub async fn google_sign_in(app: &App, id_token: &str, origin: Actor) -> Result<(TokenResponse, bool)> {
+    let ip = origin.ip.clone().unwrap_or_default();
+    limited(&app.limits.login, format!("ip:{ip}"))?;
+    let who = app.google.verify(id_token).await?;
+    let email = who.email.as_deref().and_then(normalize_email);
+    let Some(email) = email.filter(|_| who.email_verified) else {
+        return Err(AccountError::GoogleEmailUnverified);
+    };
+    let fallback = email.split('@').next().unwrap_or("Member").to_string();
+    let name = who
+        .name
+        .as_deref()
+        .and_then(|n| crate::text::clean_name(n, 255).ok())
+        .unwrap_or_else(|| crate::text::clean_name(&fallback, 255).unwrap_or_else(|_| "Member".into()));
+    let ttl = app.config.auth.token_ttl_hours;
+    let now = app.clock.now();
+    let (uid, created, token, expires_at) = app
+        .db
+        .write(move |tx| -> Result<_> {
+            let stamp = ts(now);
+            let (user, created) = match repo::find_by_google_id(tx, &who.sub)? {
+                Some(u) => (u, false),
+                None => match repo::find_live_by_email(tx, &email)? {
+                    Some((u, _)) => {
+                        if repo::google_id_of(tx, u.id)?.is_some() {
+                            return Err(AccountError::GoogleLinkedElsewhere);
+                        }
+                        repo::link_google(tx, u.id, &who.sub, who.picture.as_deref(), &stamp)?;
+                        let actor = Actor { user_id: Some(u.id), ..origin.clone() };
+                        let record = Record::new(Action::GoogleLink, Subject::User(u.id), "account linked to Google");
+                        audit::record(tx, &actor, record)?;
+                        (u, false)
+                    }
+                    None => {
+                        let code = referral_code_for(tx)?;
+                        let id = repo::insert_user(
+                            tx,
+                            &repo::NewUser {
+                                name: &name,
+                                email: &email,
+                                phone: None,
+                                password_hash: None,
+                                role: Role::Customer,
+                                customer_type: CustomerType::Retail,
+                                is_guest: false,
+                                referral_code: Some(&code),
+                                referred_by: None,
+                            },
+                        )?;
+                        repo::link_google(tx, id, &who.sub, who.picture.as_deref(), &stamp)?;
+                        let actor = Actor { user_id: Some(id), ..origin.clone() };
+                        let record = Record::new(Action::Register, Subject::User(id), "account registered with Google");
+                        audit::record(tx, &actor, record)?;
+                        (repo::find_by_id(tx, id)?.ok_or(AccountError::NotFound)?, true)
+                    }
+                },
+            };
+            if user.status != UserStatus::Active {
+                return Err(AccountError::NotActive(user.status));
+            }
+            repo::record_login(tx, user.id, &ip)?;
+            let (token, expires_at) = issue_token(tx, user.id, ttl, now, &origin)?;
+            Ok((user.id, created, token, expires_at))
+        })
+        .await?;
+    let user = profile(app, uid).await?;
+    Ok((TokenResponse { token, token_type: "Bearer".into(), expires_at, user }, created))
+}
+
 pub async fn profile(app: &App, user_id: i64) -> Result<Profile> {
     app.db
         .read(move |c| -> Result<_> {

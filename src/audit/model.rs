@@ -10,6 +10,7 @@ use crate::{db::text_enum, web::pagination::PageMeta};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     Register,
+    GoogleLink,
     PasswordChange,
     PasswordReset,
     AccountDelete,
@@ -61,6 +62,7 @@ pub enum Action {
 
 text_enum!(Action {
     Register => "register",
+    GoogleLink => "google.link",
     PasswordChange => "password.change",
     PasswordReset => "password.reset",
     AccountDelete => "account.delete",
