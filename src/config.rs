@@ -28,6 +28,22 @@ pub struct Config {
     pub smtp: SmtpConfig,
     pub limits: LimitsConfig,
     pub replication: ReplicationConfig,
+    pub storefront: StorefrontConfig,
+}
+
+/// The buyers' shop served at `/` from the binary.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorefrontConfig {
+    /// Serve the storefront at `/`. Off: `/` leads to the API docs (your own front end
+    /// uses the API, which is always on).
+    pub enabled: bool,
+}
+
+impl Default for StorefrontConfig {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
 }
 
 /// Continuous replication of the two SQLite files by Litestream (see litestream.yml and

@@ -8,8 +8,8 @@
 #     /openapi.json by openapi-typescript (compiled with tsc --strict) and
 #     openapi-python-client run against the real binary, and schemathesis checks every
 #     operation as guest, customer and admin;
-#  3. the admin console's browser tests: Playwright (npm playwright-core) driving
-#     Debian's Chromium against the real binary in demo mode.
+#  3. the browser tests of the admin console and of the storefront: Playwright (npm
+#     playwright-core) driving Debian's Chromium against the real binary in demo mode.
 # Chromium, Node, the npm packages and the pinned Python tools are installed when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,4 +43,4 @@ fi
 if [ ! -d tests/e2e/node_modules/playwright-core ]; then
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
-E2E_LAPAK_BIN="$PWD/target/debug/lapak" node --test tests/e2e/admin.test.mjs
+E2E_LAPAK_BIN="$PWD/target/debug/lapak" node --test tests/e2e/admin.test.mjs tests/e2e/store.test.mjs

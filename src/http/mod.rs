@@ -5,6 +5,7 @@ pub mod body_check;
 pub mod callbacks;
 pub mod console;
 pub mod spec;
+pub mod store;
 pub mod system;
 pub mod uploads;
 
@@ -107,7 +108,7 @@ pub fn routes(app: App) -> impl Endpoint {
     if let Some(sim) = app.demo_tripay.get() {
         route = route.nest("/demo/tripay", sim.routes());
     }
-    route
+    let route = route
         .nest("/api/v1", api)
         .at(
             "/openapi.json",
@@ -118,11 +119,17 @@ pub fn routes(app: App) -> impl Endpoint {
         .at("/uploads/*path", uploads::serve)
         .at("/admin", console::serve)
         .at("/admin/*path", console::serve)
-        .at("/metrics", metrics_handler)
-        .at(
+        .at("/metrics", metrics_handler);
+    // The storefront at `/`, or (switched off) a pointer to the API docs.
+    let route = if app.config.storefront.enabled {
+        store::mount(route)
+    } else {
+        route.at(
             "/",
             make_sync(|_| Response::builder().status(StatusCode::FOUND).header(header::LOCATION, "/docs").finish()),
         )
+    };
+    route
         // No configured origin means same-origin only: no CORS headers at all (poem's Cors
         // with an empty list would allow every origin).
         .with_if(!app.config.server.cors_origins.is_empty(), cors)

@@ -1,0 +1,46 @@
+// Words of the storefront, Indonesian first; English when the buyer switches.
+
+const WORDS = {
+  id: {
+    search: 'Cari produk…', all: 'Semua', featured: 'Pilihan', products: 'Produk', from: 'mulai',
+    chooseItem: 'Pilih nominal', unavailable: 'Tidak tersedia', yourData: 'Data akun', payWith: 'Metode pembayaran',
+    balance: 'Saldo', fee: 'biaya', contact: 'Kontak pembeli', name: 'Nama', email: 'E-mail', phone: 'No. HP (opsional)',
+    voucher: 'Kode voucher (opsional)', buy: 'Beli sekarang', total: 'Total', operator: 'Operator',
+    wrongOperator: (op, brand) => `Nomor ini ${op}, bukan ${brand}`, required: 'Wajib diisi', badFormat: 'Format tidak sesuai',
+    pickItem: 'Pilih nominal dulu', pickPay: 'Pilih metode pembayaran', order: 'Pesanan', status: 'Status',
+    statuses: { pending: 'Menunggu pembayaran', processing: 'Diproses', success: 'Berhasil', failed: 'Gagal', refunded: 'Dana dikembalikan', expired: 'Kedaluwarsa' },
+    payBefore: 'Bayar sebelum', left: 'sisa', scanQr: 'Pindai QR ini dengan aplikasi e-wallet atau m-banking', vaNumber: 'Nomor pembayaran',
+    copy: 'Salin', copied: 'Disalin', openPay: 'Buka halaman pembayaran', sn: 'SN / Token', print: 'Cetak struk',
+    refundedMsg: 'Pesanan gagal; dana dikembalikan ke metode pembayaran atau saldo Anda.',
+    failedMsg: 'Pesanan gagal. Jika Anda sudah membayar, dana akan dikembalikan.',
+    proveTitle: 'Lihat pesanan', proveHint: 'Masukkan e-mail atau nomor HP yang dipakai saat membeli.', show: 'Tampilkan',
+    notYours: 'Pesanan tidak ditemukan untuk data ini.', login: 'Masuk', register: 'Daftar', logout: 'Keluar', password: 'Kata sandi',
+    identifier: 'E-mail atau No. HP', myOrders: 'Riwayat pesanan', noOrders: 'Belum ada pesanan.', account: 'Akun',
+    noAccount: 'Belum punya akun?', haveAccount: 'Sudah punya akun?', product: 'Produk', customerNo: 'Tujuan', discount: 'Diskon',
+    notFound: 'Halaman tidak ditemukan.', loading: 'Memuat…', date: 'Tanggal',
+  },
+  en: {
+    search: 'Search products…', all: 'All', featured: 'Featured', products: 'Products', from: 'from',
+    chooseItem: 'Choose an item', unavailable: 'Unavailable', yourData: 'Account details', payWith: 'Payment method',
+    balance: 'Balance', fee: 'fee', contact: 'Your contact', name: 'Name', email: 'E-mail', phone: 'Phone (optional)',
+    voucher: 'Voucher code (optional)', buy: 'Buy now', total: 'Total', operator: 'Operator',
+    wrongOperator: (op, brand) => `This number is ${op}, not ${brand}`, required: 'Required', badFormat: 'Wrong format',
+    pickItem: 'Choose an item first', pickPay: 'Choose a payment method', order: 'Order', status: 'Status',
+    statuses: { pending: 'Waiting for payment', processing: 'Processing', success: 'Success', failed: 'Failed', refunded: 'Refunded', expired: 'Expired' },
+    payBefore: 'Pay before', left: 'left', scanQr: 'Scan this QR with an e-wallet or banking app', vaNumber: 'Payment number',
+    copy: 'Copy', copied: 'Copied', openPay: 'Open the payment page', sn: 'SN / Token', print: 'Print receipt',
+    refundedMsg: 'The order failed; the money went back to your payment method or balance.',
+    failedMsg: 'The order failed. If you paid, the money will be returned.',
+    proveTitle: 'View order', proveHint: 'Enter the e-mail or phone number used for the purchase.', show: 'Show',
+    notYours: 'No order matches these details.', login: 'Log in', register: 'Register', logout: 'Log out', password: 'Password',
+    identifier: 'E-mail or phone', myOrders: 'Order history', noOrders: 'No orders yet.', account: 'Account',
+    noAccount: 'No account yet?', haveAccount: 'Have an account?', product: 'Product', customerNo: 'Destination', discount: 'Discount',
+    notFound: 'Page not found.', loading: 'Loading…', date: 'Date',
+  },
+};
+
+let lang = localStorage.getItem('lang') === 'en' ? 'en' : 'id';
+
+export const t = (key, ...args) => { const w = WORDS[lang][key] ?? WORDS.id[key] ?? key; return typeof w === 'function' ? w(...args) : w; };
+export const language = () => lang;
+export function setLanguage(l) { lang = l === 'en' ? 'en' : 'id'; localStorage.setItem('lang', lang); document.documentElement.lang = lang; }

@@ -1,0 +1,52 @@
+// Shared by the browser tests: a demo-mode lapak on a free port, and Debian's Chromium.
+
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const bin = process.env.E2E_LAPAK_BIN || path.join(here, '..', '..', 'target', 'debug', 'lapak');
+export const artifacts = path.join(here, 'artifacts');
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const freePort = () => new Promise((resolve) => {
+  const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+
+export async function waitFor(check, what, ms = 30000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) { const v = await check(); if (v) return v; await sleep(200); }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Starts `lapak serve` in demo mode in a new folder; resolves when its catalog is in. */
+export async function startLapak(extraEnv = {}) {
+  fs.mkdirSync(artifacts, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lapak-e2e-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env = { ...process.env, LAPAK_SERVER__HOST: '127.0.0.1', LAPAK_SERVER__PORT: String(port), LAPAK_SERVER__PUBLIC_URL: base,
+    LAPAK_LOG__LEVEL: 'warn', LAPAK_ORDERS__RECHECK_MIN_SECS: '1', ...extraEnv };
+  delete env.RUST_LOG;
+  const server = spawn(bin, ['serve'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const api = async (method, p, body, token) => {
+    const headers = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(base + '/api/v1' + p, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  await waitFor(async () => { try { return (await fetch(base + '/healthz')).ok; } catch { return false; } }, 'lapak to start');
+  await waitFor(async () => (await api('GET', '/products')).body.meta.total > 0, 'the demo catalog');
+  const stop = () => { server.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); };
+  return { base, api, stop, dir, env };
+}
+
+export function launch() {
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+}

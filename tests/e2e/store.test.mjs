@@ -1,0 +1,147 @@
+// Browser tests of the storefront: a buyer on a phone (390 px) and on a desktop
+// (1440 px) against the real lapak binary in demo mode. Screenshots of every page go to
+// tests/e2e/artifacts/store-*.png.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { artifacts, launch, startLapak, waitFor } from './lib.mjs';
+
+let lapak, browser, phone, desktop;
+
+before(async () => {
+  lapak = await startLapak({ LAPAK_SIMULATOR__PENDING_DELAY_SECS: '2' });
+  browser = await launch();
+  phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'id-ID' })).newPage();
+  desktop = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  lapak?.stop();
+});
+
+async function shot(page, name) {
+  const width = page.viewportSize().width;
+  await page.screenshot({ path: path.join(artifacts, `store-${name}-${width}.png`), fullPage: true });
+}
+
+/** Nothing is wider than the screen. */
+async function fits(page) {
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(scroll <= width, `the page is ${scroll} px wide on a ${width} px screen`);
+}
+
+
+test('home: categories, products, search as you type, at 390 and 1440 px', async () => {
+  for (const page of [phone, desktop]) {
+    await page.goto(lapak.base + '/');
+    await page.waitForSelector('#products .tile');
+    assert.ok(await page.locator('#products .tile').count() >= 10);
+    await page.fill('#search', 'mobile leg');
+    await waitFor(async () => (await page.locator('#products .tile').count()) === 1, 'search results');
+    assert.match(await page.locator('#products .tile').first().textContent(), /Mobile Legends/);
+    await fits(page);
+    await page.fill('#search', '');
+    await page.locator('.chip', { hasText: 'Pulsa' }).click();
+    const names = await page.locator('#products .tile strong').allTextContents();
+    assert.ok(names.length > 0 && names.every((n) => /Pulsa/.test(n)), names.join(', '));
+    await shot(page, 'home');
+  }
+});
+
+test('a guest buys Mobile Legends diamonds with QRIS, pays, and sees the SN', async () => {
+  const page = phone;
+  await page.goto(lapak.base + '/');
+  await page.waitForSelector('#products .tile');
+  await page.locator('#products .tile', { hasText: 'Mobile Legends' }).click();
+  await page.waitForSelector('#f-user_id');
+  await page.fill('#f-user_id', '12345678');
+  await page.fill('#f-zone_id', '1234');
+  await page.locator('#items label', { hasText: '5 Diamonds' }).click();
+  await page.waitForSelector('#channels input[value=QRIS]', { state: 'attached' });
+  await page.locator('#channels label', { hasText: 'QRIS' }).click();
+  assert.match(await page.locator('#total').textContent(), /Rp\s?4\.174/);
+  await page.fill('#f-customer_name', 'Budi');
+  await page.fill('#f-customer_email', 'budi@example.com');
+  await fits(page);
+  await shot(page, 'product');
+  // A double tap sends one attempt: one order.
+  await page.locator('#buy').dblclick();
+  await page.waitForURL(/\/order\/LPK/);
+  const code = page.url().split('/order/')[1];
+  await page.waitForSelector('#qr');
+  assert.equal(await page.locator('#status').getAttribute('data-status'), 'pending');
+  assert.match(await page.locator('#countdown').textContent(), /\d\d:\d\d:\d\d/);
+  await shot(page, 'order-pending');
+  const mine = await lapak.api('GET', `/transactions/${code}?email=budi@example.com`);
+  assert.equal(mine.body.total_price, 4174);
+
+  // Pay on the (simulated) Tripay page, then back to the order: it moves on by itself.
+  await page.locator('#pay-link').click();
+  await page.locator('button.pay').click();
+  await page.goto(lapak.base + `/order/${code}`);
+  await page.waitForSelector('#sn', { timeout: 20000 });
+  assert.equal(await page.locator('#status').getAttribute('data-status'), 'success');
+  const sn = (await page.locator('#sn').textContent()).trim();
+  assert.equal(sn, (await lapak.api('GET', `/transactions/${code}?email=budi@example.com`)).body.sn);
+  assert.ok(sn.length >= 10);
+  await fits(page);
+  await shot(page, 'order-success');
+  await desktop.goto(lapak.base + `/order/${code}`);
+  await desktop.fill('#proof', 'budi@example.com');
+  await desktop.locator('button[type=submit]').click();
+  await desktop.waitForSelector('#sn');
+  await shot(desktop, 'order-success');
+});
+
+test('a wrong Zone ID is shown beside the field, and nothing is bought', async () => {
+  const page = phone;
+  await page.goto(lapak.base + '/p/mobile-legends');
+  await page.waitForSelector('#f-zone_id');
+  await page.fill('#f-user_id', '12345678');
+  await page.fill('#f-zone_id', '12#4');
+  assert.match(await page.locator('#f-zone_id-err').textContent(), /Format tidak sesuai/);
+  assert.equal(await page.locator('#f-zone_id').getAttribute('aria-invalid'), 'true');
+  await page.locator('#items label', { hasText: '5 Diamonds' }).click();
+  await page.locator('#channels label', { hasText: 'QRIS' }).click();
+  await page.fill('#f-customer_name', 'Budi');
+  await page.fill('#f-customer_email', 'zone@example.com');
+  await page.locator('#buy').click();
+  assert.equal(page.url(), lapak.base + '/p/mobile-legends', 'still on the product page');
+  await shot(page, 'product-error');
+  const r = await lapak.api('GET', '/transactions/LPK0?email=zone@example.com');
+  assert.equal(r.status, 404);
+});
+
+test('a pulsa number of another operator is refused before paying', async () => {
+  const page = phone;
+  await page.goto(lapak.base + '/p/telkomsel-pulsa');
+  await page.waitForSelector('#f-phone');
+  await page.fill('#f-phone', '081755550000');
+  await waitFor(async () => /XL/.test(await page.locator('#f-phone-err').textContent()), 'the operator check');
+  assert.match(await page.locator('#f-phone-err').textContent(), /bukan TELKOMSEL/i);
+  await page.fill('#f-phone', '081255550000');
+  await waitFor(async () => /Telkomsel/.test(await page.locator('#f-phone-hint').textContent()), 'the operator hint');
+  assert.equal((await page.locator('#f-phone-err').textContent()).trim(), '');
+});
+
+test("another guest's order page asks for proof and refuses the wrong one", async () => {
+  const item = (await lapak.api('GET', '/products/slug/xl-pulsa')).body.items[0].id;
+  const r = await lapak.api('POST', '/transactions', { product_item_id: item, customer_data: { phone: '087800001230' }, payment_method: 'QRIS',
+    customer_name: 'Sari', customer_email: 'sari@example.com' });
+  assert.equal(r.status, 201);
+  const code = r.body.transaction_code;
+  const stranger = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await stranger.goto(lapak.base + `/order/${code}`);
+  await stranger.fill('#proof', 'someone@example.com');
+  await stranger.locator('button[type=submit]').click();
+  await stranger.waitForSelector('#proof-err');
+  assert.equal(await stranger.locator('#sn, #status').count(), 0, 'nothing of the order is shown');
+  await shot(stranger, 'order-proof');
+  await stranger.fill('#proof', 'sari@example.com');
+  await stranger.locator('button[type=submit]').click();
+  await stranger.waitForSelector('#status');
+  assert.equal(await stranger.locator('#status').getAttribute('data-status'), 'pending');
+  await stranger.context().close();
+});
