@@ -735,3 +735,54 @@ async fn the_admin_sees_the_job_queue_and_can_retry() {
     let (cust, _) = t.register("j@example.com", "081277770000").await;
     assert_eq!(t.get("/api/v1/admin/jobs", Some(&cust)).await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_quote_shows_the_discount_and_total_before_buying_and_reserves_nothing() {
+    let (t, admin) = setup().await;
+    let item = t.item_id("xld10").await;
+    let r = t
+        .post(
+            "/api/v1/admin/vouchers",
+            Some(&admin),
+            json!({"code": "QUOTE", "name": "Quote", "type": "fixed", "value": 1500, "usage_limit": 1, "min_transaction": 5000}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+
+    let q = t
+        .post(
+            "/api/v1/transactions/quote",
+            None,
+            json!({"product_item_id": item, "voucher_code": "quote", "payment_method": "QRIS"}),
+        )
+        .await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+    let price = q.body["product_price"].as_i64().unwrap();
+    assert_eq!(q.body["discount_amount"], 1500);
+    assert_eq!(q.body["amount"].as_i64().unwrap(), price - 1500);
+    let fee = q.body["admin_fee"].as_i64().unwrap();
+    assert!(fee > 0);
+    assert_eq!(q.body["total_price"].as_i64().unwrap(), price - 1500 + fee);
+    // Asking twice takes nothing from a one-use voucher; the checkout agrees with the quote.
+    let again =
+        t.post("/api/v1/transactions/quote", None, json!({"product_item_id": item, "voucher_code": "QUOTE"})).await;
+    assert_eq!((again.status, again.body["discount_amount"].as_i64()), (StatusCode::OK, Some(1500)));
+    assert!(again.body.get("total_price").is_none(), "no method, no total: {}", again.body);
+    let mut body = guest(item, "087800001230", "QRIS");
+    body["voucher_code"] = json!("QUOTE");
+    let order = buy(&t, body, None).await;
+    assert_eq!(order["total_price"], q.body["total_price"]);
+    // Now it is used up, and the quote says so on the field.
+    let used =
+        t.post("/api/v1/transactions/quote", None, json!({"product_item_id": item, "voucher_code": "QUOTE"})).await;
+    assert_eq!(
+        (used.status, used.body["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("voucher_code")),
+        "{}",
+        used.body
+    );
+    assert!(used.body["message"].as_str().unwrap().contains("used up"));
+    let bad =
+        t.post("/api/v1/transactions/quote", None, json!({"product_item_id": item, "payment_method": "NOPE"})).await;
+    assert_eq!(bad.body["field"], "payment_method", "{}", bad.body);
+}

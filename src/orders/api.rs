@@ -13,8 +13,8 @@ use super::{
     checkout,
     model::{
         AdminOrderDetail, AdminOrderList, CancelRequest, CheckoutRequest, DepositRequest, ListOrder, OrderFilter,
-        OrderList, OrderSort, OrderStats, OrderStatus, OrderView, PaymentChannel, PaymentStatus, RefundNote,
-        RefundRequired, ResolveRequest, StatusOverride, TransactionType,
+        OrderList, OrderSort, OrderStats, OrderStatus, OrderView, PaymentChannel, PaymentStatus, Quote, QuoteRequest,
+        RefundNote, RefundRequired, ResolveRequest, StatusOverride, TransactionType,
     },
     payment,
     service::{self, AdminAction},
@@ -61,6 +61,21 @@ impl OrdersApi {
     ) -> ApiResult<CheckoutResponse> {
         let (order, created) = checkout::checkout(&app, auth.user(req)?, body.0, idempotency_key.0).await?;
         Ok(if created { CheckoutResponse::Created(Json(order)) } else { CheckoutResponse::Existing(Json(order)) })
+    }
+
+    /// What an order would cost now, before buying: the caller's tier price, what a
+    /// voucher takes off (422 on `voucher_code` with the reason when it does not apply)
+    /// and, given a payment method, the fee and the total. Nothing is reserved; checkout
+    /// checks everything again.
+    #[oai(path = "/quote", method = "post", operation_id = "quoteTransaction")]
+    async fn quote(
+        &self,
+        app: Data<&App>,
+        req: &Request,
+        auth: MaybeAuth,
+        body: Json<QuoteRequest>,
+    ) -> ApiResult<Json<Quote>> {
+        Ok(Json(checkout::quote(&app, auth.user(req)?, body.0).await?))
     }
 
     /// The caller's own orders, newest first.

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::{
     lifecycle::{self, Event},
-    model::{CheckoutRequest, OrderError, OrderView, TransactionType},
+    model::{CheckoutRequest, OrderError, OrderView, Quote, QuoteRequest, TransactionType},
     repo::{self, NewOrder, NewPaymentRow},
     service::view,
 };
@@ -157,6 +157,55 @@ fn idempotency_hash(buyer: &Buyer, req: &CheckoutRequest) -> String {
         "voucher": req.voucher_code.as_ref().map(|v| v.trim().to_uppercase()), "note": req.customer_note,
     });
     hex::encode(Sha256::digest(canon.to_string().as_bytes()))
+}
+
+/// `POST /transactions/quote`: the price for the caller's tier, a voucher's discount and,
+/// with a payment method, the fee and the total. Nothing is reserved.
+pub async fn quote(app: &App, user: Option<AuthUser>, req: QuoteRequest) -> Result<Quote> {
+    let item_id = req.product_item_id;
+    let (item, product) = app
+        .db
+        .read(move |c| Ok::<_, OrderError>(item_with_product(c, item_id)?))
+        .await?
+        .ok_or_else(|| Invalid::new("product_item_id", "no such item"))?;
+    let tier = user.as_ref().map_or(CustomerType::Retail, |u| u.customer_type);
+    let price = item.price_for(tier);
+    let code = req.voucher_code.map(|v| v.trim().to_uppercase()).filter(|v| !v.is_empty());
+    let discount = match code {
+        None => 0,
+        Some(code) => {
+            let (user_id, now) = (user.as_ref().map_or(0, |u| u.id), ts(app.clock.now()));
+            let (product_id, category_id) = (product.id, product.category_id);
+            app.db
+                .read(move |c| -> Result<i64> {
+                    let u =
+                        VoucherUse { code: &code, user_id, tier, product_id, category_id, amount: price, now: &now };
+                    Ok(vouchers::quote(c, &u)?)
+                })
+                .await?
+        }
+    };
+    let amount = price - discount;
+    let method = req.payment_method.map(|m| m.trim().to_uppercase()).filter(|m| !m.is_empty());
+    let fee = match method.as_deref() {
+        None => None,
+        Some("BALANCE") => Some(0),
+        Some(m) => {
+            let channels = super::payment::channels(app).await?;
+            let c = channels
+                .iter()
+                .find(|c| c.code.eq_ignore_ascii_case(m))
+                .ok_or_else(|| Invalid::new("payment_method", format!("{m} is not an available payment channel")))?;
+            Some(c.customer_fee.fee(amount))
+        }
+    };
+    Ok(Quote {
+        product_price: price,
+        discount_amount: discount,
+        amount,
+        admin_fee: fee,
+        total_price: fee.map(|f| amount + f),
+    })
 }
 
 /// `POST /transactions`.

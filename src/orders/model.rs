@@ -103,6 +103,32 @@ text_enum!(Attention {
     Overcharged => "overcharged", GatewayRefund => "gateway_refund"
 });
 
+/// What an order would cost, before buying it (`POST /transactions/quote`).
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct QuoteRequest {
+    pub product_item_id: i64,
+    /// A voucher code to try.
+    #[oai(validator(max_length = 50))]
+    pub voucher_code: Option<String>,
+    /// A payment channel code (or BALANCE), for the fee and the total.
+    #[oai(validator(max_length = 50))]
+    pub payment_method: Option<String>,
+}
+
+/// What an order would cost now: the caller's tier price, the voucher's discount, and
+/// with a payment method the gateway fee and the total. Checkout checks all of it again.
+#[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct Quote {
+    pub product_price: i64,
+    pub discount_amount: i64,
+    /// `product_price` - `discount_amount`: what the payment is for.
+    pub amount: i64,
+    pub admin_fee: Option<i64>,
+    pub total_price: Option<i64>,
+}
+
 /// A purchase. Guests send `customer_name` and `customer_email` (Tripay requires a
 /// valid e-mail); members are known by their token and pay their tier's price.
 #[derive(Debug, Clone, Object, serde::Serialize)]

@@ -38,10 +38,9 @@ fn refused<T>(why: impl Into<String>) -> Result<T> {
     Err(VoucherError::Refused(why.into()))
 }
 
-/// Checks the voucher and takes one use of its quota, in the caller's transaction.
-/// Returns (voucher id, discount).
-pub fn reserve(tx: &rusqlite::Connection, u: &VoucherUse<'_>) -> Result<(i64, i64)> {
-    let Some(v) = repo::find_by_code(tx, u.code)? else { return refused("no such voucher") };
+/// The voucher behind `u.code` when `u` may use it now (every rule but the quota).
+fn usable(c: &rusqlite::Connection, u: &VoucherUse<'_>) -> Result<Voucher> {
+    let Some(v) = repo::find_by_code(c, u.code)? else { return refused("no such voucher") };
     if !v.is_active {
         return refused("this voucher is not active");
     }
@@ -68,13 +67,30 @@ pub fn reserve(tx: &rusqlite::Connection, u: &VoucherUse<'_>) -> Result<(i64, i6
     if !tier_ok {
         return refused("this voucher is not for your account type");
     }
-    if repo::uses_by(tx, v.id, u.user_id)? >= v.user_limit {
+    if repo::uses_by(c, v.id, u.user_id)? >= v.user_limit {
         return refused("you have already used this voucher");
     }
+    Ok(v)
+}
+
+/// Checks the voucher and takes one use of its quota, in the caller's transaction.
+/// Returns (voucher id, discount).
+pub fn reserve(tx: &rusqlite::Connection, u: &VoucherUse<'_>) -> Result<(i64, i64)> {
+    let v = usable(tx, u)?;
     if !repo::take_quota(tx, v.id, u.now)? {
         return refused("this voucher has been used up");
     }
     Ok((v.id, discount(&v, u.amount)))
+}
+
+/// What the voucher would take off `u.amount` now, taking nothing (checkout checks
+/// again and takes a use). A guest is `user_id` 0: its earlier uses are not known yet.
+pub fn quote(c: &rusqlite::Connection, u: &VoucherUse<'_>) -> Result<i64> {
+    let v = usable(c, u)?;
+    if v.usage_limit.is_some_and(|l| v.usage_count >= l) {
+        return refused("this voucher has been used up");
+    }
+    Ok(discount(&v, u.amount))
 }
 
 pub fn record_usage(

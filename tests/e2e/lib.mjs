@@ -1,6 +1,6 @@
 // Shared by the browser tests: a demo-mode lapak on a free port, and Debian's Chromium.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +23,8 @@ export async function waitFor(check, what, ms = 30000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Starts `lapak serve` in demo mode in a new folder; resolves when its catalog is in. */
+/** Starts `lapak serve` in demo mode in a new folder, with an admin
+ * (admin@example.com / e2e-admin-pass); resolves when its catalog is in. */
 export async function startLapak(extraEnv = {}) {
   fs.mkdirSync(artifacts, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lapak-e2e-'));
@@ -32,6 +33,8 @@ export async function startLapak(extraEnv = {}) {
   const env = { ...process.env, LAPAK_SERVER__HOST: '127.0.0.1', LAPAK_SERVER__PORT: String(port), LAPAK_SERVER__PUBLIC_URL: base,
     LAPAK_LOG__LEVEL: 'warn', LAPAK_ORDERS__RECHECK_MIN_SECS: '1', ...extraEnv };
   delete env.RUST_LOG;
+  const made = spawnSync(bin, ['create-admin', '--email', 'admin@example.com', '--password-stdin'], { cwd: dir, env, input: 'e2e-admin-pass\n' });
+  if (made.status !== 0) throw new Error(`create-admin: ${made.stderr}`);
   const server = spawn(bin, ['serve'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
   const api = async (method, p, body, token) => {
     const headers = { 'content-type': 'application/json' };
@@ -42,8 +45,9 @@ export async function startLapak(extraEnv = {}) {
   };
   await waitFor(async () => { try { return (await fetch(base + '/healthz')).ok; } catch { return false; } }, 'lapak to start');
   await waitFor(async () => (await api('GET', '/products')).body.meta.total > 0, 'the demo catalog');
+  const admin = (await api('POST', '/auth/login', { identifier: 'admin@example.com', password: 'e2e-admin-pass' })).body.token;
   const stop = () => { server.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); };
-  return { base, api, stop, dir, env };
+  return { base, api, admin, stop, dir, env };
 }
 
 export function launch() {

@@ -27,6 +27,12 @@ async function shot(page, name) {
 }
 
 /** Nothing is wider than the screen. */
+/** The label of the item with this SKU on the open product page. */
+async function itemOf(page, slug, sku) {
+  const id = (await lapak.api('GET', `/products/slug/${slug}`)).body.items.find((i) => i.sku === sku).id;
+  return page.locator(`#items label:has(input[value="${id}"])`);
+}
+
 async function fits(page) {
   const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
   assert.ok(scroll <= width, `the page is ${scroll} px wide on a ${width} px screen`);
@@ -61,7 +67,7 @@ test('a guest buys Mobile Legends diamonds with QRIS, pays, and sees the SN', as
   await page.locator('#items label', { hasText: '5 Diamonds' }).click();
   await page.waitForSelector('#channels input[value=QRIS]', { state: 'attached' });
   await page.locator('#channels label', { hasText: 'QRIS' }).click();
-  assert.match(await page.locator('#total').textContent(), /Rp\s?4\.174/);
+  await waitFor(async () => /Rp\s?4\.174/.test(await page.locator('#total').textContent()), 'the total with the QRIS fee');
   await page.fill('#f-customer_name', 'Budi');
   await page.fill('#f-customer_email', 'budi@example.com');
   await fits(page);
@@ -144,4 +150,76 @@ test("another guest's order page asks for proof and refuses the wrong one", asyn
   await stranger.waitForSelector('#status');
   assert.equal(await stranger.locator('#status').getAttribute('data-status'), 'pending');
   await stranger.context().close();
+});
+
+test('a voucher shows its discount before paying and the order costs that', async () => {
+  const v = await lapak.api('POST', '/admin/vouchers', { code: 'HEMAT1', name: 'Hemat', type: 'fixed', value: 1000 }, lapak.admin);
+  assert.equal(v.status, 201, JSON.stringify(v.body));
+  const page = phone;
+  await page.goto(lapak.base + '/p/xl-pulsa');
+  await page.waitForSelector('#f-phone');
+  await page.fill('#f-phone', '087800001230');
+  await (await itemOf(page, 'xl-pulsa', 'xld10')).click();
+  await page.locator('#channels label', { hasText: 'QRIS' }).click();
+  await waitFor(async () => /Rp/.test(await page.locator('#total').textContent()), 'the total');
+  const before = await page.locator('#total').textContent();
+  await page.fill('#voucher', 'NOSUCH');
+  await page.locator('#apply-voucher').click();
+  await waitFor(async () => /no such voucher/.test(await page.locator('#voucher-err').textContent()), 'the refusal');
+  await page.fill('#voucher', 'hemat1');
+  await page.locator('#apply-voucher').click();
+  await waitFor(async () => (await page.locator('#discount').count()) === 1, 'the discount');
+  assert.match(await page.locator('#discount').textContent(), /Rp\s?1\.000/);
+  const after = await page.locator('#total').textContent();
+  const num = (s) => Number(s.replace(/\D/g, ''));
+  assert.ok(num(after) < num(before), `${after} < ${before}`);
+  await page.fill('#f-customer_name', 'Vera');
+  await page.fill('#f-customer_email', 'vera@example.com');
+  await shot(page, 'product-voucher');
+  await page.locator('#buy').click();
+  await page.waitForSelector('#discount');
+  assert.match(await page.locator('#discount').textContent(), /Rp\s?1\.000/);
+  assert.equal(num(await page.locator('#order-total').textContent()), num(after));
+});
+
+test('a member registers, pays with the balance, and a failed order shows the refund', async () => {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
+  await page.goto(lapak.base + '/register');
+  await page.fill('#a-name', 'Rina');
+  await page.fill('#a-email', 'rina@example.com');
+  await page.fill('#a-phone', '081277778888');
+  await page.fill('#a-password', 'kuda-lumping-77');
+  await page.locator('form button[type=submit]').click();
+  await page.waitForSelector('#balance');
+  await shot(page, 'account');
+  const users = await lapak.api('GET', '/admin/users?search=rina@example.com', undefined, lapak.admin);
+  const id = users.body.data[0].id;
+  const fund = await lapak.api('POST', `/admin/users/${id}/balance-adjustments`, { amount: 50000, reason: 'e2e' }, lapak.admin);
+  assert.equal(fund.status, 200, JSON.stringify(fund.body));
+
+  const buy = async (number) => {
+    await page.goto(lapak.base + '/p/xl-pulsa');
+    await page.waitForSelector('#f-phone');
+    await page.fill('#f-phone', number);
+    await (await itemOf(page, 'xl-pulsa', 'xld10')).click();
+    await page.locator('#channels label', { hasText: 'Saldo' }).click();
+    assert.equal(await page.locator('#f-customer_email').count(), 0, 'a member gives no contact');
+    await page.locator('#buy').click();
+    await page.waitForURL(/\/order\/LPK/);
+  };
+  await buy('087800001230');
+  await page.waitForSelector('#sn', { timeout: 20000 });
+  await shot(page, 'order-balance');
+  await buy('087812349902');
+  await page.waitForSelector('#money', { timeout: 20000 });
+  assert.equal(await page.locator('#status').getAttribute('data-status'), 'refunded');
+  assert.match(await page.locator('#money').textContent(), /dikembalikan/);
+  await shot(page, 'order-refunded');
+  await page.goto(lapak.base + '/account');
+  await page.waitForSelector('#balance');
+  const balance = Number((await page.locator('#balance').textContent()).replace(/\D/g, ''));
+  const price = (await lapak.api('GET', '/products/slug/xl-pulsa')).body.items.find((i) => i.sku === 'xld10').price;
+  assert.equal(balance, 50000 - price, 'one purchase paid, the failed one refunded');
+  assert.equal(await page.locator('a.tile').count(), 2, 'both orders in the history');
+  await page.context().close();
 });

@@ -17,7 +17,7 @@ const WORDS = {
     notYours: 'Pesanan tidak ditemukan untuk data ini.', login: 'Masuk', register: 'Daftar', logout: 'Keluar', password: 'Kata sandi',
     identifier: 'E-mail atau No. HP', myOrders: 'Riwayat pesanan', noOrders: 'Belum ada pesanan.', account: 'Akun',
     noAccount: 'Belum punya akun?', haveAccount: 'Sudah punya akun?', product: 'Produk', customerNo: 'Tujuan', discount: 'Diskon',
-    notFound: 'Halaman tidak ditemukan.', loading: 'Memuat…', date: 'Tanggal',
+    notFound: 'Halaman tidak ditemukan.', loading: 'Memuat…', date: 'Tanggal', apply: 'Pakai',
   },
   en: {
     search: 'Search products…', all: 'All', featured: 'Featured', products: 'Products', from: 'from',
@@ -35,7 +35,7 @@ const WORDS = {
     notYours: 'No order matches these details.', login: 'Log in', register: 'Register', logout: 'Log out', password: 'Password',
     identifier: 'E-mail or phone', myOrders: 'Order history', noOrders: 'No orders yet.', account: 'Account',
     noAccount: 'No account yet?', haveAccount: 'Have an account?', product: 'Product', customerNo: 'Destination', discount: 'Discount',
-    notFound: 'Page not found.', loading: 'Loading…', date: 'Date',
+    notFound: 'Page not found.', loading: 'Loading…', date: 'Date', apply: 'Apply',
   },
 };
 

@@ -51,7 +51,10 @@ export default async function product(slug) {
     byName[name] = box;
     return [h('label', { for: box.input.id }, label), box.input, box.err];
   });
-  const voucher = h('input', { id: 'voucher', name: 'voucher_code', autocomplete: 'off' });
+  const voucher = h('input', { id: 'voucher', name: 'voucher_code', autocomplete: 'off', 'aria-describedby': 'voucher-err' });
+  const voucherErr = h('div', { class: 'field-error', role: 'alert', id: 'voucher-err' });
+  const discountLine = h('div', { class: 'row muted', id: 'discount-line' });
+  const apply = h('button', { type: 'button', class: 'secondary', id: 'apply-voucher', onclick: () => refreshQuote() }, t('apply'));
   const buy = h('button', { type: 'submit', class: 'wide', id: 'buy' }, t('buy'));
 
   async function loadChannels() {
@@ -61,10 +64,30 @@ export default async function product(slug) {
     if (member) options.unshift({ code: 'BALANCE', name: t('balance'), fee: 0, total: item.price });
     channels.replaceChildren(h('legend', { class: 'muted' }, t('payWith')), ...options.map((c) => h('label', { class: 'option' },
       h('input', { type: 'radio', name: 'channel', value: c.code, checked: channel?.code === c.code,
-        onchange: () => { channel = c; newAttempt(); total.replaceChildren(h('span', {}, t('total')), h('span', {}, rupiah(c.total))); } }),
+        onchange: () => { channel = c; newAttempt(); refreshQuote(); } }),
       h('span', {}, c.name), h('span', { class: 'muted' }, `${t('fee')} ${rupiah(c.fee)}`))));
     channel = options.find((c) => c.code === channel?.code) || null;
-    total.replaceChildren(...(channel ? [h('span', {}, t('total')), h('span', {}, rupiah(channel.total))] : []));
+    refreshQuote();
+  }
+
+  // The price, the voucher's discount and the total, as lapak would charge them now.
+  let quoting = 0;
+  async function refreshQuote() {
+    voucherErr.textContent = '';
+    if (!item) { total.replaceChildren(); discountLine.replaceChildren(); return; }
+    const mine = ++quoting;
+    const body = { product_item_id: item.id };
+    if (voucher.value.trim()) body.voucher_code = voucher.value.trim();
+    if (channel) body.payment_method = channel.code;
+    try {
+      const q = await api('POST', '/transactions/quote', body);
+      if (mine !== quoting) return;
+      discountLine.replaceChildren(...(q.discount_amount ? [h('span', {}, t('discount')), h('span', { id: 'discount' }, `- ${rupiah(q.discount_amount)}`)] : []));
+      total.replaceChildren(...(q.total_price !== undefined ? [h('span', {}, t('total')), h('span', {}, rupiah(q.total_price))] : []));
+    } catch (err) {
+      if (mine !== quoting) return;
+      if (err.body?.field === 'voucher_code') { voucherErr.textContent = err.message; discountLine.replaceChildren(); }
+    }
   }
 
   // Checked as typed: the pattern, and for a phone number its operator.
@@ -114,7 +137,7 @@ export default async function product(slug) {
       const name = (err.body?.field || '').replace(/^customer_data\./, '');
       const box = byName[name];
       if (box) { showError(box, err.message); box.input.focus(); }
-      else if (name === 'voucher_code') formErr.textContent = err.message;
+      else if (name === 'voucher_code') voucherErr.textContent = err.message;
       else if (name === 'payment_method') payErr.textContent = err.message;
       else formErr.textContent = err.message;
       newAttempt();
@@ -130,6 +153,7 @@ export default async function product(slug) {
       h('section', { class: 'card' }, items, itemErr),
       h('section', { class: 'card' }, channels, payErr),
       contact.length ? h('section', { class: 'card' }, h('h2', {}, t('contact')), ...contact.flat()) : null,
-      h('section', { class: 'card' }, h('label', { for: 'voucher' }, t('voucher')), voucher, total, formErr, buy)));
+      h('section', { class: 'card' }, h('label', { for: 'voucher' }, t('voucher')), h('div', { class: 'row voucher' }, voucher, apply), voucherErr,
+        discountLine, total, formErr, buy)));
   voucher.addEventListener('input', newAttempt);
 }
