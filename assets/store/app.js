@@ -1,8 +1,9 @@
 // The storefront's shell: the router (real paths, drawn here; lapak serves this page for
 // each), the shop's name, the language switch.
 
-import { api, session } from './lib/api.js';
+import { session } from './lib/api.js';
 import { navigate } from './lib/nav.js';
+import { shopConfig } from './lib/config.js';
 import { setLanguage, language, t } from './lib/i18n.js';
 import { h, render } from '/admin/lib/dom.js';
 import home from './pages/home.js';
@@ -48,10 +49,15 @@ window.addEventListener('popstate', draw);
 document.getElementById('lang').addEventListener('click', () => { setLanguage(language() === 'id' ? 'en' : 'id'); draw(); });
 setLanguage(language());
 
-api('GET', '/app-config').then((c) => {
+shopConfig().then((c) => {
   const name = c.app_name || 'lapak';
   document.getElementById('shop-name').textContent = name;
   document.getElementById('foot-name').textContent = name;
   document.title = name;
-}).catch(() => {});
+  // The shop's own look, when its admin set one (public settings app.logo_url, app.color).
+  const logo = c.settings?.['app.logo_url'];
+  if (logo) document.getElementById('shop-name').prepend(h('img', { src: logo, alt: '', class: 'logo' }));
+  const color = c.settings?.['app.color'];
+  if (/^#[0-9a-fA-F]{6}$/.test(color || '')) document.documentElement.style.setProperty('--brand', color);
+});
 draw();

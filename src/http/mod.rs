@@ -26,6 +26,7 @@ use poem::{
     http::Method,
     http::StatusCode,
     listener::{Acceptor, Listener, TcpListener},
+    middleware::Compression,
     middleware::Cors,
     web::{Data, Json},
     Endpoint, EndpointExt, IntoResponse, Middleware, Request, Response, Route, Server,
@@ -117,12 +118,12 @@ pub fn routes(app: App) -> impl Endpoint {
         .nest("/docs", docs)
         .at("/healthz", healthz)
         .at("/uploads/*path", uploads::serve)
-        .at("/admin", console::serve)
-        .at("/admin/*path", console::serve)
+        .at("/admin", console::serve.with(Compression::new()))
+        .at("/admin/*path", console::serve.with(Compression::new()))
         .at("/metrics", metrics_handler);
     // The storefront at `/`, or (switched off) a pointer to the API docs.
     let route = if app.config.storefront.enabled {
-        store::mount(route)
+        store::mount(route, !app.config.auth.google_client_id.trim().is_empty())
     } else {
         route.at(
             "/",

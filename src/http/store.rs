@@ -7,7 +7,8 @@
 use poem::{
     endpoint::make_sync,
     http::{header, StatusCode},
-    Endpoint, Request, Response, Route,
+    middleware::Compression,
+    Endpoint, EndpointExt, Request, Response, Route,
 };
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};
@@ -18,6 +19,12 @@ struct Store;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; \
                    connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/// With Google sign-in on, the page may also load Google's button (Google Identity
+/// Services: its script, its style, its frame), and nothing else of Google's.
+const CSP_GOOGLE: &str = "default-src 'self'; script-src 'self' https://accounts.google.com/gsi/client; \
+                          style-src 'self' https://accounts.google.com/gsi/style; frame-src https://accounts.google.com/gsi/; \
+                          img-src 'self' data: https:; connect-src 'self' https://accounts.google.com/gsi/; \
+                          frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The pages the storefront's router draws; each gets the shell.
 pub const PAGES: [&str; 8] = ["/", "/p/:slug", "/order/:code", "/login", "/register", "/account", "/search", "/forgot"];
@@ -36,25 +43,28 @@ fn version() -> String {
     hex::encode(&h.finalize()[..6])
 }
 
-fn secured(b: poem::ResponseBuilder) -> poem::ResponseBuilder {
-    b.header("content-security-policy", CSP)
+fn secured(b: poem::ResponseBuilder, google: bool) -> poem::ResponseBuilder {
+    b.header("content-security-policy", if google { CSP_GOOGLE } else { CSP })
         .header("x-content-type-options", "nosniff")
         .header("referrer-policy", "no-referrer")
 }
 
 /// Adds the storefront to `route`: its pages (the shell) and `/store/<version>/...`.
-pub fn mount(mut route: Route) -> Route {
+pub fn mount(mut route: Route, google: bool) -> Route {
     let version = version();
     let page = Store::get("index.html").map(|f| String::from_utf8_lossy(&f.data).replace("{{V}}", &version));
     let etag = page.as_ref().map(|p| format!("\"{}\"", hex::encode(&Sha256::digest(p.as_bytes())[..12])));
     let shell = std::sync::Arc::new((page, etag));
     for path in PAGES {
-        route = route.at(path, shell_endpoint(shell.clone()));
+        route = route.at(path, shell_endpoint(shell.clone(), google).with(Compression::new()));
     }
-    route.nest("/store", assets(version))
+    route.nest("/store", assets(version, google).with(Compression::new()))
 }
 
-fn shell_endpoint(shell: std::sync::Arc<(Option<String>, Option<String>)>) -> impl Endpoint<Output = Response> {
+fn shell_endpoint(
+    shell: std::sync::Arc<(Option<String>, Option<String>)>,
+    google: bool,
+) -> impl Endpoint<Output = Response> {
     make_sync(move |req: Request| {
         let (Some(page), Some(etag)) = (&shell.0, &shell.1) else {
             return Response::builder().status(StatusCode::NOT_FOUND).finish();
@@ -66,11 +76,11 @@ fn shell_endpoint(shell: std::sync::Arc<(Option<String>, Option<String>)>) -> im
             .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
             .header(header::ETAG, etag.as_str())
             .header(header::CACHE_CONTROL, "no-cache");
-        secured(b).body(page.clone())
+        secured(b, google).body(page.clone())
     })
 }
 
-fn assets(current: String) -> impl Endpoint<Output = Response> {
+fn assets(current: String, google: bool) -> impl Endpoint<Output = Response> {
     make_sync(move |req: Request| {
         // /store/<version>/<file>
         let rest = req.uri().path().trim_start_matches('/').trim_start_matches("store/");
@@ -97,6 +107,6 @@ fn assets(current: String) -> impl Endpoint<Output = Response> {
             .header(header::CONTENT_TYPE, kind)
             .header(header::ETAG, etag)
             .header(header::CACHE_CONTROL, cache);
-        secured(b).body(f.data.into_owned())
+        secured(b, google).body(f.data.into_owned())
     })
 }

@@ -61,6 +61,8 @@ pub struct AppConfig {
     pub links: BTreeMap<String, String>,
     /// Every public setting, by key.
     pub settings: BTreeMap<String, String>,
+    /// Google sign-in's OAuth client id, when it is on (for the Google button).
+    pub google_client_id: Option<String>,
 }
 
 #[derive(Debug, Object)]

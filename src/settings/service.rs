@@ -74,6 +74,7 @@ pub async fn app_config(app: &App) -> Result<AppConfig> {
         maintenance: Maintenance { active: on("maintenance.active"), message: get("maintenance.message") },
         links,
         settings,
+        google_client_id: Some(app.config.auth.google_client_id.trim().to_string()).filter(|c| !c.is_empty()),
     })
 }
 

@@ -4,13 +4,33 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
 import path from 'node:path';
-import { artifacts, launch, startLapak, waitFor } from './lib.mjs';
+import { artifacts, freePort, launch, startLapak, waitFor } from './lib.mjs';
 
-let lapak, browser, phone, desktop;
+let lapak, browser, phone, desktop, keyServer;
+
+// A stand-in for Google: a key pair made here, its public half served as Google serves
+// its JWK set, and ID tokens signed with the private half.
+const GOOGLE_CLIENT = 'e2e-shop.apps.googleusercontent.com';
+const googleKeys = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+const b64url = (b) => Buffer.from(b).toString('base64url');
+function idToken(claims) {
+  const header = b64url(JSON.stringify({ alg: 'RS256', kid: 'e2e-key', typ: 'JWT' }));
+  const now = Math.floor(Date.now() / 1000);
+  const body = b64url(JSON.stringify({ iss: 'https://accounts.google.com', aud: GOOGLE_CLIENT, iat: now, exp: now + 3600, ...claims }));
+  const signature = crypto.sign('sha256', Buffer.from(`${header}.${body}`), googleKeys.privateKey);
+  return `${header}.${body}.${b64url(signature)}`;
+}
 
 before(async () => {
-  lapak = await startLapak({ LAPAK_SIMULATOR__PENDING_DELAY_SECS: '2' });
+  const jwk = { ...googleKeys.publicKey.export({ format: 'jwk' }), kid: 'e2e-key', alg: 'RS256', use: 'sig' };
+  const keyPort = await freePort();
+  keyServer = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(JSON.stringify({ keys: [jwk] })); });
+  await new Promise((r) => keyServer.listen(keyPort, '127.0.0.1', r));
+  lapak = await startLapak({ LAPAK_SIMULATOR__PENDING_DELAY_SECS: '2', LAPAK_AUTH__GOOGLE_CLIENT_ID: GOOGLE_CLIENT,
+    LAPAK_AUTH__GOOGLE_KEYS_URL: `http://127.0.0.1:${keyPort}/oauth2/v3/certs` });
   browser = await launch();
   phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'id-ID' })).newPage();
   desktop = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
@@ -19,6 +39,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   lapak?.stop();
+  keyServer?.close();
 });
 
 async function shot(page, name) {
@@ -222,4 +243,65 @@ test('a member registers, pays with the balance, and a failed order shows the re
   assert.equal(balance, 50000 - price, 'one purchase paid, the failed one refunded');
   assert.equal(await page.locator('a.tile').count(), 2, 'both orders in the history');
   await page.context().close();
+});
+
+test('Google sign-in: the button, a token lapak checks against the keys, the account page', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  // Google's script, replaced by one that "signs in" with a token from our key pair.
+  const token = idToken({ sub: 'google-e2e-1', email: 'gita@example.com', email_verified: true, name: 'Gita' });
+  const forged = idToken({ sub: 'google-e2e-2', email: 'mallory@example.com', email_verified: true, aud: 'another-client' });
+  let credential = forged;
+  await context.route('https://accounts.google.com/gsi/client', (route) => route.fulfill({ contentType: 'text/javascript', body: `
+    window.google = { accounts: { id: {
+      initialize(o) { this.o = o; },
+      renderButton(box) {
+        const b = document.createElement('button'); b.type = 'button'; b.id = 'fake-google'; b.textContent = 'Sign in with Google';
+        b.onclick = () => this.o.callback({ credential: window.__credential });
+        box.append(b);
+      } } } };` }));
+  const page = await context.newPage();
+  await page.goto(lapak.base + '/login');
+  await page.waitForSelector('#fake-google');
+  const csp = (await page.request.get(lapak.base + '/login')).headers()['content-security-policy'];
+  assert.match(csp, /script-src 'self' https:\/\/accounts\.google\.com\/gsi\/client/);
+  // A token for another client id is refused, and said so.
+  await page.evaluate((c) => { window.__credential = c; }, credential);
+  await page.locator('#fake-google').click();
+  await waitFor(async () => /another client id/.test(await page.locator('#account-err').textContent()), 'the refusal');
+  credential = token;
+  await page.evaluate((c) => { window.__credential = c; }, credential);
+  await page.locator('#fake-google').click();
+  await page.waitForSelector('#balance');
+  assert.match(await page.locator('h1').textContent(), /Gita/);
+  await shot(page, 'google');
+  await context.close();
+});
+
+test('the home page weighs under 100 KB compressed, from lapak alone, and works in English', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const loaded = [];
+  page.on('requestfinished', async (req) => {
+    if (['document', 'script', 'stylesheet'].includes(req.resourceType())) loaded.push(req);
+  });
+  await page.goto(lapak.base + '/', { waitUntil: 'networkidle' });
+  await page.waitForSelector('#products .tile');
+  assert.ok(loaded.length >= 5, `${loaded.length} files`);
+  let bytes = 0;
+  for (const req of loaded) {
+    assert.ok(req.url().startsWith(lapak.base), `no third party: ${req.url()}`);
+    const resp = await req.response();
+    assert.match(resp.headers()['content-encoding'] || '', /^(br|gzip)$/, `${req.url()} is compressed`);
+    bytes += (await req.sizes()).responseBodySize;
+  }
+  console.log(`home page: ${loaded.length} files, ${(bytes / 1024).toFixed(1)} KiB compressed`);
+  assert.ok(bytes < 100 * 1024, `${bytes} bytes`);
+  // English is one tap away, and stays.
+  await page.locator('#lang').click();
+  await waitFor(async () => (await page.locator('#search').getAttribute('placeholder')) === 'Search products…', 'English');
+  await page.reload();
+  await page.waitForSelector('#search');
+  assert.equal(await page.locator('#search').getAttribute('placeholder'), 'Search products…');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await context.close();
 });

@@ -1,6 +1,8 @@
 // Logging in, registering, and the member's page: balance and order history.
 
 import { api, session } from '../lib/api.js';
+import { shopConfig } from '../lib/config.js';
+import { googleButton } from '../lib/google.js';
 import { t } from '../lib/i18n.js';
 import { navigate } from '../lib/nav.js';
 import { h, render } from '/admin/lib/dom.js';
@@ -16,7 +18,12 @@ function form(title, fields, action, footer) {
     try { const r = await action(body); session.start(r.token); navigate('/account'); } catch (x) { err.textContent = x.message; }
   } }, ...fields.map(([name, label], i) => [h('label', { for: `a-${name}` }, label), inputs[i]]).flat(), err,
   h('button', { type: 'submit', class: 'wide' }, title));
-  render(h('h1', {}, title), f, footer);
+  const google = h('div', { id: 'google-button', class: 'google' });
+  render(h('h1', {}, title), google, f, footer);
+  shopConfig().then((c) => {
+    if (!c.google_client_id) return google.remove();
+    googleButton(google, c.google_client_id, (r) => { session.start(r.token); navigate('/account'); }, (e) => { err.textContent = e.message; });
+  });
 }
 
 export function login() {
