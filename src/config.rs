@@ -151,9 +151,9 @@ impl Default for SmtpConfig {
             username: String::new(),
             password: String::new(),
             from: "lapak <no-reply@localhost>".into(),
-            reset_url: "http://localhost:3000/reset-password?token={token}".into(),
+            reset_url: "{public_url}/reset-password?token={token}".into(),
             reset_ttl_minutes: 60,
-            claim_url: "http://localhost:3000/claim-orders?token={token}".into(),
+            claim_url: "{public_url}/claim-orders?token={token}".into(),
         }
     }
 }
@@ -341,6 +341,13 @@ impl fmt::Debug for ServerConfig {
             .field("metrics_token", &mask(&self.metrics_token))
             .field("shutdown_grace_secs", &self.shutdown_grace_secs)
             .finish()
+    }
+}
+
+impl SmtpConfig {
+    /// A mailed link: `{public_url}` and `{token}` filled in.
+    pub fn link(template: &str, public_url: &str, token: &str) -> String {
+        template.replace("{public_url}", public_url.trim_end_matches('/')).replace("{token}", token)
     }
 }
 

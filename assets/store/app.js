@@ -9,7 +9,7 @@ import { h, render } from '/admin/lib/dom.js';
 import home from './pages/home.js';
 import product from './pages/product.js';
 import order from './pages/order.js';
-import { account, login, register } from './pages/account.js';
+import { account, claim, forgot, login, register, reset } from './pages/account.js';
 
 const routes = [
   [/^\/$/, home],
@@ -19,6 +19,9 @@ const routes = [
   [/^\/login$/, login],
   [/^\/register$/, register],
   [/^\/account$/, account],
+  [/^\/forgot$/, forgot],
+  [/^\/reset-password$/, reset],
+  [/^\/claim-orders$/, claim],
 ];
 
 async function draw() {

@@ -412,7 +412,8 @@ pub async fn forgot_password(app: &App, email: &str) -> Result<()> {
             })
             .await;
         if let Ok(Some(token)) = made {
-            let link = app.config.smtp.reset_url.replace("{token}", &token);
+            let link =
+                crate::config::SmtpConfig::link(&app.config.smtp.reset_url, &app.config.server.public_url, &token);
             let body = format!(
                 "Halo,\n\nSeseorang meminta reset password untuk akun ini. Buka tautan berikut dalam {} menit:\n\n{link}\n\n\
                  Jika bukan Anda, abaikan e-mail ini.\n",
@@ -515,7 +516,8 @@ pub async fn request_guest_claim(app: &App, user: &AuthUser) -> Result<()> {
         let app = app.clone();
         let to = user.email.clone();
         tokio::spawn(async move {
-            let link = app.config.smtp.claim_url.replace("{token}", &token);
+            let link =
+                crate::config::SmtpConfig::link(&app.config.smtp.claim_url, &app.config.server.public_url, &token);
             let body = format!(
                 "Halo,\n\nAda {orders} pesanan tamu yang dibeli dengan alamat e-mail ini. Untuk menampilkannya di akun \
                  Anda, buka tautan berikut dalam {} menit:\n\n{link}\n\nJika bukan Anda yang meminta, abaikan e-mail ini.\n",

@@ -27,7 +27,18 @@ const CSP_GOOGLE: &str = "default-src 'self'; script-src 'self' https://accounts
                           frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /// The pages the storefront's router draws; each gets the shell.
-pub const PAGES: [&str; 8] = ["/", "/p/:slug", "/order/:code", "/login", "/register", "/account", "/search", "/forgot"];
+pub const PAGES: [&str; 10] = [
+    "/",
+    "/p/:slug",
+    "/order/:code",
+    "/login",
+    "/register",
+    "/account",
+    "/search",
+    "/forgot",
+    "/reset-password",
+    "/claim-orders",
+];
 
 /// A hash over every storefront file: a new lapak gets new asset addresses.
 fn version() -> String {

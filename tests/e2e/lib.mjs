@@ -35,7 +35,10 @@ export async function startLapak(extraEnv = {}) {
   delete env.RUST_LOG;
   const made = spawnSync(bin, ['create-admin', '--email', 'admin@example.com', '--password-stdin'], { cwd: dir, env, input: 'e2e-admin-pass\n' });
   if (made.status !== 0) throw new Error(`create-admin: ${made.stderr}`);
-  const server = spawn(bin, ['serve'], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Its log (mails go there when no SMTP server is set) is kept in the folder.
+  const logFile = path.join(dir, 'lapak.log');
+  const server = spawn(bin, ['serve'], { cwd: dir, env, stdio: ['ignore', 'ignore', fs.openSync(logFile, 'a')] });
+  const log = () => fs.readFileSync(logFile, 'utf8');
   const api = async (method, p, body, token) => {
     const headers = { 'content-type': 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -47,7 +50,7 @@ export async function startLapak(extraEnv = {}) {
   await waitFor(async () => (await api('GET', '/products')).body.meta.total > 0, 'the demo catalog');
   const admin = (await api('POST', '/auth/login', { identifier: 'admin@example.com', password: 'e2e-admin-pass' })).body.token;
   const stop = () => { server.kill('SIGTERM'); fs.rmSync(dir, { recursive: true, force: true }); };
-  return { base, api, admin, stop, dir, env };
+  return { base, api, admin, stop, dir, env, log };
 }
 
 export function launch() {

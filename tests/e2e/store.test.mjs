@@ -206,11 +206,11 @@ test('a voucher shows its discount before paying and the order costs that', asyn
 test('a member registers, pays with the balance, and a failed order shows the refund', async () => {
   const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
   await page.goto(lapak.base + '/register');
-  await page.fill('#a-name', 'Rina');
-  await page.fill('#a-email', 'rina@example.com');
-  await page.fill('#a-phone', '081277778888');
-  await page.fill('#a-password', 'kuda-lumping-77');
-  await page.locator('form button[type=submit]').click();
+  await page.fill('#account-name', 'Rina');
+  await page.fill('#account-email', 'rina@example.com');
+  await page.fill('#account-phone', '081277778888');
+  await page.fill('#account-password', 'kuda-lumping-77');
+  await page.locator('#account button[type=submit]').click();
   await page.waitForSelector('#balance');
   await shot(page, 'account');
   const users = await lapak.api('GET', '/admin/users?search=rina@example.com', undefined, lapak.admin);
@@ -303,5 +303,48 @@ test('the home page weighs under 100 KB compressed, from lapak alone, and works 
   await page.waitForSelector('#search');
   assert.equal(await page.locator('#search').getAttribute('placeholder'), 'Search products…');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await context.close();
+});
+
+test('a member tops up through Tripay, is notified, and resets a forgotten password', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const page = await context.newPage();
+  await page.goto(lapak.base + '/register');
+  await page.fill('#account-name', 'Tono');
+  await page.fill('#account-email', 'tono@example.com');
+  await page.fill('#account-phone', '081266667777');
+  await page.fill('#account-password', 'kuda-lumping-77');
+  await page.locator('#account button[type=submit]').click();
+  await page.waitForSelector('#balance');
+  await page.fill('#deposit-amount', '20000');
+  await page.selectOption('#deposit-channel', 'QRIS');
+  await page.locator('#deposit button[type=submit]').click();
+  await page.waitForSelector('#pay-link');
+  await page.locator('#pay-link').click();
+  await page.locator('button.pay').click();
+  await page.goto(lapak.base + '/account');
+  await waitFor(async () => { await page.reload(); await page.waitForSelector('#balance'); return /20\.000/.test(await page.locator('#balance').textContent()); }, 'the deposit');
+  assert.match(await page.locator('#unread').textContent(), /^[1-9]/, 'a notification came with the money');
+  assert.match(await page.locator('#mutations').textContent(), /\+Rp\s?20\.000/);
+  await shot(page, 'account-deposit');
+  await page.locator('#notifications button').click();
+  await waitFor(async () => /^0 /.test(await page.locator('#unread').textContent()), 'all read');
+
+  // Forgotten password: the link in the mail (logged, as no SMTP server is set) leads
+  // to the storefront's reset page.
+  await page.locator('button', { hasText: 'Keluar' }).click();
+  await page.goto(lapak.base + '/forgot');
+  await page.fill('#forgot-email', 'tono@example.com');
+  await page.locator('#forgot button[type=submit]').click();
+  await waitFor(async () => /tautan reset/.test(await page.locator('#forgot-note').textContent()), 'the answer');
+  const link = await waitFor(async () => lapak.log().match(/http:\/\/127\.0\.0\.1:\d+\/reset-password\?token=[A-Za-z0-9_-]+/)?.[0], 'the mailed link');
+  await page.goto(link);
+  await page.fill('#reset-password', 'kuda-terbang-88');
+  await page.locator('#reset button[type=submit]').click();
+  await page.waitForURL(/\/login$/);
+  await page.fill('#account-identifier', 'tono@example.com');
+  await page.fill('#account-password', 'kuda-terbang-88');
+  await page.locator('#account button[type=submit]').click();
+  await page.waitForSelector('#balance');
   await context.close();
 });

@@ -18,6 +18,12 @@ const WORDS = {
     identifier: 'E-mail atau No. HP', myOrders: 'Riwayat pesanan', noOrders: 'Belum ada pesanan.', account: 'Akun',
     noAccount: 'Belum punya akun?', haveAccount: 'Sudah punya akun?', product: 'Produk', customerNo: 'Tujuan', discount: 'Diskon',
     notFound: 'Halaman tidak ditemukan.', loading: 'Memuat…', date: 'Tanggal', apply: 'Pakai',
+    notifications: 'Notifikasi', unread: 'belum dibaca', readAll: 'Tandai semua dibaca', mutations: 'Mutasi saldo', deposit: 'Isi saldo',
+    amount: 'Jumlah (Rp)', withdraw: 'Tarik saldo', bank: 'Bank / e-wallet', accountNumber: 'Nomor rekening', accountName: 'Nama pemilik',
+    profile: 'Profil', save: 'Simpan', saved: 'Tersimpan', allStatuses: 'Semua status', claim: 'Klaim pesanan tamu dengan e-mail ini',
+    claimSent: 'Tautan konfirmasi dikirim ke e-mail Anda.', claimed: (n) => `${n} pesanan tamu dipindahkan ke akun Anda.`,
+    forgot: 'Lupa kata sandi?', sendLink: 'Kirim tautan', linkSent: 'Jika alamat ini terdaftar, tautan reset sudah dikirim.',
+    newPassword: 'Kata sandi baru', resetDone: 'Kata sandi diganti. Silakan masuk.', withdrawals: 'Penarikan',
   },
   en: {
     search: 'Search products…', all: 'All', featured: 'Featured', products: 'Products', from: 'from',
@@ -36,6 +42,12 @@ const WORDS = {
     identifier: 'E-mail or phone', myOrders: 'Order history', noOrders: 'No orders yet.', account: 'Account',
     noAccount: 'No account yet?', haveAccount: 'Have an account?', product: 'Product', customerNo: 'Destination', discount: 'Discount',
     notFound: 'Page not found.', loading: 'Loading…', date: 'Date', apply: 'Apply',
+    notifications: 'Notifications', unread: 'unread', readAll: 'Mark all read', mutations: 'Balance history', deposit: 'Top up balance',
+    amount: 'Amount (Rp)', withdraw: 'Withdraw', bank: 'Bank / e-wallet', accountNumber: 'Account number', accountName: 'Account holder',
+    profile: 'Profile', save: 'Save', saved: 'Saved', allStatuses: 'All statuses', claim: 'Claim guest orders made with this e-mail',
+    claimSent: 'A confirmation link was sent to your e-mail.', claimed: (n) => `${n} guest order(s) moved to your account.`,
+    forgot: 'Forgot your password?', sendLink: 'Send link', linkSent: 'If this address has an account, a reset link is on its way.',
+    newPassword: 'New password', resetDone: 'Password changed. Please log in.', withdrawals: 'Withdrawals',
   },
 };
 
