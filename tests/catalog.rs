@@ -291,3 +291,19 @@ async fn admin_edits_are_validated() {
     assert_eq!(same_name.status, StatusCode::CREATED);
     assert_eq!(same_name.body["slug"], "mobile-legends-2");
 }
+
+#[tokio::test]
+async fn products_sort_by_how_much_they_sold() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin().await;
+    t.sync(&admin).await;
+    t.sql("UPDATE product_items SET total_sold = 40 WHERE digiflazz_code = 'xld10'").await;
+    t.sql("UPDATE product_items SET total_sold = 7 WHERE digiflazz_code IN ('ml5', 'ml12')").await;
+    let r = t.get("/api/v1/products?sort=popular&per_page=3", None).await;
+    assert_eq!(r.status, reqwest::StatusCode::OK, "{}", r.body);
+    let slugs: Vec<&str> = r.body["data"].as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap()).collect();
+    assert_eq!(&slugs[..2], ["xl-pulsa", "mobile-legends"], "{slugs:?}");
+    let r = t.get("/api/v1/products?sort=popular&order=desc&per_page=100", None).await;
+    let last = r.body["data"].as_array().unwrap().last().unwrap()["slug"].as_str().unwrap().to_string();
+    assert_eq!(last, "xl-pulsa", "order=desc puts the best seller last");
+}

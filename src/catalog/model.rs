@@ -268,6 +268,8 @@ pub enum ProductSort {
     Name,
     Newest,
     Price,
+    /// Most items sold first (`order` = asc, the default, means most sold first).
+    Popular,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

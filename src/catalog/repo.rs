@@ -274,6 +274,10 @@ pub fn list_products(
         ProductSort::Newest => format!("p.id {}", if dir == SortDir::Asc { "DESC" } else { "ASC" }),
         // Products with nothing orderable go last either way.
         ProductSort::Price => format!("({min_price} IS NULL), {min_price} {d}, p.name ASC"),
+        ProductSort::Popular => format!(
+            "(SELECT COALESCE(SUM(i.total_sold), 0) FROM product_items i WHERE i.product_id = p.id) {}, p.name ASC",
+            if dir == SortDir::Asc { "DESC" } else { "ASC" }
+        ),
     };
     query::page(
         c,

@@ -348,3 +348,29 @@ test('a member tops up through Tripay, is notified, and resets a forgotten passw
   await page.waitForSelector('#balance');
   await context.close();
 });
+
+test('every page: fits 360, 390 and 1440 px, labels on every input, 44 px tap targets; screenshots', async () => {
+  const item = (await lapak.api('GET', '/products/slug/xl-pulsa')).body.items[0].id;
+  const r = await lapak.api('POST', '/transactions', { product_item_id: item, customer_data: { phone: '087800001230' }, payment_method: 'QRIS',
+    customer_name: 'Lia', customer_email: 'lia@example.com' });
+  const code = r.body.transaction_code;
+  const pages = { home: '/', product: '/p/mobile-legends', order: `/order/${code}`, login: '/login', register: '/register', forgot: '/forgot' };
+  for (const width of [360, 390, 1440]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    await context.addInitScript((c) => sessionStorage.setItem(`proof:${c}`, 'lia@example.com'), code);
+    const page = await context.newPage();
+    for (const [name, url] of Object.entries(pages)) {
+      await page.goto(lapak.base + url, { waitUntil: 'networkidle' });
+      await page.waitForFunction(() => !document.querySelector('#main')?.textContent.includes('Memuat'));
+      await fits(page);
+      const unlabelled = await page.evaluate(() => [...document.querySelectorAll('main input:not([type=radio]), main select')]
+        .filter((i) => !i.getAttribute('aria-label') && !(i.id && document.querySelector(`label[for="${i.id}"]`))).map((i) => i.name || i.id));
+      assert.deepEqual(unlabelled, [], `${name}: inputs without a label`);
+      const small = await page.evaluate(() => [...document.querySelectorAll('main button, main .option, main input:not([type=radio]), main select, .chip')]
+        .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().height < 44).map((e) => e.id || e.textContent.trim().slice(0, 20)));
+      assert.deepEqual(small, [], `${name}: tap targets under 44 px`);
+      if (width !== 360) await shot(page, `page-${name}`);
+    }
+    await context.close();
+  }
+});

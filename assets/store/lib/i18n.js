@@ -2,7 +2,7 @@
 
 const WORDS = {
   id: {
-    search: 'Cari produk…', all: 'Semua', featured: 'Pilihan', products: 'Produk', from: 'mulai',
+    search: 'Cari produk…', all: 'Semua', featured: 'Pilihan', popular: 'Terlaris', products: 'Produk', from: 'mulai',
     chooseItem: 'Pilih nominal', unavailable: 'Tidak tersedia', yourData: 'Data akun', payWith: 'Metode pembayaran',
     balance: 'Saldo', fee: 'biaya', contact: 'Kontak pembeli', name: 'Nama', email: 'E-mail', phone: 'No. HP (opsional)',
     voucher: 'Kode voucher (opsional)', buy: 'Beli sekarang', total: 'Total', operator: 'Operator',
@@ -26,7 +26,7 @@ const WORDS = {
     newPassword: 'Kata sandi baru', resetDone: 'Kata sandi diganti. Silakan masuk.', withdrawals: 'Penarikan',
   },
   en: {
-    search: 'Search products…', all: 'All', featured: 'Featured', products: 'Products', from: 'from',
+    search: 'Search products…', all: 'All', featured: 'Featured', popular: 'Best sellers', products: 'Products', from: 'from',
     chooseItem: 'Choose an item', unavailable: 'Unavailable', yourData: 'Account details', payWith: 'Payment method',
     balance: 'Balance', fee: 'fee', contact: 'Your contact', name: 'Name', email: 'E-mail', phone: 'Phone (optional)',
     voucher: 'Voucher code (optional)', buy: 'Buy now', total: 'Total', operator: 'Operator',

@@ -1,5 +1,5 @@
-// Home: banners, categories, featured products, and search as you type (over the
-// catalog fetched once).
+// Home: banners, categories, featured and best-selling products, and search as you type
+// (over the catalog fetched once).
 
 import { api } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
@@ -17,7 +17,15 @@ export default async function home() {
   const banners = h('div', { class: 'banners' });
   const featured = h('div', { class: 'grid', id: 'featured' });
   const featuredBox = h('section', { hidden: true }, h('h2', {}, t('featured')), featured);
-  render(banners, search, chips, featuredBox, h('h2', {}, t('products')), grid);
+  const popular = h('div', { class: 'grid', id: 'popular' });
+  const popularBox = h('section', { hidden: true }, h('h2', {}, t('popular')), popular);
+  render(banners, search, chips, featuredBox, popularBox, h('h2', {}, t('products')), grid);
+
+  // Best sellers: a second call that the first render does not wait for.
+  api('GET', '/products?sort=popular&per_page=4').then((r) => {
+    popular.replaceChildren(...r.data.map(tile));
+    popularBox.hidden = r.data.length === 0;
+  }).catch(() => {});
 
   api('GET', '/banners').then((list) => banners.replaceChildren(...list.map((b) =>
     h('a', { href: b.link_url || '#' }, h('img', { src: b.image_url, alt: b.title || '', loading: 'lazy' }))))).catch(() => {});
