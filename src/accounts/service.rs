@@ -125,6 +125,32 @@ fn ensure_free(c: &rusqlite::Connection, email: Option<&str>, phone: Option<&str
     Ok(())
 }
 
+/// A new retail customer (a member, not a guest) with its own referral code.
+fn insert_customer(
+    tx: &rusqlite::Connection,
+    name: &str,
+    email: &str,
+    phone: Option<&str>,
+    password_hash: Option<&str>,
+    referred_by: Option<i64>,
+) -> Result<i64> {
+    let code = referral_code_for(tx)?;
+    Ok(repo::insert_user(
+        tx,
+        &repo::NewUser {
+            name,
+            email,
+            phone,
+            password_hash,
+            role: Role::Customer,
+            customer_type: CustomerType::Retail,
+            is_guest: false,
+            referral_code: Some(&code),
+            referred_by,
+        },
+    )?)
+}
+
 pub async fn register(app: &App, req: RegisterRequest, origin: Actor) -> Result<TokenResponse> {
     let ip = origin.ip.clone().unwrap_or_default();
     limited(&app.limits.register, format!("ip:{ip}"))?;
@@ -150,21 +176,7 @@ pub async fn register(app: &App, req: RegisterRequest, origin: Actor) -> Result<
             // Members only: a guest row with the same address (checkout made it) stays
             // the guest's, with its orders; claiming them takes the mailed link.
             ensure_free(tx, Some(&email), Some(&phone), None)?;
-            let code = referral_code_for(tx)?;
-            let id = repo::insert_user(
-                tx,
-                &repo::NewUser {
-                    name: &name,
-                    email: &email,
-                    phone: Some(&phone),
-                    password_hash: Some(&hash),
-                    role: Role::Customer,
-                    customer_type: CustomerType::Retail,
-                    is_guest: false,
-                    referral_code: Some(&code),
-                    referred_by,
-                },
-            )?;
+            let id = insert_customer(tx, &name, &email, Some(&phone), Some(&hash), referred_by)?;
             let (token, expires_at) = issue_token(tx, id, ttl, now, &origin)?;
             let actor = Actor { user_id: Some(id), ..origin };
             audit::record(tx, &actor, Record::new(Action::Register, Subject::User(id), "account registered"))?;
@@ -268,21 +280,7 @@ pub async fn google_sign_in(app: &App, id_token: &str, origin: Actor) -> Result<
                         (u, false)
                     }
                     None => {
-                        let code = referral_code_for(tx)?;
-                        let id = repo::insert_user(
-                            tx,
-                            &repo::NewUser {
-                                name: &name,
-                                email: &email,
-                                phone: None,
-                                password_hash: None,
-                                role: Role::Customer,
-                                customer_type: CustomerType::Retail,
-                                is_guest: false,
-                                referral_code: Some(&code),
-                                referred_by: None,
-                            },
-                        )?;
+                        let id = insert_customer(tx, &name, &email, None, None, None)?;
                         repo::link_google(tx, id, &who.sub, who.picture.as_deref(), &stamp)?;
                         let actor = Actor { user_id: Some(id), ..origin.clone() };
                         let record = Record::new(Action::Register, Subject::User(id), "account registered with Google");

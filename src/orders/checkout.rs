@@ -26,6 +26,7 @@ use crate::{
     auth::model::{AuthUser, CustomerType},
     catalog::{
         model::{format_placeholders, InputField, PaymentType, Unavailable},
+        repo::{ItemRow, ProductRow},
         service::{item_with_product, unavailable_reason},
     },
     clock::ts,
@@ -159,15 +160,20 @@ fn idempotency_hash(buyer: &Buyer, req: &CheckoutRequest) -> String {
     hex::encode(Sha256::digest(canon.to_string().as_bytes()))
 }
 
+/// The item and its product, or a 422 on `product_item_id`.
+async fn load_item(app: &App, item_id: i64) -> Result<(ItemRow, ProductRow)> {
+    Ok(app
+        .db
+        .read(move |c| Ok::<_, OrderError>(item_with_product(c, item_id)?))
+        .await?
+        .ok_or_else(|| Invalid::new("product_item_id", "no such item"))?)
+}
+
 /// `POST /transactions/quote`: the price for the caller's tier, a voucher's discount and,
 /// with a payment method, the fee and the total. Nothing is reserved.
 pub async fn quote(app: &App, user: Option<AuthUser>, req: QuoteRequest) -> Result<Quote> {
     let item_id = req.product_item_id;
-    let (item, product) = app
-        .db
-        .read(move |c| Ok::<_, OrderError>(item_with_product(c, item_id)?))
-        .await?
-        .ok_or_else(|| Invalid::new("product_item_id", "no such item"))?;
+    let (item, product) = load_item(app, item_id).await?;
     let tier = user.as_ref().map_or(CustomerType::Retail, |u| u.customer_type);
     let price = item.price_for(tier);
     let code = req.voucher_code.map(|v| v.trim().to_uppercase()).filter(|v| !v.is_empty());
@@ -238,11 +244,7 @@ pub async fn checkout(
         return Err(Invalid::new("payment_method", "log in to pay with your balance").into());
     }
     let item_id = req.product_item_id;
-    let (item, product) = app
-        .db
-        .read(move |c| Ok::<_, OrderError>(item_with_product(c, item_id)?))
-        .await?
-        .ok_or_else(|| Invalid::new("product_item_id", "no such item"))?;
+    let (item, product) = load_item(app, item_id).await?;
     if !product.is_active {
         let message = "this product is not on sale".into();
         return Err(OrderError::Unavailable { code: "item_unavailable", message });
