@@ -476,10 +476,12 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::OK, "adjust: {}", r.body);
     }
 
-    /// Waits (up to 10 s) until `sql` returns a non-zero integer.
+    /// Waits (up to 10 s) until `sql` returns a non-zero integer. NULL (a column not
+    /// written yet) and no row count as zero.
     pub async fn wait_for(&self, sql: &str) -> bool {
+        let sql = format!("SELECT COALESCE(({sql}), 0)");
         for _ in 0..200 {
-            if self.count(sql).await != 0 {
+            if self.count(&sql).await != 0 {
                 return true;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
