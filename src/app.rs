@@ -9,7 +9,10 @@ use governor::{clock::Clock, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::{
     config::Config,
     db::Db,
-    digiflazz::{model::SupplierProduct, DigiflazzClient},
+    digiflazz::{
+        model::{PlnCustomer, SupplierProduct},
+        DigiflazzClient,
+    },
     metrics::Metrics,
     queue::Jobs,
     tripay::{model::Channel, TripayClient},
@@ -43,12 +46,14 @@ pub struct AppState {
 
 /// The gateways' answers kept between requests: Tripay's channel list (it changes
 /// rarely and every checkout needs it) and Digiflazz's price list (one full list per
-/// five minutes), plus the lock that keeps product syncs one at a time.
+/// five minutes), the lock that keeps product syncs one at a time, and PLN meter owners.
 #[derive(Default)]
 pub struct Caches {
     pub channels: std::sync::Mutex<Option<(std::time::Instant, Vec<Channel>)>>,
     pub price_list: std::sync::Mutex<Option<(std::time::Instant, Vec<SupplierProduct>)>>,
     pub sync_lock: tokio::sync::Mutex<()>,
+    /// PLN meter owners from `inquiry-pln`, kept a day per meter.
+    pub pln: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, PlnCustomer)>>,
 }
 
 /// Keyed rate limiters (governor), one per kind of request; keys are client addresses

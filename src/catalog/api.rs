@@ -7,7 +7,8 @@ use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenAp
 use super::{
     model::{
         AdminCategory, AdminItem, AdminProduct, AdminProductList, Category, CategoryCreate, CategoryUpdate, ItemCreate,
-        ItemUpdate, OperatorLookup, ProductCreate, ProductDetail, ProductList, ProductSort, ProductUpdate, SortDir,
+        ItemUpdate, OperatorLookup, PlnCustomerView, ProductCreate, ProductDetail, ProductList, ProductSort,
+        ProductUpdate, SortDir,
     },
     repo::ProductFilter,
     service::{self, ProductRef},
@@ -92,6 +93,15 @@ impl CatalogApi {
     #[oai(path = "/utility/operator", method = "get", operation_id = "lookupOperator")]
     async fn operator(&self, phone: Query<String>) -> ApiResult<Json<OperatorLookup>> {
         Ok(Json(service::lookup_operator(&phone.0)?))
+    }
+
+    /// Who a PLN prepaid meter belongs to (name, tariff and power), to show before a
+    /// token is bought. Asked of Digiflazz at most once a day per meter; limited per
+    /// client address; Digiflazz's own limit answers 429.
+    #[oai(path = "/utility/pln", method = "get", operation_id = "lookupPlnCustomer")]
+    async fn pln(&self, app: Data<&App>, meter: Query<String>) -> ApiResult<Json<PlnCustomerView>> {
+        // (Limited per client address at the edge, with the other /utility lookups.)
+        Ok(Json(service::pln_customer(&app, &meter.0).await?))
     }
 
     /// One active product by slug.

@@ -261,6 +261,17 @@ pub struct ProductList {
     pub tier: crate::auth::model::CustomerType,
 }
 
+/// Who a PLN prepaid meter belongs to (Digiflazz `inquiry-pln`), to show before paying.
+#[derive(Debug, Clone, Object)]
+pub struct PlnCustomerView {
+    pub meter_no: String,
+    /// The customer number (IDPEL).
+    pub subscriber_id: String,
+    pub name: String,
+    /// Tariff segment and power, e.g. "R1 /000001300" (R1, 1,300 VA).
+    pub segment_power: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
 pub enum ProductSort {
@@ -520,6 +531,12 @@ pub struct OperatorLookup {
 pub enum CatalogError {
     #[error(transparent)]
     Invalid(#[from] crate::error::Invalid),
+    /// Digiflazz's rc 86: too many PLN meter checks for now.
+    #[error("too many PLN meter checks right now; try again in a minute ({0})")]
+    PlnLimited(String),
+    /// Digiflazz could not check the meter (no answer, or an answer that is not one).
+    #[error("the PLN meter check is unavailable: {0}")]
+    SupplierUnavailable(String),
     /// "category", "product" or "item".
     #[error("{0} not found")]
     NotFound(&'static str),
@@ -544,6 +561,10 @@ impl From<CatalogError> for crate::error::ApiError {
         let message = e.to_string();
         match e {
             CatalogError::Invalid(i) => i.into(),
+            CatalogError::PlnLimited(_) => ApiError::too_many(60),
+            CatalogError::SupplierUnavailable(_) => {
+                ApiError::new(poem::http::StatusCode::SERVICE_UNAVAILABLE, "supplier_unavailable", message)
+            }
             CatalogError::NotFound(what) => ApiError::not_found(what),
             CatalogError::SlugTaken(_) => ApiError::conflict("slug_taken", message).with_field("slug"),
             CatalogError::SkuTaken => ApiError::conflict("sku_taken", message).with_field("sku"),

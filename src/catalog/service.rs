@@ -383,6 +383,42 @@ pub fn lookup_operator(phone: &str) -> Result<super::model::OperatorLookup, Inva
     })
 }
 
+/// A PLN meter's owner never changes within a day; Digiflazz limits the checks (rc 86).
+const PLN_CACHE: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// `GET /utility/pln?meter=`: who a PLN prepaid meter belongs to, asked of Digiflazz
+/// (`inquiry-pln`) at most once a day per meter.
+pub async fn pln_customer(app: &App, meter: &str) -> Result<super::model::PlnCustomerView> {
+    let meter: String = meter.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    if !(11..=12).contains(&meter.len()) || !meter.chars().all(|c| c.is_ascii_digit()) {
+        return Err(Invalid::new("meter", "a PLN meter number has 11 digits (or the 12-digit customer ID)").into());
+    }
+    let view = |c: &crate::digiflazz::model::PlnCustomer| super::model::PlnCustomerView {
+        meter_no: c.meter_no.clone(),
+        subscriber_id: c.subscriber_id.clone(),
+        name: c.name.clone(),
+        segment_power: c.segment_power.clone(),
+    };
+    if let Some((at, c)) = app.caches.pln.lock().expect("pln cache").get(&meter) {
+        if at.elapsed() < PLN_CACHE {
+            return Ok(view(c));
+        }
+    }
+    use crate::digiflazz::DigiflazzError as E;
+    let found = app.digiflazz.inquiry_pln(&meter).await.map_err(|e| match e {
+        E::Rejected { rc, message } if rc == "86" => CatalogError::PlnLimited(message),
+        E::Rejected { message, .. } => Invalid::new("meter", format!("PLN does not know this meter: {message}")).into(),
+        other => CatalogError::SupplierUnavailable(other.to_string()),
+    })?;
+    let mut cache = app.caches.pln.lock().expect("pln cache");
+    cache.retain(|_, (at, _)| at.elapsed() < PLN_CACHE);
+    if cache.len() >= 10_000 {
+        cache.clear();
+    }
+    cache.insert(meter, (std::time::Instant::now(), found.clone()));
+    Ok(view(&found))
+}
+
 /// An item with its product, for checkout.
 pub fn item_with_product(c: &rusqlite::Connection, item_id: i64) -> rusqlite::Result<Option<(ItemRow, ProductRow)>> {
     let Some(item) = repo::find_item(c, item_id)? else { return Ok(None) };

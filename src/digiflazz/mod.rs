@@ -10,8 +10,11 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha1::Sha1;
 
-use self::model::{SupplierOrder, SupplierProduct, SupplierStatus, TopupRequest};
-use self::wire::{CekSaldoReq, DataOr, Deposit, Envelope, PriceItem, PriceListReq, TransactionData, TransactionReq};
+use self::model::{PlnCustomer, SupplierOrder, SupplierProduct, SupplierStatus, TopupRequest};
+use self::wire::{
+    CekSaldoReq, DataOr, Deposit, Envelope, InquiryPlnData, InquiryPlnReq, PriceItem, PriceListReq, TransactionData,
+    TransactionReq,
+};
 use crate::config::DigiflazzConfig;
 
 /// `md5(username + api_key + suffix)`, lowercase hex: the one formula behind every sign.
@@ -202,6 +205,33 @@ impl DigiflazzClient {
             Some(DataOr::Ok(Deposit { deposit: Some(d) })) => Ok(d),
             Some(DataOr::Err(e)) => Err(DigiflazzError::Rejected { rc: e.rc, message: e.message }),
             _ => Err(Self::unreadable(status, &body, "no deposit in the answer")),
+        }
+    }
+
+    /// `inquiry-pln`: the name and tariff behind a PLN prepaid meter. rc 86 (too many
+    /// checks) and a wrong number come back as `Rejected` with Digiflazz's words.
+    pub async fn inquiry_pln(&self, customer_no: &str) -> Result<PlnCustomer, DigiflazzError> {
+        let req = InquiryPlnReq {
+            username: self.username.clone(),
+            customer_no: customer_no.to_string(),
+            sign: sign(&self.username, &self.api_key, customer_no),
+        };
+        let (status, body) = self.post("inquiry-pln", &req).await?;
+        let env: Envelope<InquiryPlnData> =
+            serde_json::from_slice(&body).map_err(|e| Self::unreadable(status, &body, e))?;
+        match env.data {
+            Some(DataOr::Ok(d)) if d.rc == "00" || (d.rc.is_empty() && d.status.eq_ignore_ascii_case("sukses")) => {
+                Ok(PlnCustomer {
+                    customer_no: d.customer_no,
+                    meter_no: d.meter_no,
+                    subscriber_id: d.subscriber_id,
+                    name: d.name,
+                    segment_power: d.segment_power,
+                })
+            }
+            Some(DataOr::Ok(d)) => Err(DigiflazzError::Rejected { rc: d.rc, message: d.message }),
+            Some(DataOr::Err(e)) => Err(DigiflazzError::Rejected { rc: e.rc, message: e.message }),
+            None => Err(Self::unreadable(status, &body, "no data in the answer")),
         }
     }
 

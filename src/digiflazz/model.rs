@@ -103,3 +103,14 @@ pub struct TopupRequest {
     pub max_price: Option<i64>,
     pub callback_url: Option<String>,
 }
+
+/// A PLN prepaid customer, as `inquiry-pln` names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlnCustomer {
+    pub customer_no: String,
+    pub meter_no: String,
+    pub subscriber_id: String,
+    pub name: String,
+    /// Tariff segment and power, e.g. "R1 /000001300".
+    pub segment_power: String,
+}

@@ -28,7 +28,7 @@ use serde_json::{json, Value};
 
 use super::{
     sign, webhook_signature,
-    wire::{CekSaldoReq, PriceItem, PriceListReq, TransactionData, TransactionReq},
+    wire::{CekSaldoReq, InquiryPlnReq, PriceItem, PriceListReq, TransactionData, TransactionReq},
 };
 
 #[derive(Clone, Debug)]
@@ -85,6 +85,8 @@ struct State {
     plans: HashMap<String, Plan>,
     /// The last `transaction` request per ref_id, as received.
     last_requests: HashMap<String, TransactionReq>,
+    /// `inquiry-pln` requests answered.
+    pln_checks: usize,
 }
 
 /// A test's script for one ref_id: how the supplier behaves when lapak sends it.
@@ -185,6 +187,7 @@ impl Simulator {
                 webhooks_sent: 0,
                 plans: HashMap::new(),
                 last_requests: HashMap::new(),
+                pln_checks: 0,
             })),
             http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client builds"),
         };
@@ -192,6 +195,7 @@ impl Simulator {
             .at("/v1/cek-saldo", post(cek_saldo))
             .at("/v1/price-list", post(price_list))
             .at("/v1/transaction", post(transaction))
+            .at("/v1/inquiry-pln", post(inquiry_pln))
             .data(handle.clone());
         let server = tokio::spawn(async move {
             let _ = Server::new_with_acceptor(acceptor).run(app).await;
@@ -232,6 +236,11 @@ impl SimHandle {
     /// Orders created (first request of a ref_id that the supplier accepted).
     pub fn purchases(&self) -> usize {
         self.lock().purchases
+    }
+
+    /// `inquiry-pln` requests answered.
+    pub fn pln_checks(&self) -> usize {
+        self.lock().pln_checks
     }
 
     pub fn webhooks_sent(&self) -> usize {
@@ -439,6 +448,50 @@ async fn cek_saldo(sim: Data<&SimHandle>, body: Body) -> Response {
         return rc_error("41", "Signature tidak valid");
     }
     answer(StatusCode::OK, json!({"data": {"deposit": st.deposit}}))
+}
+
+/// The meters the simulator knows: number, name, tariff/power.
+const PLN_METERS: [(&str, &str, &str); 3] = [
+    ("12345678901", "BUDI SANTOSO", "R1 /000001300"),
+    ("32100000001", "SARI DEWI", "R1M /000000900"),
+    ("56200000002", "TOKO MAKMUR JAYA", "B1 /000002200"),
+];
+
+/// `inquiry-pln`: a known meter's owner; a number ending in 0086 gets rc 86 (too many
+/// checks); any other number is not found.
+#[handler]
+async fn inquiry_pln(sim: Data<&SimHandle>, body: Body) -> Response {
+    let bytes = body.into_vec().await.unwrap_or_default();
+    let req: InquiryPlnReq = match parse(&bytes) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    let mut st = sim.lock();
+    if req.username != st.cfg.username {
+        return rc_error("42", "Gagal memproses API Buyer");
+    }
+    if req.sign != sign(&st.cfg.username, &st.cfg.api_key, &req.customer_no) {
+        return rc_error("41", "Signature tidak valid");
+    }
+    st.pln_checks += 1;
+    let fail = |rc: &str, message: &str| {
+        answer(
+            StatusCode::OK,
+            json!({"data": {"message": message, "status": "Gagal", "rc": rc, "customer_no": req.customer_no}}),
+        )
+    };
+    if req.customer_no.ends_with("0086") {
+        return fail("86", "Limitasi pengecekan nomor PLN");
+    }
+    match PLN_METERS.iter().find(|(m, _, _)| *m == req.customer_no) {
+        Some((meter, name, segment)) => answer(
+            StatusCode::OK,
+            json!({"data": {"message": "Transaksi Sukses", "status": "Sukses", "rc": "00", "customer_no": meter,
+                            "meter_no": meter, "subscriber_id": format!("5{}", &meter[1..]), "name": name,
+                            "segment_power": segment}}),
+        ),
+        None => fail("54", "Nomor Tujuan Salah"),
+    }
 }
 
 #[handler]

@@ -51,6 +51,35 @@ pub struct PriceListReq {
     pub kind: Option<String>,
 }
 
+/// `inquiry-pln`: who a PLN prepaid meter belongs to.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InquiryPlnReq {
+    pub username: String,
+    pub customer_no: String,
+    pub sign: String,
+}
+
+/// Its answer. Success and failure share the shape (`rc` says which).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct InquiryPlnData {
+    #[serde(default, deserialize_with = "text")]
+    pub message: String,
+    #[serde(default, deserialize_with = "text")]
+    pub status: String,
+    #[serde(default, deserialize_with = "text")]
+    pub rc: String,
+    #[serde(default, deserialize_with = "text")]
+    pub customer_no: String,
+    #[serde(default, deserialize_with = "text")]
+    pub meter_no: String,
+    #[serde(default, deserialize_with = "text")]
+    pub subscriber_id: String,
+    #[serde(default, deserialize_with = "text")]
+    pub name: String,
+    #[serde(default, deserialize_with = "text")]
+    pub segment_power: String,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TransactionReq {
     pub username: String,

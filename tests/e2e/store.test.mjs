@@ -374,3 +374,15 @@ test('every page: fits 360, 390 and 1440 px, labels on every input, 44 px tap ta
     await context.close();
   }
 });
+
+test("a PLN meter's owner is shown before buying a token", async () => {
+  const page = phone;
+  await page.goto(lapak.base + '/p/pln-token');
+  await page.waitForSelector('#f-meter_no');
+  await page.fill('#f-meter_no', '12345678901');
+  await waitFor(async () => /BUDI SANTOSO/.test(await page.locator('#f-meter_no-hint').textContent()), 'the owner');
+  assert.match(await page.locator('#f-meter_no-hint').textContent(), /R1 \/000001300/);
+  await page.fill('#f-meter_no', '99999999999');
+  await waitFor(async () => /Nomor Tujuan Salah/.test(await page.locator('#f-meter_no-err').textContent()), 'the refusal');
+  await shot(page, 'product-pln');
+});

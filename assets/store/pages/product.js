@@ -1,6 +1,6 @@
 // A product: its items at the caller's tier price, the account fields its supplier needs
 // (checked as typed, the server's field errors shown beside the field, a phone number's
-// operator named), the payment channels with fee and total, the buyer's contact, and
+// operator named, a PLN meter's owner shown), the payment channels with fee and total, the buyer's contact, and
 // one Idempotency-Key per attempt so a double tap never buys twice.
 
 import { api, session } from '../lib/api.js';
@@ -96,7 +96,19 @@ export default async function product(slug) {
     box.input.addEventListener('input', async () => {
       newAttempt();
       showError(box, box.input.value && !box.input.validity.valid ? t('badFormat') : '');
-      if (box.f.type !== 'tel' || box.input.value.replace(/\D/g, '').length < 4) { box.hint.textContent = ''; return; }
+      const digits = box.input.value.replace(/\D/g, '');
+      if (p.category.slug === 'pln' && box.f.type !== 'tel') {
+        // A PLN meter: whose it is, before paying.
+        box.hint.textContent = '';
+        if (digits.length < 11 || !box.input.validity.valid) return;
+        const mine = ++lookup;
+        try {
+          const c = await api('GET', `/utility/pln?meter=${encodeURIComponent(digits)}`);
+          if (mine === lookup) box.hint.textContent = `${t('name')}: ${c.name} · ${c.segment_power}`;
+        } catch (e) { if (mine === lookup && e.body?.field === 'meter') showError(box, e.message); }
+        return;
+      }
+      if (box.f.type !== 'tel' || digits.length < 4) { box.hint.textContent = ''; return; }
       const mine = ++lookup;
       try {
         const op = await api('GET', `/utility/operator?phone=${encodeURIComponent(box.input.value)}`);
