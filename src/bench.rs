@@ -326,7 +326,8 @@ async fn bench_checkout(orders: usize, concurrency: usize) -> anyhow::Result<()>
 
 async fn checkout_once(client: &reqwest::Client, base: &str, item: i64, i: usize) -> anyhow::Result<String> {
     let body = serde_json::json!({
-        "product_item_id": item, "customer_data": {"phone": "081234567890"}, "payment_method": "QRIS",
+        // A number per order: the same number twice within a day needs confirm_duplicate.
+        "product_item_id": item, "customer_data": {"phone": format!("0812{:08}", i)}, "payment_method": "QRIS",
         "customer_name": "Bench", "customer_email": format!("bench{}@example.com", i % 200)
     });
     let r = client.post(format!("{base}/api/v1/transactions")).json(&body).send().await?;

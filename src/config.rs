@@ -219,11 +219,22 @@ pub struct OrdersConfig {
     /// Rupiah above the order's cost snapshot that the supplier may charge: each purchase
     /// carries `max_price` = snapshot + this (Digiflazz refuses a dearer seller, rc 69).
     pub max_price_tolerance: i64,
+    /// A second order for the same item and customer number within this many hours
+    /// needs `confirm_duplicate: true` (a double top-up is money the buyer did not mean
+    /// to spend; Digiflazz refuses many repeats too). 0 = no guard.
+    pub duplicate_window_hours: u64,
 }
 
 impl Default for OrdersConfig {
     fn default() -> Self {
-        Self { payment_expiry_minutes: 60, recheck_min_secs: 60, max_rechecks: 100, workers: 8, max_price_tolerance: 0 }
+        Self {
+            payment_expiry_minutes: 60,
+            recheck_min_secs: 60,
+            max_rechecks: 100,
+            workers: 8,
+            max_price_tolerance: 0,
+            duplicate_window_hours: 24,
+        }
     }
 }
 

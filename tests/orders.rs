@@ -786,3 +786,43 @@ async fn a_quote_shows_the_discount_and_total_before_buying_and_reserves_nothing
         t.post("/api/v1/transactions/quote", None, json!({"product_item_id": item, "payment_method": "NOPE"})).await;
     assert_eq!(bad.body["field"], "payment_method", "{}", bad.body);
 }
+
+#[tokio::test]
+async fn a_repeat_for_the_same_number_within_a_day_needs_confirmation() {
+    let t =
+        TestApp::spawn_with(|f| f.merge(figment::providers::Serialized::default("orders.duplicate_window_hours", 24)))
+            .await;
+    let admin = t.admin().await;
+    t.sync(&admin).await;
+    let item = t.item_id("xld10").await;
+    let first = buy(&t, guest(item, "087811110000", "QRIS"), None).await;
+    let code = first["transaction_code"].as_str().unwrap().to_string();
+
+    // Someone else, the same item and number, while the first waits for payment.
+    let mut again = guest(item, "087811110000", "QRIS");
+    again["customer_email"] = json!("other@example.com");
+    let r = t.post("/api/v1/transactions", None, again.clone()).await;
+    assert_eq!(
+        (r.status, r.error_code(), r.body["field"].as_str()),
+        (StatusCode::CONFLICT, "duplicate_order", Some("confirm_duplicate")),
+        "{}",
+        r.body
+    );
+    assert!(r.body["message"].as_str().unwrap().contains("24 hours"));
+    assert!(!r.body.to_string().contains(&code), "the other buyer's order is not named");
+    // Another number, or another item, is not a repeat.
+    buy(&t, guest(item, "087811110001", "QRIS"), None).await;
+    buy(&t, guest(t.item_id("xld5").await, "087811110000", "QRIS"), None).await;
+    // Confirmed, it goes through.
+    again["confirm_duplicate"] = json!(true);
+    buy(&t, again, None).await;
+
+    // A failed or expired order does not count; a day later nothing counts.
+    let item20 = t.item_id("xld20").await;
+    let failed = buy(&t, guest(item20, "087812349902", "QRIS"), None).await;
+    t.pay(failed["transaction_code"].as_str().unwrap()).await;
+    t.wait_status(failed["transaction_code"].as_str().unwrap(), "failed").await;
+    buy(&t, guest(item20, "087812349902", "QRIS"), None).await;
+    t.advance(chrono::Duration::hours(25));
+    buy(&t, guest(item, "087811110000", "QRIS"), None).await;
+}

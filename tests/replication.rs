@@ -347,7 +347,7 @@ async fn replicate_kill_restore_resume() {
     }
     for (i, token) in members.iter().enumerate() {
         // Paid from the balance: two delivered, one the supplier refuses (refunded).
-        for phone in ["081234560001", "081234560002", "081234569902"] {
+        for phone in [format!("08123456{i}001"), format!("08123456{i}002"), format!("0812345{i}9902")] {
             let r = post(
                 port,
                 "/transactions",

@@ -271,6 +271,16 @@ pub async fn checkout(
     let (customer_no, clean) = customer_no(&product.input_fields, &product.customer_no_format, &req.customer_data)?;
     crate::operators::check_operator(&product.kind, &product.brand, clean.get("phone").map(String::as_str))
         .map_err(|why| Invalid::new("customer_data.phone", why).with_code("operator_mismatch"))?;
+    let window = app.config.orders.duplicate_window_hours;
+    if window > 0 && req.confirm_duplicate != Some(true) {
+        let since = ts(app.clock.now() - Duration::hours(i64::try_from(window).unwrap_or(i64::MAX / 3600)));
+        let number = customer_no.clone();
+        let repeat =
+            app.db.read(move |c| Ok::<_, OrderError>(repo::recent_for_number(c, item_id, &number, &since)?)).await?;
+        if repeat {
+            return Err(OrderError::Duplicate(window));
+        }
+    }
     let guest = user.is_none();
     app.db
         .read(move |c| -> Result<()> {

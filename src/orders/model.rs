@@ -150,6 +150,10 @@ pub struct CheckoutRequest {
     pub customer_phone: Option<String>,
     #[oai(validator(max_length = 500))]
     pub customer_note: Option<String>,
+    /// Buy again although this number got this item within
+    /// `orders.duplicate_window_hours` (otherwise 409 `duplicate_order`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirm_duplicate: Option<bool>,
 }
 
 /// How to pay (absent for balance payments).
@@ -461,6 +465,11 @@ pub enum OrderError {
     NotFound(&'static str),
     #[error("{0}")]
     IdempotencyConflict(&'static str),
+    #[error(
+        "this number already got this item in the last {0} hours; to buy it again, send confirm_duplicate: true \
+         (a repeat top-up is rarely meant, and the supplier may refuse it)"
+    )]
+    Duplicate(u64),
     /// The item cannot be ordered now; `cut_off` carries the supplier's window.
     #[error("{message}")]
     Unavailable { code: &'static str, message: String },
@@ -507,6 +516,7 @@ impl From<OrderError> for ApiError {
             OrderError::Invalid(i) => i.into(),
             OrderError::NotFound(what) => ApiError::not_found(what),
             OrderError::IdempotencyConflict(_) => ApiError::conflict("idempotency_conflict", message),
+            OrderError::Duplicate(_) => ApiError::conflict("duplicate_order", message).with_field("confirm_duplicate"),
             OrderError::Unavailable { code, .. } => ApiError::conflict(code, message).with_field("product_item_id"),
             OrderError::PostpaidNotSupported => {
                 ApiError::validation("product_item_id", message).with_code("postpaid_not_supported")

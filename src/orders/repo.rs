@@ -887,3 +887,15 @@ pub(super) fn record_late_delivery(c: &Connection, id: i64, a: &SupplierOrder, n
     )?;
     Ok(())
 }
+
+/// Whether an order for this item and customer number, made since `since`, is waiting
+/// for payment, at the supplier, or delivered (failed and expired ones do not count).
+pub fn recent_for_number(c: &Connection, item_id: i64, customer_no: &str, since: &str) -> rusqlite::Result<bool> {
+    c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM transactions
+                        WHERE customer_no = ?2 AND product_item_id = ?1 AND created_at >= ?3
+                          AND status IN ('pending', 'processing', 'success'))",
+        params![item_id, customer_no, since],
+        |r| r.get(0),
+    )
+}

@@ -105,6 +105,9 @@ impl TestApp {
             .merge(Serialized::default("auth.registrations_per_minute", 10_000))
             .merge(Serialized::default("auth.login_attempts_per_minute", 10_000))
             .merge(Serialized::default("limits.checkout_per_minute", 100_000))
+            // Tests buy the same item for the same number again and again; the repeat
+            // guard has its own test (tests/orders.rs), which turns it back on.
+            .merge(Serialized::default("orders.duplicate_window_hours", 0))
             .merge(Serialized::default("limits.order_lookup_per_minute", 100_000))
             .merge(Serialized::default("limits.lookup_per_minute", 100_000))
             .merge(Serialized::default("limits.webhook_per_minute", 100_000))

@@ -59,7 +59,7 @@ before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   const env = { ...process.env, LAPAK_SERVER__HOST: '127.0.0.1', LAPAK_SERVER__PORT: String(port), LAPAK_SERVER__PUBLIC_URL: base,
-    LAPAK_LOG__LEVEL: 'warn', LAPAK_SIMULATOR__PENDING_DELAY_SECS: '8', LAPAK_DIGIFLAZZ__TIMEOUT_SECS: '2', LAPAK_ORDERS__RECHECK_MIN_SECS: '1',
+    LAPAK_LOG__LEVEL: 'warn', LAPAK_ORDERS__DUPLICATE_WINDOW_HOURS: '0', LAPAK_SIMULATOR__PENDING_DELAY_SECS: '8', LAPAK_DIGIFLAZZ__TIMEOUT_SECS: '2', LAPAK_ORDERS__RECHECK_MIN_SECS: '1',
     // Another front end is allowed by CORS; the console's own (same-origin) calls must still pass.
     LAPAK_SERVER__CORS_ORIGINS: '["http://localhost:3000"]' };
   delete env.RUST_LOG;

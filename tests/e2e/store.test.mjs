@@ -228,7 +228,7 @@ test('a member registers, pays with the balance, and a failed order shows the re
     await page.locator('#buy').click();
     await page.waitForURL(/\/order\/LPK/);
   };
-  await buy('087800001230');
+  await buy('087833334444');
   await page.waitForSelector('#sn', { timeout: 20000 });
   await shot(page, 'order-balance');
   await buy('087812349902');
@@ -351,7 +351,7 @@ test('a member tops up through Tripay, is notified, and resets a forgotten passw
 
 test('every page: fits 360, 390 and 1440 px, labels on every input, 44 px tap targets; screenshots', async () => {
   const item = (await lapak.api('GET', '/products/slug/xl-pulsa')).body.items[0].id;
-  const r = await lapak.api('POST', '/transactions', { product_item_id: item, customer_data: { phone: '087800001230' }, payment_method: 'QRIS',
+  const r = await lapak.api('POST', '/transactions', { product_item_id: item, customer_data: { phone: '087855556666' }, payment_method: 'QRIS',
     customer_name: 'Lia', customer_email: 'lia@example.com' });
   const code = r.body.transaction_code;
   const pages = { home: '/', product: '/p/mobile-legends', order: `/order/${code}`, login: '/login', register: '/register', forgot: '/forgot' };
@@ -385,4 +385,30 @@ test("a PLN meter's owner is shown before buying a token", async () => {
   await page.fill('#f-meter_no', '99999999999');
   await waitFor(async () => /Nomor Tujuan Salah/.test(await page.locator('#f-meter_no-err').textContent()), 'the refusal');
   await shot(page, 'product-pln');
+});
+
+test('buying again for the same number asks first', async () => {
+  const page = phone;
+  const buy = async () => {
+    await page.goto(lapak.base + '/p/xl-pulsa');
+    await page.waitForSelector('#f-phone');
+    await page.fill('#f-phone', '087877778888');
+    await (await itemOf(page, 'xl-pulsa', 'xld20')).click();
+    await page.locator('#channels label', { hasText: 'QRIS' }).click();
+    await page.fill('#f-customer_name', 'Dedi');
+    await page.fill('#f-customer_email', 'dedi@example.com');
+    await page.locator('#buy').click();
+  };
+  await buy();
+  await page.waitForURL(/\/order\/LPK/);
+  const first = page.url();
+  await buy();
+  await page.waitForSelector('#confirm-dup');
+  assert.match(await page.locator('#form-err').textContent(), /24 hours/);
+  assert.ok(page.url().endsWith('/p/xl-pulsa'), 'nothing bought yet');
+  await shot(page, 'product-repeat');
+  await page.locator('label[for=confirm-dup]').click();
+  await page.locator('#buy').click();
+  await page.waitForURL(/\/order\/LPK/);
+  assert.notEqual(page.url(), first, 'a second order, on purpose');
 });

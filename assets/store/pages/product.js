@@ -123,6 +123,7 @@ export default async function product(slug) {
 
   async function submit(e) {
     e.preventDefault();
+    const confirmed = document.getElementById('confirm-dup')?.checked === true;
     for (const b of Object.values(byName)) showError(b, '');
     itemErr.textContent = ''; payErr.textContent = ''; formErr.textContent = '';
     let ok = true;
@@ -139,6 +140,7 @@ export default async function product(slug) {
     const body = { product_item_id: item.id, payment_method: channel.code,
       customer_data: Object.fromEntries(fields.map((b) => [b.f.name, b.input.value.trim()])) };
     if (voucher.value.trim()) body.voucher_code = voucher.value.trim();
+    if (confirmed) body.confirm_duplicate = true;
     for (const name of ['customer_name', 'customer_email', 'customer_phone']) if (byName[name]?.input.value.trim()) body[name] = byName[name].input.value.trim();
     buy.disabled = true;
     try {
@@ -151,7 +153,11 @@ export default async function product(slug) {
       if (box) { showError(box, err.message); box.input.focus(); }
       else if (name === 'voucher_code') voucherErr.textContent = err.message;
       else if (name === 'payment_method') payErr.textContent = err.message;
-      else formErr.textContent = err.message;
+      else if (err.body?.code === 'duplicate_order') {
+        // The same number got this item lately: buy again only when the buyer says so.
+        formErr.replaceChildren(err.message, h('label', { for: 'confirm-dup', class: 'option' },
+          h('span', {}, h('input', { type: 'checkbox', id: 'confirm-dup' }), ' ', t('buyAgain'))));
+      } else formErr.textContent = err.message;
       newAttempt();
     } finally { buy.disabled = false; }
   }
