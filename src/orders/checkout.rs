@@ -271,16 +271,11 @@ pub async fn checkout(
     let (customer_no, clean) = customer_no(&product.input_fields, &product.customer_no_format, &req.customer_data)?;
     crate::operators::check_operator(&product.kind, &product.brand, clean.get("phone").map(String::as_str))
         .map_err(|why| Invalid::new("customer_data.phone", why).with_code("operator_mismatch"))?;
+    // The same-number guard runs inside the order's own transaction (below): two
+    // identical checkouts at once cannot both pass it, and it costs no extra round trip.
     let window = app.config.orders.duplicate_window_hours;
-    if window > 0 && req.confirm_duplicate != Some(true) {
-        let since = ts(app.clock.now() - Duration::hours(i64::try_from(window).unwrap_or(i64::MAX / 3600)));
-        let number = customer_no.clone();
-        let repeat =
-            app.db.read(move |c| Ok::<_, OrderError>(repo::recent_for_number(c, item_id, &number, &since)?)).await?;
-        if repeat {
-            return Err(OrderError::Duplicate(window));
-        }
-    }
+    let repeat_since = (window > 0 && req.confirm_duplicate != Some(true))
+        .then(|| ts(app.clock.now() - Duration::hours(i64::try_from(window).unwrap_or(i64::MAX / 3600))));
     let guest = user.is_none();
     app.db
         .read(move |c| -> Result<()> {
@@ -319,6 +314,11 @@ pub async fn checkout(
         let (product_id, category_id) = (product.id, product.category_id);
         app.db
             .write(move |tx| -> Result<(i64, i64, Vec<i64>)> {
+                if let Some(since) = &repeat_since {
+                    if repo::recent_for_number(tx, item_id, &customer_no, since)? {
+                        return Err(OrderError::Duplicate(window));
+                    }
+                }
                 let now_s = ts(now);
                 let buyer_user = user_id;
                 let user_id = match user_id {
