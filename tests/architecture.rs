@@ -24,6 +24,47 @@ fn updates(text: &str, table: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// One transition function moves a withdrawal: the SQL that sets a withdrawal's
+/// `status` lives only in `wallet/repo.rs` `move_withdrawal`, and only
+/// `wallet/service.rs` `move_withdrawal` (which checks the move, returns a rejected
+/// amount, notifies and audits in the same transaction) calls it.
+#[test]
+fn only_one_function_moves_a_withdrawal() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let (repo, service) = (src.join("wallet").join("repo.rs"), src.join("wallet").join("service.rs"));
+    let state = regex::Regex::new(r"(?i)(^|[\s,])status\s*=").unwrap();
+    let mut offenders = Vec::new();
+    let mut writes = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (line, set) in updates(&text, "withdrawals") {
+            if !state.is_match(&set) {
+                continue;
+            }
+            if file == &repo && enclosing_fn(&text, line) == "move_withdrawal" {
+                writes += 1;
+            } else {
+                offenders.push(format!("{}:{line}: UPDATE withdrawals SET {}", file.display(), set.trim()));
+            }
+        }
+        for (n, l) in text.lines().enumerate() {
+            if l.contains("repo::move_withdrawal(")
+                && !(file == &service && enclosing_fn(&text, n + 1) == "move_withdrawal")
+            {
+                offenders.push(format!(
+                    "{}:{}: calls repo::move_withdrawal outside the transition",
+                    file.display(),
+                    n + 1
+                ));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "withdrawal status written outside its one transition:\n{}", offenders.join("\n"));
+    assert_eq!(writes, 1, "the transition's own update was found");
+}
+
 /// The state machine's statements: the functions of `orders/repo.rs` that write an
 /// order's state, which only `orders/lifecycle.rs` may call.
 const STATE_WRITERS: [&str; 4] = ["move_state", "move_payment", "mark_refund_required", "set_attention"];
