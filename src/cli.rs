@@ -258,7 +258,7 @@ fn restore(
     if_missing: bool,
     force: bool,
 ) -> anyhow::Result<()> {
-    use crate::replication::{restore_marker, Replication};
+    use crate::replication::{restore_marker, sidecar, Replication};
     if let Some(p) = litestream_config {
         anyhow::ensure!(p.is_file(), "--litestream-config {} is not a file", p.display());
         config.replication.litestream_config = p.display().to_string();
@@ -354,13 +354,6 @@ fn restore(
             anyhow::bail!("restored, but the ledger check failed: {e:#}; `lapak serve` refuses these files")
         }
     }
-}
-
-/// `file` with `suffix` appended to its name (`lapak.db` + `-wal`).
-fn sidecar(file: &std::path::Path, suffix: &str) -> PathBuf {
-    let mut p = file.as_os_str().to_owned();
-    p.push(suffix);
-    PathBuf::from(p)
 }
 
 fn backup(config: &Config, path: &std::path::Path) -> anyhow::Result<()> {

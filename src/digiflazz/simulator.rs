@@ -427,6 +427,18 @@ fn rc_error(rc: &str, message: &str) -> Response {
     answer(StatusCode::BAD_REQUEST, json!({"data": {"rc": rc, "message": message, "status": "Gagal"}}))
 }
 
+/// Digiflazz's answer to a wrong username (rc 42) or signature (rc 41; `sign` is
+/// md5(username + key + `suffix`)), or None for a caller it knows.
+fn refuse_caller(cfg: &SimConfig, username: &str, signature: &str, suffix: &str) -> Option<Response> {
+    if username != cfg.username {
+        return Some(rc_error("42", "Gagal memproses API Buyer"));
+    }
+    if signature != sign(&cfg.username, &cfg.api_key, suffix) {
+        return Some(rc_error("41", "Signature tidak valid"));
+    }
+    None
+}
+
 /// The request body, or the error answer the real API gives (a simulator's whole reply).
 #[allow(clippy::result_large_err)]
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Response> {
@@ -441,11 +453,8 @@ async fn cek_saldo(sim: Data<&SimHandle>, body: Body) -> Response {
         Err(e) => return e,
     };
     let st = sim.lock();
-    if req.username != st.cfg.username {
-        return rc_error("42", "Gagal memproses API Buyer");
-    }
-    if req.sign != sign(&st.cfg.username, &st.cfg.api_key, "depo") {
-        return rc_error("41", "Signature tidak valid");
+    if let Some(refused) = refuse_caller(&st.cfg, &req.username, &req.sign, "depo") {
+        return refused;
     }
     answer(StatusCode::OK, json!({"data": {"deposit": st.deposit}}))
 }
@@ -467,11 +476,8 @@ async fn inquiry_pln(sim: Data<&SimHandle>, body: Body) -> Response {
         Err(e) => return e,
     };
     let mut st = sim.lock();
-    if req.username != st.cfg.username {
-        return rc_error("42", "Gagal memproses API Buyer");
-    }
-    if req.sign != sign(&st.cfg.username, &st.cfg.api_key, &req.customer_no) {
-        return rc_error("41", "Signature tidak valid");
+    if let Some(refused) = refuse_caller(&st.cfg, &req.username, &req.sign, &req.customer_no) {
+        return refused;
     }
     st.pln_checks += 1;
     let fail = |rc: &str, message: &str| {
@@ -502,11 +508,8 @@ async fn price_list(sim: Data<&SimHandle>, body: Body) -> Response {
         Err(e) => return e,
     };
     let mut st = sim.lock();
-    if req.username != st.cfg.username {
-        return rc_error("42", "Gagal memproses API Buyer");
-    }
-    if req.sign != sign(&st.cfg.username, &st.cfg.api_key, "pricelist") {
-        return rc_error("41", "Signature tidak valid");
+    if let Some(refused) = refuse_caller(&st.cfg, &req.username, &req.sign, "pricelist") {
+        return refused;
     }
     if req.cmd == "pasca" {
         return answer(StatusCode::OK, json!({"data": []}));
@@ -583,11 +586,8 @@ async fn transaction(sim: Data<&SimHandle>, body: Body) -> Response {
     let sim = sim.0.clone();
     let (resp, slow, webhook) = {
         let mut st = sim.lock();
-        if req.username != st.cfg.username {
-            return rc_error("42", "Gagal memproses API Buyer");
-        }
-        if req.sign != sign(&st.cfg.username, &st.cfg.api_key, &req.ref_id) {
-            return rc_error("41", "Signature tidak valid");
+        if let Some(refused) = refuse_caller(&st.cfg, &req.username, &req.sign, &req.ref_id) {
+            return refused;
         }
         *st.calls.entry(req.ref_id.clone()).or_default() += 1;
         st.first_seen.entry(req.ref_id.clone()).or_insert_with(Instant::now);

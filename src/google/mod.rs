@@ -86,7 +86,7 @@ impl GoogleVerifier {
         GoogleVerifier {
             client_id: cfg.google_client_id.trim().to_string(),
             keys_url: cfg.google_keys_url.clone(),
-            http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap_or_default(),
+            http: crate::web::outbound_client(10),
             keys: tokio::sync::Mutex::new(KeyState::default()),
         }
     }

@@ -10,10 +10,12 @@ use rust_embed::RustEmbed;
 #[folder = "assets/admin/"]
 struct Console;
 
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; \
+/// Scripts, styles and connections from lapak only (the storefront uses it too).
+pub(crate) const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; \
                    connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-fn content_type(path: &str) -> &'static str {
+/// The content type of an embedded file, by its extension.
+pub(crate) fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next() {
         Some("html") => "text/html; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
@@ -24,6 +26,12 @@ fn content_type(path: &str) -> &'static str {
         Some("json") => "application/json",
         _ => "application/octet-stream",
     }
+}
+
+/// 304 when the client already holds this version (`If-None-Match` equals `etag`).
+pub(crate) fn not_modified(req: &Request, etag: &str) -> Option<Response> {
+    (req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag))
+        .then(|| Response::builder().status(StatusCode::NOT_MODIFIED).header(header::ETAG, etag).finish())
 }
 
 /// `GET /admin` and `/admin/<file>`; unknown paths get the shell (client-side routes).
@@ -40,8 +48,8 @@ pub fn serve(req: &Request) -> Response {
         None => return Response::builder().status(StatusCode::NOT_FOUND).finish(),
     };
     let etag = format!("\"{}\"", hex::encode(file.metadata.sha256_hash()));
-    if req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-        return Response::builder().status(StatusCode::NOT_MODIFIED).header(header::ETAG, etag).finish();
+    if let Some(unchanged) = not_modified(req, &etag) {
+        return unchanged;
     }
     Response::builder()
         .header(header::CONTENT_TYPE, content_type(name))

@@ -2,7 +2,8 @@
 //! binary and served at `/` (client-side pages `/p/<slug>`, `/order/<code>`, ...). It
 //! uses only the public API. Its files are served under `/store/<version>/`, where the
 //! version is a hash of all of them, so they can be cached for a year; the page itself
-//! is revalidated with its ETag. Same strict Content-Security-Policy as the console.
+//! is revalidated with its ETag. The console's strict Content-Security-Policy, content
+//! types and revalidation.
 
 use poem::{
     endpoint::make_sync,
@@ -11,14 +12,14 @@ use poem::{
     Endpoint, EndpointExt, Request, Response, Route,
 };
 use rust_embed::RustEmbed;
+
+use super::console::{content_type, not_modified, CSP};
 use sha2::{Digest, Sha256};
 
 #[derive(RustEmbed)]
 #[folder = "assets/store/"]
 struct Store;
 
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; \
-                   connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 /// With Google sign-in on, the page may also load Google's button (Google Identity
 /// Services: its script, its style, its frame), and nothing else of Google's.
 const CSP_GOOGLE: &str = "default-src 'self'; script-src 'self' https://accounts.google.com/gsi/client; \
@@ -80,8 +81,8 @@ fn shell_endpoint(
         let (Some(page), Some(etag)) = (&shell.0, &shell.1) else {
             return Response::builder().status(StatusCode::NOT_FOUND).finish();
         };
-        if req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
-            return Response::builder().status(StatusCode::NOT_MODIFIED).header(header::ETAG, etag.as_str()).finish();
+        if let Some(unchanged) = not_modified(&req, etag) {
+            return unchanged;
         }
         let b = Response::builder()
             .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
@@ -104,18 +105,11 @@ fn assets(current: String, google: bool) -> impl Endpoint<Output = Response> {
         // An old page may ask for an old version: answer, but do not let it stick.
         let cache = if v == current { "public, max-age=31536000, immutable" } else { "no-cache" };
         let etag = format!("\"{}\"", hex::encode(f.metadata.sha256_hash()));
-        if req.headers().get(header::IF_NONE_MATCH).and_then(|x| x.to_str().ok()) == Some(etag.as_str()) {
-            return Response::builder().status(StatusCode::NOT_MODIFIED).header(header::ETAG, etag).finish();
+        if let Some(unchanged) = not_modified(&req, &etag) {
+            return unchanged;
         }
-        let kind = match file.rsplit('.').next() {
-            Some("js") => "text/javascript; charset=utf-8",
-            Some("css") => "text/css; charset=utf-8",
-            Some("svg") => "image/svg+xml",
-            Some("json") => "application/json",
-            _ => "application/octet-stream",
-        };
         let b = Response::builder()
-            .header(header::CONTENT_TYPE, kind)
+            .header(header::CONTENT_TYPE, content_type(file))
             .header(header::ETAG, etag)
             .header(header::CACHE_CONTROL, cache);
         secured(b, google).body(f.data.into_owned())

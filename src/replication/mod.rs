@@ -278,9 +278,7 @@ fn warning_for(files: &[ReplicatedFile], warn_after: i64) -> Option<String> {
 }
 
 fn wal_written_at(file: &Path) -> Option<chrono::DateTime<chrono::Utc>> {
-    let mut wal = file.as_os_str().to_owned();
-    wal.push("-wal");
-    let modified: SystemTime = std::fs::metadata(PathBuf::from(wal)).ok()?.modified().ok()?;
+    let modified: SystemTime = std::fs::metadata(sidecar(file, "-wal")).ok()?.modified().ok()?;
     Some(modified.into())
 }
 
@@ -391,8 +389,13 @@ fn same_file(configured: &str, ours: &Path) -> bool {
 /// A restore leaves this file beside the database until its ledger check passed;
 /// `lapak serve` refuses to start while it is there.
 pub fn restore_marker(db: &Path) -> PathBuf {
-    let mut p = db.as_os_str().to_owned();
-    p.push(".restoring");
+    sidecar(db, ".restoring")
+}
+
+/// `file` with `suffix` added to its name: `lapak.db` + `-wal` is `lapak.db-wal`.
+pub fn sidecar(file: &Path, suffix: &str) -> PathBuf {
+    let mut p = file.as_os_str().to_owned();
+    p.push(suffix);
     PathBuf::from(p)
 }
 
