@@ -67,6 +67,8 @@ pub struct Limits {
     pub webhook: DefaultKeyedRateLimiter<String>,
     pub webhook_failures: DefaultKeyedRateLimiter<String>,
     pub password_reset: DefaultKeyedRateLimiter<String>,
+    pub bill_inquiry: DefaultKeyedRateLimiter<String>,
+    pub bill_number: DefaultKeyedRateLimiter<String>,
 }
 
 impl Limits {
@@ -83,6 +85,8 @@ impl Limits {
             webhook: per_minute(l.webhook_per_minute),
             webhook_failures: per_minute(l.webhook_failures_per_minute),
             password_reset: per_minute(l.password_reset_per_minute),
+            bill_inquiry: per_minute(l.bill_inquiry_per_minute),
+            bill_number: per_minute(l.bill_inquiry_per_number_per_minute),
         }
     }
 
@@ -105,6 +109,8 @@ impl Limits {
             &self.webhook,
             &self.webhook_failures,
             &self.password_reset,
+            &self.bill_inquiry,
+            &self.bill_number,
         ] {
             l.retain_recent();
         }

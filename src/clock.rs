@@ -50,6 +50,11 @@ pub fn jakarta_time(now: DateTime<Utc>) -> chrono::NaiveTime {
     chrono::NaiveTime::from_hms_opt(t.hour(), t.minute(), 0).unwrap_or(t)
 }
 
+/// Jakarta's calendar date at `now` (Digiflazz pays a bill only on its inquiry's date).
+pub fn jakarta_date(now: DateTime<Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&chrono_tz::Asia::Jakarta).date_naive()
+}
+
 /// The start (or, with `end`, the end) of a calendar day in Asia/Jakarta, as a stored
 /// timestamp: how the `from`/`to` query parameters (`format: date`) bound a list.
 pub fn day_bound(day: Option<chrono::NaiveDate>, end: bool) -> Option<String> {

@@ -91,6 +91,10 @@ pub struct LimitsConfig {
     pub webhook_failures_per_minute: u32,
     /// Password reset requests and reset attempts.
     pub password_reset_per_minute: u32,
+    /// Bill inquiries per client address (each one asks Digiflazz).
+    pub bill_inquiry_per_minute: u32,
+    /// Bill inquiries per customer number, whoever asks.
+    pub bill_inquiry_per_number_per_minute: u32,
 }
 
 impl Default for LimitsConfig {
@@ -105,6 +109,8 @@ impl Default for LimitsConfig {
             webhook_per_minute: 300,
             webhook_failures_per_minute: 10,
             password_reset_per_minute: 10,
+            bill_inquiry_per_minute: 20,
+            bill_inquiry_per_number_per_minute: 5,
         }
     }
 }
@@ -223,6 +229,9 @@ pub struct OrdersConfig {
     /// needs `confirm_duplicate: true` (a double top-up is money the buyer did not mean
     /// to spend; Digiflazz refuses many repeats too). 0 = no guard.
     pub duplicate_window_hours: u64,
+    /// How long a bill's quote holds, minutes; never past the end of its Jakarta
+    /// calendar day (Digiflazz pays a bill only on its inquiry's date).
+    pub quote_minutes: u64,
 }
 
 impl Default for OrdersConfig {
@@ -234,6 +243,7 @@ impl Default for OrdersConfig {
             workers: 8,
             max_price_tolerance: 0,
             duplicate_window_hours: 24,
+            quote_minutes: 60,
         }
     }
 }
@@ -672,6 +682,8 @@ impl Config {
             ("limits.webhook_per_minute", l.webhook_per_minute),
             ("limits.webhook_failures_per_minute", l.webhook_failures_per_minute),
             ("limits.password_reset_per_minute", l.password_reset_per_minute),
+            ("limits.bill_inquiry_per_minute", l.bill_inquiry_per_minute),
+            ("limits.bill_inquiry_per_number_per_minute", l.bill_inquiry_per_number_per_minute),
         ] {
             if v == 0 {
                 return bad(key, "must be at least 1".into());

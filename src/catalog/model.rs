@@ -92,6 +92,17 @@ pub fn default_input_fields(product_type: &str) -> (Vec<InputField>, String) {
             )],
             "{meter_no}".into(),
         ),
+        // A bill: the customer ID on the account (PBB: "payment code,ID number").
+        "bill" => (
+            vec![InputField::new(
+                "customer_no",
+                "Customer ID",
+                FieldKind::Text,
+                "^[0-9A-Za-z.,\\-]{4,40}$",
+                "530000000001",
+            )],
+            "{customer_no}".into(),
+        ),
         "voucher" => (
             vec![InputField {
                 required: false,

@@ -419,6 +419,61 @@ pub async fn pln_customer(app: &App, meter: &str) -> Result<super::model::PlnCus
     Ok(view(&found))
 }
 
+/// Checks `customer_data` against the product's input fields and forms the supplier's
+/// customer number. Returns (customer_no, the cleaned data).
+pub fn customer_no(
+    fields: &[InputField],
+    format: &str,
+    data: &std::collections::HashMap<String, String>,
+) -> std::result::Result<(String, std::collections::HashMap<String, String>), Invalid> {
+    if let Some(unknown) = data.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
+        return Err(Invalid::new(
+            format!("customer_data.{unknown}"),
+            format!("`{unknown}` is not a field of this product"),
+        ));
+    }
+    let mut clean = std::collections::HashMap::new();
+    for f in fields {
+        let value = data.get(&f.name).map(|v| v.trim().to_string()).unwrap_or_default();
+        let field = format!("customer_data.{}", f.name);
+        if value.is_empty() {
+            if f.required {
+                return Err(Invalid::new(field, format!("{} is required", f.label)));
+            }
+            continue;
+        }
+        if value.len() > 100 {
+            return Err(Invalid::new(field, format!("{} is too long", f.label)));
+        }
+        if let Some(p) = &f.pattern {
+            // Patterns were checked when the product was saved; one that no longer
+            // compiles refuses the value rather than letting anything through.
+            if !regex::Regex::new(&format!("^(?:{p})$")).is_ok_and(|re| re.is_match(&value)) {
+                return Err(Invalid::new(field, format!("{} is not in the expected format", f.label)));
+            }
+        }
+        if let Some(opts) = &f.options {
+            if !opts.iter().any(|o| o == &value) {
+                return Err(Invalid::new(field, format!("{} must be one of: {}", f.label, opts.join(", "))));
+            }
+        }
+        clean.insert(f.name.clone(), value);
+    }
+    let no = if format.is_empty() {
+        fields.iter().filter_map(|f| clean.get(&f.name)).cloned().collect::<Vec<_>>().join("")
+    } else {
+        let mut out = format.to_string();
+        for p in format_placeholders(format) {
+            out = out.replace(&format!("{{{p}}}"), clean.get(&p).map(String::as_str).unwrap_or(""));
+        }
+        out
+    };
+    if no.is_empty() {
+        return Err(Invalid::new("customer_data", "the customer number is empty"));
+    }
+    Ok((no, clean))
+}
+
 /// An item with its product, for checkout.
 pub fn item_with_product(c: &rusqlite::Connection, item_id: i64) -> rusqlite::Result<Option<(ItemRow, ProductRow)>> {
     let Some(item) = repo::find_item(c, item_id)? else { return Ok(None) };

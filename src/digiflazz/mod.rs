@@ -10,7 +10,9 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha1::Sha1;
 
-use self::model::{PlnCustomer, SupplierOrder, SupplierProduct, SupplierStatus, TopupRequest};
+use self::model::{
+    Bill, BillInfo, BillPeriod, PascaRequest, PlnCustomer, SupplierOrder, SupplierProduct, SupplierStatus, TopupRequest,
+};
 use self::wire::{
     CekSaldoReq, DataOr, Deposit, Envelope, InquiryPlnData, InquiryPlnReq, PriceItem, PriceListReq, TransactionData,
     TransactionReq,
@@ -88,6 +90,7 @@ pub fn classify(rc: &str) -> (SupplierStatus, bool) {
 /// An answer turned into lapak's type. The rc decides; the status word only fills in when
 /// the rc is missing, and an unknown word is kept as text with an Unknown status.
 pub fn to_order(data: TransactionData, raw: Option<String>) -> SupplierOrder {
+    let bill = bill_of(&data);
     let (mut status, created) = classify(&data.rc);
     if data.rc.trim().is_empty() {
         status = match data.status.trim().to_ascii_lowercase().as_str() {
@@ -109,7 +112,89 @@ pub fn to_order(data: TransactionData, raw: Option<String>) -> SupplierOrder {
         trx_id: (!data.trx_id.is_empty()).then_some(data.trx_id),
         created,
         raw,
+        bill,
     }
+}
+
+/// A text or number field of a `desc` object, as text.
+fn desc_text(v: &serde_json::Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn desc_money(v: &serde_json::Value, key: &str) -> i64 {
+    v.get(key).and_then(wire::money_of).unwrap_or(0).max(0)
+}
+
+/// The bill a postpaid answer describes; None for a prepaid answer.
+pub fn bill_of(d: &TransactionData) -> Option<Bill> {
+    if d.customer_name.is_empty() && d.desc.is_none() && d.admin.is_none() && d.selling_price.is_none() {
+        return None;
+    }
+    let desc = d.desc.clone().unwrap_or(serde_json::Value::Null);
+    let details: Vec<BillPeriod> = desc
+        .get("detail")
+        .and_then(|x| x.as_array())
+        .map(|rows| {
+            rows.iter()
+                .map(|r| BillPeriod {
+                    period: desc_text(r, "periode").unwrap_or_default(),
+                    amount: desc_money(r, "nilai_tagihan"),
+                    penalty: desc_money(r, "denda"),
+                    admin: desc_money(r, "admin"),
+                    other_fees: desc_money(r, "biaya_lain"),
+                    meter_start: desc_text(r, "meter_awal"),
+                    meter_end: desc_text(r, "meter_akhir"),
+                    usage: desc_text(r, "usage"),
+                    reference: desc_text(r, "no_ref"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let admin = d.admin.unwrap_or(0).max(0);
+    let price = d.price.unwrap_or(0).max(0);
+    let bill_amount = if !details.is_empty() {
+        details.iter().map(|p| p.amount + p.penalty + p.other_fees).sum()
+    } else if let Some(sp) = d.selling_price {
+        (sp - admin).max(0)
+    } else {
+        (price - admin).max(0)
+    };
+    let period = if !d.periode.trim().is_empty() {
+        d.periode.trim().to_string()
+    } else {
+        details.iter().map(|p| p.period.as_str()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ")
+    };
+    let sheets = desc
+        .get("lembar_tagihan")
+        .and_then(wire::money_of)
+        .filter(|n| *n > 0)
+        .unwrap_or(details.len().max(1) as i64);
+    Some(Bill {
+        customer_no: d.customer_no.clone(),
+        customer_name: d.customer_name.trim().to_string(),
+        period,
+        sheets,
+        bill_amount,
+        admin,
+        supplier_price: price,
+        selling_price: d.selling_price.unwrap_or(bill_amount + admin).max(0),
+        info: BillInfo {
+            tariff: desc_text(&desc, "tarif"),
+            power: desc_text(&desc, "daya"),
+            address: desc_text(&desc, "alamat"),
+            due_date: desc_text(&desc, "jatuh_tempo"),
+            participants: desc_text(&desc, "jumlah_peserta"),
+            item_name: desc_text(&desc, "item_name"),
+            chassis_no: desc_text(&desc, "no_rangka"),
+            plate_no: desc_text(&desc, "no_pol"),
+            tenor: desc_text(&desc, "tenor"),
+        },
+        details,
+    })
 }
 
 /// Parses a webhook body. `Ok(None)` is a ping (no `data`).
@@ -273,26 +358,76 @@ impl DigiflazzClient {
             testing: self.testing.then_some(true),
             max_price: req.max_price,
             cb_url: req.callback_url.clone(),
+            commands: None,
         };
-        let (status, bytes) = match self.post("transaction", &body).await {
+        self.transact(&body).await
+    }
+
+    fn pasca_body(&self, command: &str, req: &PascaRequest) -> TransactionReq {
+        TransactionReq {
+            username: self.username.clone(),
+            buyer_sku_code: req.sku.clone(),
+            customer_no: req.customer_no.clone(),
+            ref_id: req.ref_id.clone(),
+            sign: sign(&self.username, &self.api_key, &req.ref_id),
+            testing: self.testing.then_some(true),
+            max_price: None,
+            cb_url: req.callback_url.clone(),
+            commands: Some(command.into()),
+        }
+    }
+
+    /// `inq-pasca`: the bill behind a customer number, under a fresh ref_id. Free; any
+    /// answer other than rc 00 is `Rejected` with Digiflazz's words (rc 60: no bill yet).
+    pub async fn inquiry_pasca(&self, req: &PascaRequest) -> Result<Bill, DigiflazzError> {
+        let body = self.pasca_body("inq-pasca", req);
+        let (status, bytes) = self.post("transaction", &body).await?;
+        let env: Envelope<TransactionData> =
+            serde_json::from_slice(&bytes).map_err(|e| Self::unreadable(status, &bytes, e))?;
+        match env.data {
+            Some(DataOr::Ok(d)) if d.rc.trim() == "00" => {
+                let mut bill = bill_of(&d).unwrap_or_default();
+                if bill.customer_no.is_empty() {
+                    bill.customer_no = req.customer_no.clone();
+                }
+                Ok(bill)
+            }
+            Some(DataOr::Ok(d)) => Err(DigiflazzError::Rejected { rc: d.rc, message: d.message }),
+            Some(DataOr::Err(e)) => Err(DigiflazzError::Rejected { rc: e.rc, message: e.message }),
+            None => Err(Self::unreadable(status, &bytes, "no data in the answer")),
+        }
+    }
+
+    /// `pay-pasca` with the inquiry's ref_id. Like [`Self::topup`], never fails.
+    pub async fn pay_pasca(&self, req: &PascaRequest) -> SupplierOrder {
+        self.transact(&self.pasca_body("pay-pasca", req)).await
+    }
+
+    /// `status-pasca`: where a bill payment stands (same ref_id).
+    pub async fn status_pasca(&self, req: &PascaRequest) -> SupplierOrder {
+        self.transact(&self.pasca_body("status-pasca", req)).await
+    }
+
+    async fn transact(&self, body: &TransactionReq) -> SupplierOrder {
+        let ref_id = &body.ref_id;
+        let (status, bytes) = match self.post("transaction", body).await {
             Ok(x) => x,
-            Err(e) => return SupplierOrder::unknown(&req.ref_id, e.to_string()),
+            Err(e) => return SupplierOrder::unknown(ref_id, e.to_string()),
         };
         let raw = String::from_utf8_lossy(&bytes).into_owned();
         match serde_json::from_slice::<Envelope<TransactionData>>(&bytes) {
             Ok(Envelope { data: Some(DataOr::Ok(mut d)) }) => {
                 if d.ref_id.is_empty() {
-                    d.ref_id = req.ref_id.clone();
+                    d.ref_id = ref_id.clone();
                 }
                 to_order(d, Some(raw))
             }
             Ok(Envelope { data: Some(DataOr::Err(e)) }) => {
-                let d =
-                    TransactionData { ref_id: req.ref_id.clone(), rc: e.rc, message: e.message, ..Default::default() };
+                let d = TransactionData { ref_id: ref_id.clone(), rc: e.rc, message: e.message, ..Default::default() };
                 to_order(d, Some(raw))
             }
             _ => {
-                let mut o = SupplierOrder::unknown(&req.ref_id, format!("unreadable answer (HTTP {status})"));
+                let mut o = SupplierOrder::unknown(ref_id, format!("unreadable answer (HTTP {status})"));
                 o.raw = Some(raw);
                 o
             }
@@ -312,7 +447,8 @@ fn product_of(i: PriceItem, kind: PriceListKind) -> Option<SupplierProduct> {
         category: i.category.trim().to_string(),
         brand: i.brand.trim().to_string(),
         group: i.kind.trim().to_string(),
-        price: i.price.unwrap_or(0).max(0),
+        // A postpaid item's own cost is the supplier's admin fee (the bill passes through).
+        price: if postpaid { i.admin.unwrap_or(0).max(0) } else { i.price.unwrap_or(0).max(0) },
         buyer_active: i.buyer_product_status.unwrap_or(false),
         seller_active: i.seller_product_status.unwrap_or(false),
         // Postpaid items have no stock; treat as unlimited.

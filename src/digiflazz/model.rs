@@ -73,6 +73,8 @@ pub struct SupplierOrder {
     pub created: bool,
     /// The answer as received (for the order's history).
     pub raw: Option<String>,
+    /// Postpaid answers: the bill they are about.
+    pub bill: Option<Bill>,
 }
 
 impl SupplierOrder {
@@ -89,6 +91,7 @@ impl SupplierOrder {
             trx_id: None,
             created: false,
             raw: None,
+            bill: None,
         }
     }
 }
@@ -113,4 +116,71 @@ pub struct PlnCustomer {
     pub name: String,
     /// Tariff segment and power, e.g. "R1 /000001300".
     pub segment_power: String,
+}
+
+/// A postpaid bill as `inq-pasca` (and `pay-pasca`) describe it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bill {
+    pub customer_no: String,
+    pub customer_name: String,
+    /// The root `periode`, or the detail periods joined.
+    pub period: String,
+    /// Bill sheets (months) in this payment.
+    pub sheets: i64,
+    /// The amount owed for the bills themselves (tagihan + penalties + other charges).
+    pub bill_amount: i64,
+    /// The supplier's admin fee for the whole payment.
+    pub admin: i64,
+    /// What Digiflazz charges lapak for the payment (`price`).
+    pub supplier_price: i64,
+    /// Bill plus admin, the supplier's suggested sale price (`selling_price`).
+    pub selling_price: i64,
+    pub details: Vec<BillPeriod>,
+    pub info: BillInfo,
+}
+
+/// One period of a bill.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillPeriod {
+    pub period: String,
+    pub amount: i64,
+    pub penalty: i64,
+    pub admin: i64,
+    pub other_fees: i64,
+    /// PLN: meter readings at the start and end of the period.
+    pub meter_start: Option<String>,
+    pub meter_end: Option<String>,
+    /// Gas: usage.
+    pub usage: Option<String>,
+    /// TV: the reference number.
+    pub reference: Option<String>,
+}
+
+/// Product-specific facts of a bill (each is present only for the products that have it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillInfo {
+    /// PLN: tariff and power.
+    pub tariff: Option<String>,
+    pub power: Option<String>,
+    /// PDAM, BPJS: the address on the account.
+    pub address: Option<String>,
+    /// PDAM: the due date.
+    pub due_date: Option<String>,
+    /// BPJS: how many people the payment covers.
+    pub participants: Option<String>,
+    /// Multifinance: the financed item, chassis number, plate, tenor.
+    pub item_name: Option<String>,
+    pub chassis_no: Option<String>,
+    pub plate_no: Option<String>,
+    pub tenor: Option<String>,
+}
+
+/// A postpaid call: the bill's SKU and customer number under one ref_id (an inquiry and
+/// the payment of that inquiry share it).
+#[derive(Debug, Clone)]
+pub struct PascaRequest {
+    pub sku: String,
+    pub customer_no: String,
+    pub ref_id: String,
+    pub callback_url: Option<String>,
 }

@@ -12,7 +12,12 @@
 //!   `9902` (Gagal rc 02), `9954` (rc 54, wrong number), `9903` (Pending, then webhook
 //!   Sukses), `9904` (Pending, then webhook Gagal) or `9999` (the answer comes too late:
 //!   the order succeeds at the supplier but the caller times out);
-//! - the same ref_id again returns that transaction's current state, never a new purchase.
+//! - the same ref_id again returns that transaction's current state, never a new purchase;
+//! - postpaid bills (`pasca` list, inq-pasca / pay-pasca / status-pasca, the documented
+//!   test numbers): see [`pasca`];
+//! - `inquiry-pln` for a few meters.
+
+mod pasca;
 
 use std::{
     collections::HashMap,
@@ -73,7 +78,8 @@ struct State {
     cfg: SimConfig,
     catalogue: Vec<PriceItem>,
     deposit: i64,
-    last_full_list: Option<Instant>,
+    /// When each kind of full price list (prepaid, pasca) was last served.
+    last_full_list: HashMap<String, Instant>,
     txs: HashMap<String, SimTx>,
     /// Every `transaction` request per ref_id.
     calls: HashMap<String, usize>,
@@ -87,6 +93,15 @@ struct State {
     last_requests: HashMap<String, TransactionReq>,
     /// `inquiry-pln` requests answered.
     pln_checks: usize,
+    pasca_catalogue: Vec<PriceItem>,
+    /// Postpaid inquiries by ref_id.
+    bills: HashMap<String, pasca::SimBill>,
+    /// Tests' bill amounts per period, by customer number.
+    bill_amounts: HashMap<String, i64>,
+    /// Every postpaid command received: (command, ref_id).
+    pasca_log: Vec<(String, String)>,
+    /// Inquiries that reached the bill lookup.
+    inquiries: usize,
 }
 
 /// A test's script for one ref_id: how the supplier behaves when lapak sends it.
@@ -122,6 +137,10 @@ impl Plan {
         self
     }
 }
+
+/// The `User-Agent` of prepaid and postpaid webhooks.
+const PREPAID_AGENT: &str = "Digiflazz-Hookshot";
+const PASCA_AGENT: &str = "Digiflazz-Pasca-Hookshot";
 
 /// The supplier's final word on a scripted transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,7 +198,7 @@ impl Simulator {
                 deposit: cfg.deposit,
                 cfg,
                 catalogue: catalogue(),
-                last_full_list: None,
+                last_full_list: HashMap::new(),
                 txs: HashMap::new(),
                 calls: HashMap::new(),
                 first_seen: HashMap::new(),
@@ -188,6 +207,11 @@ impl Simulator {
                 plans: HashMap::new(),
                 last_requests: HashMap::new(),
                 pln_checks: 0,
+                pasca_catalogue: pasca::pasca_catalogue(),
+                bills: HashMap::new(),
+                bill_amounts: HashMap::new(),
+                pasca_log: Vec::new(),
+                inquiries: 0,
             })),
             http: reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client builds"),
         };
@@ -216,7 +240,35 @@ impl SimHandle {
 
     /// Lets the next full price list through at once.
     pub fn reset_pricelist_limit(&self) {
-        self.lock().last_full_list = None;
+        self.lock().last_full_list.clear();
+    }
+
+    /// Sets the amount per period of every bill of a customer number (a bill that
+    /// changed after lapak's inquiry).
+    pub fn set_bill_amount(&self, customer_no: &str, amount: i64) {
+        self.lock().bill_amounts.insert(customer_no.to_string(), amount);
+    }
+
+    /// Makes a stored inquiry `days` older (its payment date passes).
+    pub fn age_inquiry(&self, ref_id: &str, days: i64) {
+        if let Some(b) = self.lock().bills.get_mut(ref_id) {
+            b.on -= chrono::Duration::days(days);
+        }
+    }
+
+    /// The postpaid commands received, in order: (command, ref_id).
+    pub fn pasca_log(&self) -> Vec<(String, String)> {
+        self.lock().pasca_log.clone()
+    }
+
+    /// Postpaid inquiries answered (with a bill or a failure).
+    pub fn inquiries(&self) -> usize {
+        self.lock().inquiries
+    }
+
+    /// Changes the pasca price list.
+    pub fn edit_pasca_catalogue(&self, f: impl FnOnce(&mut Vec<PriceItem>)) {
+        f(&mut self.lock().pasca_catalogue);
     }
 
     pub fn set_webhook_url(&self, url: Option<String>) {
@@ -322,7 +374,7 @@ impl SimHandle {
             .http
             .post(url)
             .header("content-type", "application/json")
-            .header("user-agent", "Digiflazz-Hookshot")
+            .header("user-agent", if data.desc.is_some() { PASCA_AGENT } else { PREPAID_AGENT })
             .header("x-digiflazz-event", "update")
             .header("x-digiflazz-delivery", ulid::Ulid::generate().to_string());
         if !secret.is_empty() {
@@ -511,25 +563,22 @@ async fn price_list(sim: Data<&SimHandle>, body: Body) -> Response {
     if let Some(refused) = refuse_caller(&st.cfg, &req.username, &req.sign, "pricelist") {
         return refused;
     }
-    if req.cmd == "pasca" {
-        return answer(StatusCode::OK, json!({"data": []}));
-    }
-    if req.cmd != "prepaid" {
+    if req.cmd != "prepaid" && req.cmd != "pasca" {
         return rc_error("40", "Payload Error");
     }
     let filtered = req.code.is_some() || req.category.is_some() || req.brand.is_some() || req.kind.is_some();
     if !filtered {
         let limit = st.cfg.pricelist_limit;
-        if st.last_full_list.is_some_and(|t| t.elapsed() < limit) {
+        if st.last_full_list.get(&req.cmd).is_some_and(|t| t.elapsed() < limit) {
             return answer(
                 StatusCode::OK,
                 json!({"data": {"rc": "83", "message": "Anda telah mencapai limitasi pengecekan pricelist, silahkan coba beberapa saat lagi"}}),
             );
         }
-        st.last_full_list = Some(Instant::now());
+        st.last_full_list.insert(req.cmd.clone(), Instant::now());
     }
-    let items: Vec<&PriceItem> = st
-        .catalogue
+    let list = if req.cmd == "pasca" { &st.pasca_catalogue } else { &st.catalogue };
+    let items: Vec<&PriceItem> = list
         .iter()
         .filter(|i| req.code.as_ref().is_none_or(|c| &i.buyer_sku_code == c))
         .filter(|i| req.category.as_ref().is_none_or(|c| i.category.eq_ignore_ascii_case(c)))
@@ -592,6 +641,17 @@ async fn transaction(sim: Data<&SimHandle>, body: Body) -> Response {
         *st.calls.entry(req.ref_id.clone()).or_default() += 1;
         st.first_seen.entry(req.ref_id.clone()).or_insert_with(Instant::now);
         st.last_requests.insert(req.ref_id.clone(), req.clone());
+        if let Some(command) = req.commands.clone() {
+            let today = crate::clock::jakarta_date(chrono::Utc::now());
+            let (resp, later) = pasca::handle(&mut st, &req, &command, today);
+            let delay = st.cfg.pending_delay;
+            drop(st);
+            if let Some((fin, target)) = later {
+                let sim = sim.clone();
+                tokio::spawn(async move { sim.finish_later(fin, target, delay, PASCA_AGENT).await });
+            }
+            return resp;
+        }
         if st.plans.contains_key(&req.ref_id) {
             return scripted(&mut st, &req);
         }
@@ -680,7 +740,7 @@ async fn transaction(sim: Data<&SimHandle>, body: Body) -> Response {
     };
     if let Some((fin, target, delay)) = webhook {
         let sim = sim.clone();
-        tokio::spawn(async move { sim.finish_later(fin, target, delay).await });
+        tokio::spawn(async move { sim.finish_later(fin, target, delay, PREPAID_AGENT).await });
     }
     if let Some(wait) = slow {
         tokio::time::sleep(wait).await;
@@ -690,7 +750,7 @@ async fn transaction(sim: Data<&SimHandle>, body: Body) -> Response {
 
 impl SimHandle {
     /// Settles a pending order after `delay` and posts the signed webhook.
-    async fn finish_later(&self, fin: TransactionData, target: Option<String>, delay: Duration) {
+    async fn finish_later(&self, fin: TransactionData, target: Option<String>, delay: Duration, agent: &str) {
         tokio::time::sleep(delay).await;
         let (secret, ref_id) = {
             let mut st = self.lock();
@@ -707,7 +767,7 @@ impl SimHandle {
             .http
             .post(&url)
             .header("content-type", "application/json")
-            .header("user-agent", "Digiflazz-Hookshot")
+            .header("user-agent", agent)
             .header("x-digiflazz-event", "update")
             .header("x-digiflazz-delivery", ulid::Ulid::generate().to_string());
         if !secret.is_empty() {

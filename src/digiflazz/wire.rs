@@ -93,6 +93,9 @@ pub struct TransactionReq {
     pub max_price: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cb_url: Option<String>,
+    /// Postpaid: `inq-pasca`, `pay-pasca` or `status-pasca`; absent for a prepaid topup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commands: Option<String>,
 }
 
 // --- answers ----------------------------------------------------------------------------
@@ -171,6 +174,18 @@ pub struct TransactionData {
     pub wa: String,
     #[serde(default, deserialize_with = "text", skip_serializing_if = "String::is_empty")]
     pub trx_id: String,
+    // Postpaid answers (inq-pasca, pay-pasca, status-pasca, the pasca webhook) add these.
+    #[serde(default, deserialize_with = "text", skip_serializing_if = "String::is_empty")]
+    pub customer_name: String,
+    #[serde(default, deserialize_with = "money", skip_serializing_if = "Option::is_none")]
+    pub admin: Option<i64>,
+    #[serde(default, deserialize_with = "text", skip_serializing_if = "String::is_empty")]
+    pub periode: String,
+    #[serde(default, deserialize_with = "money", skip_serializing_if = "Option::is_none")]
+    pub selling_price: Option<i64>,
+    /// Product-specific bill detail; its shape differs per product (PLN, PDAM, BPJS ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desc: Option<serde_json::Value>,
 }
 
 /// A webhook body: `{"data": {...}}`, or a ping without `data`.

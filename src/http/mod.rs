@@ -214,6 +214,7 @@ fn rate_limit<'a>(limits: &'a Limits, method: &Method, path: &str) -> Option<&'a
         Method::POST if order.is_some_and(|r| r.ends_with("/cancel")) => Some(&limits.order_lookup),
         Method::GET if p == "/payment-channels" || p.starts_with("/utility/") => Some(&limits.lookup),
         Method::POST if p == "/callbacks/tripay" || p == "/webhooks/digiflazz" => Some(&limits.webhook),
+        Method::POST if p == "/bills/inquiry" => Some(&limits.bill_inquiry),
         Method::POST if p == "/auth/forgot-password" || p == "/auth/reset-password" => Some(&limits.password_reset),
         _ => None,
     }

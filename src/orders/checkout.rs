@@ -5,11 +5,7 @@
 //! left without a payment; a crash between the steps leaves an unpaid order that expires
 //! on schedule. Every state the order takes goes through `lifecycle::transition`.
 
-use std::collections::HashMap;
-
 use chrono::{Duration, Utc};
-use rand::RngCore;
-use regex::Regex;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
@@ -25,9 +21,9 @@ use crate::{
     audit::{self, Action, Subject},
     auth::model::{AuthUser, CustomerType},
     catalog::{
-        model::{format_placeholders, InputField, PaymentType, Unavailable},
+        model::{PaymentType, Unavailable},
         repo::{ItemRow, ProductRow},
-        service::{item_with_product, unavailable_reason},
+        service::{customer_no, item_with_product, unavailable_reason},
     },
     clock::ts,
     error::Invalid,
@@ -41,73 +37,7 @@ type Result<T, E = OrderError> = std::result::Result<T, E>;
 
 /// "LPK" + 16 Crockford base-32 characters: 80 random bits, so codes cannot be guessed.
 pub fn new_code() -> String {
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut bytes = [0u8; 10];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let mut bits: u128 = 0;
-    for b in bytes {
-        bits = (bits << 8) | u128::from(b);
-    }
-    let mut out = String::from("LPK");
-    for i in (0..16).rev() {
-        out.push(ALPHABET[((bits >> (i * 5)) & 31) as usize] as char);
-    }
-    out
-}
-
-/// Checks `customer_data` against the product's input fields and forms the supplier's
-/// customer number. Returns (customer_no, the cleaned data).
-pub fn customer_no(
-    fields: &[InputField],
-    format: &str,
-    data: &HashMap<String, String>,
-) -> Result<(String, HashMap<String, String>), Invalid> {
-    if let Some(unknown) = data.keys().find(|k| !fields.iter().any(|f| &f.name == *k)) {
-        return Err(Invalid::new(
-            format!("customer_data.{unknown}"),
-            format!("`{unknown}` is not a field of this product"),
-        ));
-    }
-    let mut clean = HashMap::new();
-    for f in fields {
-        let value = data.get(&f.name).map(|v| v.trim().to_string()).unwrap_or_default();
-        let field = format!("customer_data.{}", f.name);
-        if value.is_empty() {
-            if f.required {
-                return Err(Invalid::new(field, format!("{} is required", f.label)));
-            }
-            continue;
-        }
-        if value.len() > 100 {
-            return Err(Invalid::new(field, format!("{} is too long", f.label)));
-        }
-        if let Some(p) = &f.pattern {
-            // Patterns were checked when the product was saved; one that no longer
-            // compiles refuses the value rather than letting anything through.
-            if !Regex::new(&format!("^(?:{p})$")).is_ok_and(|re| re.is_match(&value)) {
-                return Err(Invalid::new(field, format!("{} is not in the expected format", f.label)));
-            }
-        }
-        if let Some(opts) = &f.options {
-            if !opts.iter().any(|o| o == &value) {
-                return Err(Invalid::new(field, format!("{} must be one of: {}", f.label, opts.join(", "))));
-            }
-        }
-        clean.insert(f.name.clone(), value);
-    }
-    let no = if format.is_empty() {
-        fields.iter().filter_map(|f| clean.get(&f.name)).cloned().collect::<Vec<_>>().join("")
-    } else {
-        let mut out = format.to_string();
-        for p in format_placeholders(format) {
-            out = out.replace(&format!("{{{p}}}"), clean.get(&p).map(String::as_str).unwrap_or(""));
-        }
-        out
-    };
-    if no.is_empty() {
-        return Err(Invalid::new("customer_data", "the customer number is empty"));
-    }
-    Ok((no, clean))
+    crate::text::random_code("LPK")
 }
 
 /// Who is buying.
@@ -593,6 +523,8 @@ pub async fn create_deposit(app: &App, user: &AuthUser, amount: i64, method: &st
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
     use super::*;
     use crate::catalog::model::default_input_fields;
 

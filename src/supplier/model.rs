@@ -110,6 +110,8 @@ pub struct Existing {
     pub stock: Option<i64>,
     pub multi: bool,
     pub supplier_name: Option<String>,
+    /// Under a postpaid (bill) product.
+    pub postpaid: bool,
 }
 
 /// What the catalog holds that a sync matches the supplier's list against.

@@ -14,10 +14,10 @@ pub fn snapshot(c: &Connection) -> rusqlite::Result<Snapshot> {
     let mut s = c.prepare("SELECT supplier_key, id FROM products WHERE supplier_key IS NOT NULL")?;
     let products_by_key = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
     let mut s = c.prepare(
-        "SELECT digiflazz_code, id, product_id, base_price, retail_price, reseller_price, retail_price_override,
-                reseller_price_override, supplier_available, cut_off_start, cut_off_end, supplier_stock,
-                supplier_multi, supplier_name
-         FROM product_items",
+        "SELECT i.digiflazz_code, i.id, i.product_id, i.base_price, i.retail_price, i.reseller_price,
+                i.retail_price_override, i.reseller_price_override, i.supplier_available, i.cut_off_start,
+                i.cut_off_end, i.supplier_stock, i.supplier_multi, i.supplier_name, p.payment_type = 'postpaid'
+         FROM product_items i JOIN products p ON p.id = i.product_id",
     )?;
     let items = s
         .query_map([], |r| {
@@ -35,6 +35,7 @@ pub fn snapshot(c: &Connection) -> rusqlite::Result<Snapshot> {
                     stock: r.get(11)?,
                     multi: r.get(12)?,
                     supplier_name: r.get(13)?,
+                    postpaid: r.get(14)?,
                 },
             ))
         })?

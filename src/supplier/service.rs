@@ -53,7 +53,18 @@ async fn sync(app: &App, trigger: Trigger, actor: Option<Actor>) -> Result<SyncS
     };
     let fetched = match cached {
         Some(list) => Ok((list, SyncSource::Cache)),
-        None => app.digiflazz.price_list(PriceListKind::Prepaid).await.map(|l| (l, SyncSource::Supplier)),
+        None => match app.digiflazz.price_list(PriceListKind::Prepaid).await {
+            Ok(mut list) => {
+                // Bills come from their own (`pasca`) list. Without it, the postpaid items
+                // are left as they were rather than delisted.
+                match app.digiflazz.price_list(PriceListKind::Postpaid).await {
+                    Ok(bills) => list.extend(bills),
+                    Err(e) => tracing::warn!(error = %e, "pasca price list not fetched; bills left as they were"),
+                }
+                Ok((list, SyncSource::Supplier))
+            }
+            Err(e) => Err(e),
+        },
     };
     let now = app.clock.now_str();
     let outcome = match fetched {
@@ -162,7 +173,7 @@ fn title(brand: &str) -> String {
 
 fn product_name(brand: &str, category: &str, kind: &str) -> String {
     match kind {
-        "game" => title(brand),
+        "game" | "bill" => title(brand),
         "pln" => "PLN Token".into(),
         _ => format!("{} {}", title(brand), category.trim()),
     }
@@ -204,6 +215,8 @@ pub fn apply_price_list(
 ) -> Result<SyncSummary, DbError> {
     let book = rule_book(tx)?;
     let mut summary = SyncSummary { received: list.len() as i64, ..Default::default() };
+    // A list without bills (the pasca list could not be fetched) says nothing of them.
+    let bills_listed = list.iter().any(|p| p.postpaid);
     let mut known = repo::snapshot(tx)?;
     let mut items = repo::ItemWriter::new(tx)?;
     let mut seen: HashSet<&str> = HashSet::with_capacity(list.len());
@@ -249,7 +262,7 @@ pub fn apply_price_list(
                 }
             }
             None => {
-                let kind = detect_type(&p.category, &p.name);
+                let kind = if p.postpaid { "bill" } else { detect_type(&p.category, &p.name) };
                 let cat_slug = slugify(if p.category.is_empty() { "other" } else { &p.category });
                 let category_id = match known.categories.get(&cat_slug) {
                     Some(id) => *id,
@@ -313,7 +326,7 @@ pub fn apply_price_list(
     }
     // Whatever the supplier no longer lists cannot be ordered.
     for (sku, e) in &known.items {
-        if !seen.contains(sku.as_str()) && e.available {
+        if !seen.contains(sku.as_str()) && e.available && (bills_listed || !e.postpaid) {
             items.delist(e.id, now)?;
             summary.deactivated += 1;
         }
