@@ -31,3 +31,6 @@ CREATE TABLE bill_quotes (
 );
 CREATE INDEX bill_quotes_expires ON bill_quotes (expires_at);
 CREATE UNIQUE INDEX transactions_inquiry_ref_unique ON transactions (inquiry_ref) WHERE inquiry_ref IS NOT NULL;
+-- The Asia/Jakarta date of the inquiry a bill order pays (a new inquiry, when the day
+-- passed before the order was paid, moves it with `inquiry_ref`).
+ALTER TABLE transactions ADD COLUMN inquired_on TEXT;

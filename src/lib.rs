@@ -8,6 +8,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod bench;
+pub mod bills;
 pub mod boot;
 pub mod catalog;
 pub mod cli;

@@ -83,6 +83,21 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
     ok.then_some(local)
 }
 
+/// `prefix` + 16 Crockford base-32 characters: 80 random bits, so the code cannot be
+/// guessed (order codes, bill quotes and their inquiry ref_ids).
+pub fn random_code(prefix: &str) -> String {
+    use rand::RngCore;
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut bytes = [0u8; 10];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let bits = bytes.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
+    let mut out = String::from(prefix);
+    for i in (0..16).rev() {
+        out.push(ALPHABET[((bits >> (i * 5)) & 31) as usize] as char);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,19 +145,4 @@ mod tests {
             assert_eq!(password_problem(fine, &me), None, "{fine:?} refused");
         }
     }
-}
-
-/// `prefix` + 16 Crockford base-32 characters: 80 random bits, so the code cannot be
-/// guessed (order codes, bill quotes and their inquiry ref_ids).
-pub fn random_code(prefix: &str) -> String {
-    use rand::RngCore;
-    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let mut bytes = [0u8; 10];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let bits = bytes.iter().fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
-    let mut out = String::from(prefix);
-    for i in (0..16).rev() {
-        out.push(ALPHABET[((bits >> (i * 5)) & 31) as usize] as char);
-    }
-    out
 }

@@ -488,7 +488,7 @@ async fn postpaid_products_do_not_check_out_as_prepaid() {
         .post(
             &format!("/api/v1/admin/products/{}/items", p.body["id"]),
             Some(&admin),
-            json!({"sku": "pln", "name": "Tagihan PLN", "base_price": 2_500, "retail_price": 3_000, "reseller_price": 2_800}),
+            json!({"sku": "plnpasca-manual", "name": "Tagihan PLN", "base_price": 2_500, "retail_price": 3_000, "reseller_price": 2_800}),
         )
         .await;
     assert_eq!(i.status, StatusCode::CREATED, "{}", i.body);
@@ -497,7 +497,7 @@ async fn postpaid_products_do_not_check_out_as_prepaid() {
                       "payment_method": "QRIS", "customer_name": "B", "customer_email": "b@example.com"});
     let r = t.post("/api/v1/transactions", None, body).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.error_code(), "postpaid_not_supported");
+    assert_eq!(r.error_code(), "quote_required");
     assert_eq!(r.body["field"], "product_item_id");
     assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, before);
 }

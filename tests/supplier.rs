@@ -137,11 +137,12 @@ async fn sync_fills_the_catalog_with_tier_prices() {
     let admin = t.admin().await;
     let r = t.post("/api/v1/admin/products/sync", Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let n = t.digiflazz.handle.catalogue_len() as i64;
+    // Both lists: prepaid products and bills (pasca).
+    let n = (t.digiflazz.handle.catalogue_len() + t.digiflazz.handle.pasca_catalogue_len()) as i64;
     assert_eq!(r.body["received"], n);
     assert_eq!(r.body["added"], n);
     assert_eq!(r.body["source"], "supplier");
-    assert_eq!(r.body["categories_added"], 5);
+    assert_eq!(r.body["categories_added"], 6, "Games, Pulsa, Data, E-Money, PLN and Pascabayar");
 
     // Default rules: retail +2 000, reseller +1 000, rounded up to 100.
     let (_, rid) = t.register("re@example.com", "081211110000").await;

@@ -168,11 +168,8 @@ pub fn bill_of(d: &TransactionData) -> Option<Bill> {
     } else {
         details.iter().map(|p| p.period.as_str()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ")
     };
-    let sheets = desc
-        .get("lembar_tagihan")
-        .and_then(wire::money_of)
-        .filter(|n| *n > 0)
-        .unwrap_or(details.len().max(1) as i64);
+    let sheets =
+        desc.get("lembar_tagihan").and_then(wire::money_of).filter(|n| *n > 0).unwrap_or(details.len().max(1) as i64);
     Some(Bill {
         customer_no: d.customer_no.clone(),
         customer_name: d.customer_name.trim().to_string(),

@@ -303,6 +303,10 @@ impl SimHandle {
         self.lock().catalogue.len()
     }
 
+    pub fn pasca_catalogue_len(&self) -> usize {
+        self.lock().pasca_catalogue.len()
+    }
+
     /// Scripts how the supplier treats a ref_id (before lapak sends it).
     pub fn plan(&self, ref_id: &str, plan: Plan) {
         self.lock().plans.insert(ref_id.to_string(), plan);

@@ -37,7 +37,7 @@ use tracing::Instrument;
 use crate::{
     accounts,
     app::{App, Limits},
-    audit, catalog, content, error, jobs, notifications, orders, pricing, reports, settings, supplier, vouchers,
+    audit, bills, catalog, content, error, jobs, notifications, orders, pricing, reports, settings, supplier, vouchers,
     wallet,
 };
 
@@ -48,6 +48,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         accounts::api::MeApi,
         catalog::api::CatalogApi,
         orders::api::OrdersApi,
+        bills::api::BillsApi,
         orders::api::DepositsApi,
         orders::api::PaymentChannelsApi,
         vouchers::api::VouchersApi,

@@ -20,6 +20,7 @@ use crate::{
     app::App,
     audit::{self, Action, Subject},
     auth::model::{AuthUser, CustomerType},
+    bills::{model::QuoteRefused, service as bills},
     catalog::{
         model::{PaymentType, Unavailable},
         repo::{ItemRow, ProductRow},
@@ -84,7 +85,7 @@ fn idempotency_hash(buyer: &Buyer, req: &CheckoutRequest) -> String {
     data.sort();
     let canon = json!({
         "buyer": buyer.user_id.map(|u| u.to_string()).unwrap_or_else(|| buyer.email.clone()),
-        "item": req.product_item_id, "data": data, "method": req.payment_method.trim().to_uppercase(),
+        "item": req.product_item_id, "quote": req.quote_id, "data": data, "method": req.payment_method.trim().to_uppercase(),
         "voucher": req.voucher_code.as_ref().map(|v| v.trim().to_uppercase()), "note": req.customer_note,
     });
     hex::encode(Sha256::digest(canon.to_string().as_bytes()))
@@ -173,16 +174,46 @@ pub async fn checkout(
     if by_balance && user.is_none() {
         return Err(Invalid::new("payment_method", "log in to pay with your balance").into());
     }
-    let item_id = req.product_item_id;
+    // A bill is paid through its quote: the item, number and total are the quote's.
+    let quote = match req.quote_id.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(qid) => {
+            let (qid, payer, now_s) = (qid.to_string(), buyer.user_id, ts(app.clock.now()));
+            let q = app
+                .db
+                .read(move |c| Ok::<_, OrderError>(bills::payable(c, &qid, payer, &now_s).map_err(OrderError::Quote)))
+                .await??;
+            if req.product_item_id.is_some_and(|i| i != q.product_item_id) {
+                return Err(Invalid::new(
+                    "product_item_id",
+                    "the quote is for another item; leave product_item_id out",
+                )
+                .into());
+            }
+            Some(q)
+        }
+        None => None,
+    };
+    let item_id = match (&quote, req.product_item_id) {
+        (Some(q), _) => q.product_item_id,
+        (None, Some(id)) => id,
+        (None, None) => {
+            return Err(
+                Invalid::new("product_item_id", "product_item_id is required (or quote_id, to pay a bill)").into()
+            )
+        }
+    };
     let (item, product) = load_item(app, item_id).await?;
     if !product.is_active {
         let message = "this product is not on sale".into();
         return Err(OrderError::Unavailable { code: "item_unavailable", message });
     }
-    if product.payment_type == PaymentType::Postpaid {
+    if product.payment_type == PaymentType::Postpaid && quote.is_none() {
         // A bill needs an inquiry and a quote first; sending it as a prepaid purchase
         // would buy the wrong thing.
-        return Err(OrderError::PostpaidNotSupported);
+        return Err(OrderError::PostpaidNeedsQuote);
+    }
+    if quote.is_some() && product.payment_type != PaymentType::Postpaid {
+        return Err(Invalid::new("quote_id", "this quote's item is no longer a bill").into());
     }
     if let Some(reason) = unavailable_reason(&item, crate::clock::jakarta_time(app.clock.now())) {
         let (code, message) = match reason {
@@ -198,7 +229,10 @@ pub async fn checkout(
         };
         return Err(OrderError::Unavailable { code, message });
     }
-    let (customer_no, clean) = customer_no(&product.input_fields, &product.customer_no_format, &req.customer_data)?;
+    let (customer_no, clean) = match &quote {
+        Some(q) => (q.customer_no.clone(), serde_json::from_str(&q.customer_data).unwrap_or_default()),
+        None => customer_no(&product.input_fields, &product.customer_no_format, &req.customer_data)?,
+    };
     crate::operators::check_operator(&product.kind, &product.brand, clean.get("phone").map(String::as_str))
         .map_err(|why| Invalid::new("customer_data.phone", why).with_code("operator_mismatch"))?;
     // The same-number guard runs inside the order's own transaction (below): two
@@ -216,7 +250,11 @@ pub async fn checkout(
             Ok(())
         })
         .await?;
-    let price = item.price_for(buyer.tier);
+    // A bill's total and cost are the quote's; anything else has its tier price.
+    let (price, base) = match &quote {
+        Some(q) => (q.total, q.supplier_price),
+        None => (item.price_for(buyer.tier), item.base_price),
+    };
     let channel =
         if by_balance {
             None
@@ -240,7 +278,8 @@ pub async fn checkout(
             (customer_no.clone(), order_name.clone(), method.clone(), channel.clone());
         let data = serde_json::to_string(&clean).unwrap_or_else(|_| "{}".into());
         let note = req.customer_note.clone();
-        let (user_id, tier, sku, base) = (buyer.user_id, buyer.tier, item.sku.clone(), item.base_price);
+        let (user_id, tier, sku) = (buyer.user_id, buyer.tier, item.sku.clone());
+        let quote = quote.clone();
         let (product_id, category_id) = (product.id, product.category_id);
         app.db
             .write(move |tx| -> Result<(i64, i64, Vec<i64>)> {
@@ -289,6 +328,14 @@ pub async fn checkout(
                     }
                     other => other.into(),
                 })?;
+                if let Some(q) = &quote {
+                    // Paid at most once: the quote is taken in the order's transaction.
+                    if !bills::take(tx, q, id)? {
+                        let by = bills::payable(tx, &q.quote_id, user_id.into(), &now_s).err();
+                        return Err(OrderError::Quote(by.unwrap_or(QuoteRefused::Used(0))));
+                    }
+                    repo::set_bill(tx, id, &q.ref_id, &q.inquired_on, &q.bill)?;
+                }
                 let mut discount = 0;
                 if let Some(vc) = &voucher_code {
                     let (voucher_id, d) = vouchers::reserve(

@@ -24,10 +24,11 @@ use crate::{
     app::App,
     audit::{self, Action, Record, Subject},
     auth::model::Actor,
+    clock::jakarta_date,
     db::{ts, DbError},
     digiflazz::{
         self,
-        model::{SupplierOrder, SupplierStatus, TopupRequest},
+        model::{PascaRequest, SupplierOrder, SupplierStatus, TopupRequest},
     },
     notifications,
 };
@@ -98,6 +99,15 @@ struct Claimed {
     customer_no: String,
     max_price: Option<i64>,
     attempt: i64,
+    bill: Option<BillClaim>,
+}
+
+/// A bill payment's inquiry: its ref_id (the one `pay-pasca` sends), its Asia/Jakarta
+/// date, and the bill amount as quoted.
+struct BillClaim {
+    ref_id: String,
+    inquired_on: Option<String>,
+    bill_amount: Option<i64>,
 }
 
 /// Asks Digiflazz about order `id` (buying it on the first call) and applies the answer.
@@ -118,32 +128,43 @@ pub async fn ask_supplier(app: &App, id: i64, asker: Asker) -> Result<Asked, DbE
     let callback_url =
         Some(format!("{}/api/v1/webhooks/digiflazz", app.config.server.public_url.trim_end_matches('/')));
     let started = std::time::Instant::now();
-    let answer = app
-        .digiflazz
-        .topup(&TopupRequest {
-            sku: c.sku.clone(),
-            customer_no: c.customer_no.clone(),
-            ref_id: c.code.clone(),
-            max_price: c.max_price,
-            callback_url,
-        })
-        .await;
+    let answer = match &c.bill {
+        None => {
+            app.digiflazz
+                .topup(&TopupRequest {
+                    sku: c.sku.clone(),
+                    customer_no: c.customer_no.clone(),
+                    ref_id: c.code.clone(),
+                    max_price: c.max_price,
+                    callback_url,
+                })
+                .await
+        }
+        Some(b) => ask_about_bill(app, id, &c, b, callback_url).await?,
+    };
     let ms = started.elapsed().as_millis() as i64;
     let first_call = c.attempt == 1;
     let v = verdict(&answer, first_call);
     let max_rechecks = app.config.orders.max_rechecks as i64;
     let attempt = c.attempt;
+    let postpaid = c.bill.is_some();
     let now = app.clock.now();
     let (outcome, notes) = app
         .db
         .write(move |tx| -> Result<_, DbError> {
             let kind = if first_call { "topup" } else { "recheck" };
+            let command = match (first_call, postpaid) {
+                (true, false) => "topup",
+                (false, false) => "recheck",
+                (true, true) => "pay-pasca",
+                (false, true) => "status-pasca",
+            };
             let fx = apply(tx, id, &answer, v, kind, now)?;
             audit::upstream(
                 tx,
                 Action::UpstreamDigiflazz,
                 Subject::Order(id),
-                serde_json::json!({"ref_id": answer.ref_id, "kind": kind, "status": answer.status.as_str(),
+                serde_json::json!({"ref_id": answer.ref_id, "kind": command, "status": answer.status.as_str(),
                                     "rc": answer.rc, "message": answer.message, "price": answer.price, "ms": ms}),
             )?;
             if let Some(a) = admin.filter(|a| (a.when)(&v)) {
@@ -214,7 +235,82 @@ fn claim(
     }
     repo::take_lease(tx, id, &ts(now + Duration::seconds(LEASE_SECS)), &now_s)?;
     let max_price = (row.base_price > 0).then(|| row.base_price.saturating_add(tolerance));
-    Ok(Ok(Claimed { code: row.code, sku: row.sku, customer_no: row.customer_no, max_price, attempt: row.attempts + 1 }))
+    let bill =
+        row.inquiry_ref.map(|ref_id| BillClaim { ref_id, inquired_on: row.inquired_on, bill_amount: row.bill_amount });
+    Ok(Ok(Claimed {
+        code: row.code,
+        sku: row.sku,
+        customer_no: row.customer_no,
+        max_price,
+        attempt: row.attempts + 1,
+        bill,
+    }))
+}
+
+/// Pays a bill (the first call) or asks where its payment stands (`status-pasca`, every
+/// later call), under the inquiry's ref_id.
+///
+/// Digiflazz pays a bill only on its inquiry's date. When that day passed before the
+/// order was paid, no payment was ever sent for the old ref_id, so lapak asks for the
+/// bill again under a new one: the same amount is paid under the new ref_id; a changed
+/// amount, or no answer, is not paid and the order fails (refunded as any failed order).
+async fn ask_about_bill(
+    app: &App,
+    id: i64,
+    c: &Claimed,
+    b: &BillClaim,
+    callback_url: Option<String>,
+) -> Result<SupplierOrder, DbError> {
+    let mut asked =
+        PascaRequest { sku: c.sku.clone(), customer_no: c.customer_no.clone(), ref_id: b.ref_id.clone(), callback_url };
+    if c.attempt > 1 {
+        return Ok(app.digiflazz.status_pasca(&asked).await);
+    }
+    let today = jakarta_date(app.clock.now()).format("%Y-%m-%d").to_string();
+    if b.inquired_on.as_deref() != Some(today.as_str()) {
+        let fresh = crate::text::random_code("INQ");
+        let again = PascaRequest { ref_id: fresh.clone(), callback_url: None, ..asked.clone() };
+        let quoted = b.bill_amount.unwrap_or(-1);
+        let not_paid = |why: String| {
+            let mut o = SupplierOrder::unknown(&b.ref_id, why);
+            o.status = SupplierStatus::Failed;
+            o
+        };
+        let bill = match app.digiflazz.inquiry_pasca(&again).await {
+            Ok(bill) => bill,
+            Err(e) => {
+                return Ok(not_paid(format!(
+                    "the bill's quote expired with its day and asking for it again failed ({e}); not paid"
+                )))
+            }
+        };
+        let (old, new, amount) = (b.ref_id.clone(), fresh.clone(), bill.bill_amount);
+        let changed = amount != quoted;
+        let on = today.clone();
+        app.db
+            .write(move |tx| -> Result<(), DbError> {
+                if !changed {
+                    repo::reinquired(tx, id, &new, &on)?;
+                }
+                audit::upstream(
+                    tx,
+                    Action::UpstreamDigiflazz,
+                    Subject::Order(id),
+                    serde_json::json!({"kind": "inq-pasca", "reason": "quote expired with its day",
+                                        "old_ref_id": old, "ref_id": new, "bill_amount": amount,
+                                        "quoted": quoted}),
+                )?;
+                Ok(())
+            })
+            .await?;
+        if changed {
+            return Ok(not_paid(format!(
+                "the bill changed from Rp {quoted} to Rp {amount} after its quote expired; not paid"
+            )));
+        }
+        asked.ref_id = fresh;
+    }
+    Ok(app.digiflazz.pay_pasca(&asked).await)
 }
 
 /// When to ask again while the order stays processing; None: stop asking.
@@ -259,8 +355,9 @@ fn parse_ts(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&Utc))
 }
 
-fn order_id(c: &rusqlite::Connection, code: &str) -> Result<Option<i64>, DbError> {
-    Ok(repo::id_by_code(c, code)?)
+/// The order Digiflazz knows by `ref_id` (its code, or a bill's inquiry ref_id).
+fn order_id(c: &rusqlite::Connection, ref_id: &str) -> Result<Option<i64>, DbError> {
+    Ok(repo::id_by_ref(c, ref_id)?)
 }
 
 /// A webhook whose signature was verified: the supplier's word about one order. It is

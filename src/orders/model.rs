@@ -134,9 +134,18 @@ pub struct Quote {
 #[derive(Debug, Clone, Object, serde::Serialize)]
 #[oai(skip_serializing_if_is_none)]
 pub struct CheckoutRequest {
-    pub product_item_id: i64,
-    /// The product's input fields by name, e.g. `{"user_id": "12345678", "zone_id": "1234"}`.
+    /// What to buy; required unless `quote_id` names a bill's quote.
+    pub product_item_id: Option<i64>,
+    /// The product's input fields by name, e.g. `{"user_id": "12345678", "zone_id": "1234"}`
+    /// (a bill's quote already holds them).
+    #[oai(default)]
+    #[serde(default)]
     pub customer_data: HashMap<String, String>,
+    /// Pay a bill: the `quote_id` of `POST /bills/inquiry` (the total is the quote's; a
+    /// quote pays at most once, and an expired one answers 409 `quote_expired`).
+    #[oai(validator(min_length = 1, max_length = 40))]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote_id: Option<String>,
     /// A payment channel code from `GET /payment-channels` (QRIS, BRIVA, ...).
     #[oai(validator(min_length = 1, max_length = 50))]
     pub payment_method: String,
@@ -185,7 +194,8 @@ pub struct PaymentView {
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct OrderView {
-    /// Also Tripay's merchant_ref and Digiflazz's ref_id.
+    /// Also Tripay's merchant_ref and, for a prepaid product, Digiflazz's ref_id (a
+    /// bill is paid under its inquiry's ref_id).
     pub transaction_code: String,
     pub transaction_type: TransactionType,
     pub product_name: Option<String>,
@@ -211,6 +221,9 @@ pub struct OrderView {
     pub expires_at: Option<String>,
     pub paid_at: Option<String>,
     pub completed_at: Option<String>,
+    /// A bill payment: the bill as quoted (customer name, periods, meter readings ...);
+    /// `sn` holds the biller's reference once paid.
+    pub bill: Option<crate::bills::model::BillView>,
 }
 
 #[derive(Debug, Object)]
@@ -473,8 +486,11 @@ pub enum OrderError {
     /// The item cannot be ordered now; `cut_off` carries the supplier's window.
     #[error("{message}")]
     Unavailable { code: &'static str, message: String },
-    #[error("this is a postpaid (bill) product; bills cannot be bought through checkout yet")]
-    PostpaidNotSupported,
+    #[error("this is a bill: ask for it with POST /bills/inquiry, then pay the quote with `quote_id`")]
+    PostpaidNeedsQuote,
+    /// A bill's quote cannot be paid.
+    #[error("{0}")]
+    Quote(crate::bills::model::QuoteRefused),
     /// Guest checkout or deposits are turned off, or deposits are not for this tier.
     #[error("{0}")]
     NotAllowed(&'static str),
@@ -518,8 +534,16 @@ impl From<OrderError> for ApiError {
             OrderError::IdempotencyConflict(_) => ApiError::conflict("idempotency_conflict", message),
             OrderError::Duplicate(_) => ApiError::conflict("duplicate_order", message).with_field("confirm_duplicate"),
             OrderError::Unavailable { code, .. } => ApiError::conflict(code, message).with_field("product_item_id"),
-            OrderError::PostpaidNotSupported => {
-                ApiError::validation("product_item_id", message).with_code("postpaid_not_supported")
+            OrderError::PostpaidNeedsQuote => {
+                ApiError::validation("product_item_id", message).with_code("quote_required")
+            }
+            OrderError::Quote(q) => {
+                use crate::bills::model::QuoteRefused as Q;
+                match q {
+                    Q::NotFound | Q::NotYours => ApiError::validation("quote_id", message).with_code("no_such_quote"),
+                    Q::Used(_) => ApiError::conflict("quote_used", message).with_field("quote_id"),
+                    Q::Expired => ApiError::conflict("quote_expired", message).with_field("quote_id"),
+                }
             }
             OrderError::NotAllowed(_) => ApiError::forbidden(message),
             OrderError::NotCancellable => ApiError::conflict("not_cancellable", message),

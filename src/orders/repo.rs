@@ -12,6 +12,7 @@ use super::model::{
     PaymentView, RefundRequired, SupplierCall, TransactionType,
 };
 use crate::{
+    bills::model::BillView,
     db::query::{self, Filter, Slice},
     digiflazz::model::SupplierOrder,
 };
@@ -61,6 +62,8 @@ pub struct OrderRow {
     pub late_paid_at: Option<String>,
     pub supplier_price: Option<i64>,
     pub supplier_balance: Option<i64>,
+    /// A postpaid order: the bill as quoted.
+    pub bill: Option<BillView>,
 }
 
 const COLS: &str = "t.id, t.transaction_code, t.user_id, t.product_item_id, t.voucher_id, t.transaction_type,
@@ -69,7 +72,7 @@ const COLS: &str = "t.id, t.transaction_code, t.user_id, t.product_item_id, t.vo
     t.payment_status, t.failed_reason, t.digiflazz_serial_number, t.digiflazz_message, t.idempotency_hash, t.created_at,
     t.expires_at, t.paid_at, t.completed_at, i.name, v.code, t.supplier_attempts, t.refund_required, t.payer_user_id,
     COALESCE(u.is_guest, 1), t.attention, t.attention_note, t.attention_at, t.late_paid_at, t.supplier_price,
-    t.supplier_balance";
+    t.supplier_balance, t.bill_data";
 
 const FROM: &str = "FROM transactions t LEFT JOIN product_items i ON i.id = t.product_item_id
                     LEFT JOIN vouchers v ON v.id = t.voucher_id LEFT JOIN users u ON u.id = t.user_id";
@@ -118,6 +121,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         late_paid_at: r.get(38)?,
         supplier_price: r.get(39)?,
         supplier_balance: r.get(40)?,
+        bill: r.get::<_, Option<String>>(41)?.and_then(|b| serde_json::from_str(&b).ok()),
     })
 }
 
@@ -149,7 +153,7 @@ fn payment_from(r: &Row<'_>, at: usize) -> rusqlite::Result<Option<PaymentView>>
 }
 
 /// Number of columns in `COLS`.
-const COLS_LEN: usize = 41;
+const COLS_LEN: usize = 42;
 
 pub fn find_by_code(c: &Connection, code: &str) -> rusqlite::Result<Option<OrderRow>> {
     c.query_row(&format!("SELECT {COLS} {FROM} WHERE t.transaction_code = ?1"), [code], from_row).optional()
@@ -185,6 +189,36 @@ pub fn payment_of(c: &Connection, transaction_id: i64) -> rusqlite::Result<Optio
 
 pub fn id_by_code(c: &Connection, code: &str) -> rusqlite::Result<Option<i64>> {
     c.query_row("SELECT id FROM transactions WHERE transaction_code = ?1", [code], |r| r.get(0)).optional()
+}
+
+/// The order Digiflazz knows by `ref_id`: its code, or a bill's inquiry ref_id.
+pub fn id_by_ref(c: &Connection, ref_id: &str) -> rusqlite::Result<Option<i64>> {
+    c.query_row(
+        "SELECT id FROM transactions WHERE transaction_code = ?1
+         UNION ALL SELECT id FROM transactions WHERE inquiry_ref = ?1 LIMIT 1",
+        [ref_id],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// Makes a new order a bill payment: the inquiry it pays and the bill as quoted.
+pub fn set_bill(c: &Connection, id: i64, inquiry_ref: &str, inquired_on: &str, bill: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE transactions SET prepaid_postpaid_type = 'postpaid', inquiry_ref = ?2, inquired_on = ?3, bill_data = ?4
+         WHERE id = ?1",
+        params![id, inquiry_ref, inquired_on, bill],
+    )?;
+    Ok(())
+}
+
+/// A bill re-inquired before any payment was sent: the new inquiry's ref_id and date.
+pub fn reinquired(c: &Connection, id: i64, inquiry_ref: &str, inquired_on: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE transactions SET inquiry_ref = ?2, inquired_on = ?3 WHERE id = ?1 AND prepaid_postpaid_type = 'postpaid'",
+        params![id, inquiry_ref, inquired_on],
+    )?;
+    Ok(())
 }
 
 fn filter_of(f: &OrderFilter) -> Filter {
@@ -545,12 +579,19 @@ pub struct ClaimRow {
     pub status: OrderStatus,
     pub kind: TransactionType,
     pub attention: Option<Attention>,
+    /// A bill: the inquiry's ref_id (what Digiflazz knows the payment by), its Jakarta
+    /// date, and the bill amount as quoted.
+    pub inquiry_ref: Option<String>,
+    pub inquired_on: Option<String>,
+    pub bill_amount: Option<i64>,
 }
 
 pub fn claim_row(c: &Connection, id: i64) -> rusqlite::Result<Option<ClaimRow>> {
     c.query_row(
         "SELECT transaction_code, COALESCE(product_code, ''), COALESCE(customer_no, ''), next_check_at, created_at,
-                supplier_attempts, last_supplier_call_at, base_price, status, transaction_type, attention
+                supplier_attempts, last_supplier_call_at, base_price, status, transaction_type, attention,
+                CASE WHEN prepaid_postpaid_type = 'postpaid' THEN inquiry_ref END, inquired_on,
+                json_extract(bill_data, '$.bill_amount')
          FROM transactions WHERE id = ?1",
         [id],
         |r| {
@@ -566,6 +607,9 @@ pub fn claim_row(c: &Connection, id: i64) -> rusqlite::Result<Option<ClaimRow>> 
                 status: r.get(8)?,
                 kind: r.get(9)?,
                 attention: r.get(10)?,
+                inquiry_ref: r.get(11)?,
+                inquired_on: r.get(12)?,
+                bill_amount: r.get(13)?,
             })
         },
     )

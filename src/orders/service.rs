@@ -49,6 +49,7 @@ pub fn to_view(o: OrderRow, payment: Option<PaymentView>) -> OrderView {
         expires_at: o.expires_at,
         paid_at: o.paid_at,
         completed_at: o.completed_at,
+        bill: o.bill,
     }
 }
 

@@ -54,6 +54,7 @@ async fn sync(app: &App, trigger: Trigger, actor: Option<Actor>) -> Result<SyncS
     let fetched = match cached {
         Some(list) => Ok((list, SyncSource::Cache)),
         None => match app.digiflazz.price_list(PriceListKind::Prepaid).await {
+            Ok(list) if list.is_empty() => Ok((list, SyncSource::Supplier)),
             Ok(mut list) => {
                 // Bills come from their own (`pasca`) list. Without it, the postpaid items
                 // are left as they were rather than delisted.
@@ -78,7 +79,8 @@ async fn sync(app: &App, trigger: Trigger, actor: Option<Actor>) -> Result<SyncS
             Ok(s)
         }
         Err(e) => Err(SyncError::Supplier(e)),
-        Ok((list, _)) if list.is_empty() => Err(SyncError::Empty),
+        // No prepaid product at all is a broken answer, whatever the pasca list holds.
+        Ok((list, _)) if list.iter().all(|p| p.postpaid) => Err(SyncError::Empty),
         Ok((list, source)) => {
             if source == SyncSource::Supplier {
                 *app.caches.price_list.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), list.clone()));

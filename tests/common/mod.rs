@@ -113,6 +113,8 @@ impl TestApp {
             .merge(Serialized::default("limits.webhook_per_minute", 100_000))
             .merge(Serialized::default("limits.webhook_failures_per_minute", 100_000))
             .merge(Serialized::default("limits.password_reset_per_minute", 100_000))
+            .merge(Serialized::default("limits.bill_inquiry_per_minute", 100_000))
+            .merge(Serialized::default("limits.bill_inquiry_per_number_per_minute", 100_000))
             .merge(Serialized::default("digiflazz.username", sim_cfg.username.clone()))
             .merge(Serialized::default("digiflazz.api_key", sim_cfg.api_key.clone()))
             .merge(Serialized::default("digiflazz.webhook_secret", sim_cfg.webhook_secret.clone()))

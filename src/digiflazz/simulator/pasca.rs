@@ -66,15 +66,30 @@ enum Case {
 
 /// (SKU, success numbers with their sheet count, inquiry failure, payment failure,
 /// pending then success, pending then failure).
-type Row = (&'static str, &'static [(&'static str, usize)], &'static str, &'static str, &'static [&'static str], &'static str);
+type Row =
+    (&'static str, &'static [(&'static str, usize)], &'static str, &'static str, &'static [&'static str], &'static str);
 const TEST_NUMBERS: [Row; 7] = [
-    ("pln", &[("530000000001", 1), ("530000000002", 2)], "530000000003", "530000000006", &["630000000001", "630000000002"], "630000000006"),
+    (
+        "pln",
+        &[("530000000001", 1), ("530000000002", 2)],
+        "530000000003",
+        "530000000006",
+        &["630000000001", "630000000002"],
+        "630000000006",
+    ),
     ("pdam", &[("1013226", 1)], "1013227", "1013230", &["2013226"], "2013230"),
     ("internet", &[("6391601001", 1)], "6391601002", "6391601005", &["7391601001"], "7391601005"),
     ("bpjs", &[("8801234560001", 1)], "8801234560002", "8801234560005", &["9801234560001"], "9801234560005"),
     ("multifinance", &[("6391601201", 1)], "6391601202", "6391601205", &["7391601201"], "7391601205"),
     ("tv", &[("127246500101", 1)], "127246500102", "127246500105", &["227246500101"], "227246500105"),
-    ("pgas", &[("0110014601", 1), ("0110014602", 2)], "0110014603", "0110014605", &["1110014601", "1110014602"], "1110014605"),
+    (
+        "pgas",
+        &[("0110014601", 1), ("0110014602", 2)],
+        "0110014603",
+        "0110014605",
+        &["1110014601", "1110014602"],
+        "1110014605",
+    ),
 ];
 
 fn case_for(sku: &str, no: &str) -> Case {
@@ -188,7 +203,8 @@ fn bill_data(st: &State, req: &TransactionReq, sheets: usize, today: NaiveDate) 
         }
         _ => {}
     }
-    let periode = if sheets == 1 { period(today, 1) } else { format!("{} - {}", period(today, sheets as u32), period(today, 1)) };
+    let periode =
+        if sheets == 1 { period(today, 1) } else { format!("{} - {}", period(today, sheets as u32), period(today, 1)) };
     TransactionData {
         ref_id: req.ref_id.clone(),
         customer_no: req.customer_no.clone(),
@@ -265,7 +281,12 @@ fn inquire(st: &mut State, req: &TransactionReq, today: NaiveDate) -> poem::Resp
     let data = bill_data(st, req, sheets_of(case), today);
     st.bills.insert(
         req.ref_id.clone(),
-        SimBill { sku: req.buyer_sku_code.clone(), customer_no: req.customer_no.clone(), on: today, data: data.clone() },
+        SimBill {
+            sku: req.buyer_sku_code.clone(),
+            customer_no: req.customer_no.clone(),
+            on: today,
+            data: data.clone(),
+        },
     );
     ok(&data)
 }
