@@ -127,6 +127,7 @@ async fn a_pln_bill_is_quoted_with_its_details_and_paid_under_the_inquirys_ref_i
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["product_price"].as_i64(), Some(total));
     assert_eq!(r.body["bill"]["customer_name"], "SUPRIYADI");
+    assert_eq!(r.body["product_name"], "PLN Pascabayar", "the one item is not named twice");
     let code = r.body["transaction_code"].as_str().unwrap().to_string();
     t.pay(&code).await;
     assert_eq!(t.wait_status(&code, "success").await, "success");
@@ -452,4 +453,50 @@ async fn paying_the_same_bill_again_within_a_day_needs_confirmation() {
     confirmed["confirm_duplicate"] = json!(true);
     let ok = t.post("/api/v1/transactions", None, confirmed).await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);
+}
+
+#[tokio::test]
+async fn the_spec_types_the_quote_and_the_bill() {
+    let t = TestApp::spawn().await;
+    let spec = t.get("/openapi.json", None).await.body;
+    let schemas = &spec["components"]["schemas"];
+    let refs = |schema: &str, prop: &str| -> String {
+        let p = &schemas[schema]["properties"][prop];
+        p["$ref"]
+            .as_str()
+            .or(p["items"]["$ref"].as_str())
+            .or(p["allOf"][0]["$ref"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(refs("BillQuote", "bill"), "#/components/schemas/BillView");
+    assert_eq!(refs("BillView", "details"), "#/components/schemas/BillPeriodView");
+    assert_eq!(refs("OrderView", "bill"), "#/components/schemas/BillView");
+    for (schema, props) in [
+        (
+            "BillView",
+            &[
+                "customer_name",
+                "period",
+                "sheets",
+                "bill_amount",
+                "admin_fee",
+                "total",
+                "tariff",
+                "power",
+                "address",
+                "due_date",
+                "participants",
+            ][..],
+        ),
+        ("BillPeriodView", &["period", "amount", "penalty", "other_fees", "meter_start", "meter_end"][..]),
+        ("BillQuote", &["quote_id", "supplier_price", "total_price", "expires_at"][..]),
+    ] {
+        for p in props {
+            let ty = schemas[schema]["properties"][p]["type"].as_str().unwrap_or_default();
+            assert!(["string", "integer"].contains(&ty), "{schema}.{p} is typed: {}", schemas[schema]["properties"][p]);
+        }
+    }
+    assert!(schemas["CheckoutRequest"]["properties"]["quote_id"].is_object());
+    assert!(spec["paths"]["/api/v1/bills/inquiry"]["post"]["operationId"] == "inquireBill");
 }

@@ -112,7 +112,7 @@ pub async fn inquire(app: &App, user: Option<AuthUser>, req: BillInquiryRequest)
     Ok(BillQuote {
         quote_id,
         product_item_id: item_id,
-        product_name: format!("{} {}", product.name, item.name),
+        product_name: item.full_name(&product.name),
         supplier_price: bill.supplier_price,
         total_price: view.total,
         bill: view,

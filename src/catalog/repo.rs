@@ -429,6 +429,16 @@ pub struct ItemRow {
 }
 
 impl ItemRow {
+    /// "Product Item", or the product's name alone when the item repeats it (a bill's
+    /// one item is often named as its product).
+    pub fn full_name(&self, product_name: &str) -> String {
+        if self.name.trim().eq_ignore_ascii_case(product_name.trim()) {
+            product_name.to_string()
+        } else {
+            format!("{product_name} {}", self.name)
+        }
+    }
+
     pub fn price_for(&self, tier: CustomerType) -> i64 {
         match tier {
             CustomerType::Reseller => self.reseller_price,

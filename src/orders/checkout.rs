@@ -269,7 +269,7 @@ pub async fn checkout(
     let code = new_code();
     let now = app.clock.now();
     let expires = now + Duration::minutes(app.config.orders.payment_expiry_minutes as i64);
-    let order_name = format!("{} {}", product.name, item.name);
+    let order_name = item.full_name(&product.name);
     let voucher_code = req.voucher_code.clone().map(|v| v.trim().to_uppercase()).filter(|v| !v.is_empty());
     let prepared = {
         let (code, key, hash, buyer_name, buyer_email, buyer_phone) =

@@ -387,6 +387,48 @@ test("a PLN meter's owner is shown before buying a token", async () => {
   await shot(page, 'product-pln');
 });
 
+test('a guest checks a PLN postpaid bill, pays the quote with QRIS, and sees the bill on the receipt', async () => {
+  const page = phone;
+  await page.goto(lapak.base + '/p/pln-pascabayar');
+  await page.waitForSelector('#f-customer_no');
+  // Paying before checking is not possible: the pay part appears with the quote.
+  assert.equal(await page.locator('#pay-part').isVisible(), false);
+  // A number the biller has no bill for: its words under the field.
+  await page.fill('#f-customer_no', '530000000003');
+  await page.locator('#check-bill').click();
+  await waitFor(async () => /Gagal/.test(await page.locator('#f-customer_no-err').textContent()), 'the inquiry failure');
+  // Two months of bills.
+  await page.fill('#f-customer_no', '530000000002');
+  await page.locator('#check-bill').click();
+  await page.waitForSelector('#bill table.bill-periods');
+  assert.equal((await page.locator('#bill-name').textContent()).trim(), 'SUPRIYADI');
+  assert.equal(await page.locator('#bill tbody tr').count(), 2);
+  assert.match(await page.locator('#bill tbody').textContent(), /\d{8} – \d{8}/, 'the meter readings');
+  const quoted = (await page.locator('#bill-total').textContent()).replace(/\D/g, '');
+  await page.locator('#channels label', { hasText: 'QRIS' }).click();
+  await page.fill('#f-customer_name', 'Sari');
+  await page.fill('#f-customer_email', 'sari@example.com');
+  await fits(page);
+  await shot(page, 'bill');
+  await page.locator('#pay-bill').dblclick();
+  await page.waitForURL(/\/order\/LPK/);
+  const code = page.url().split('/order/')[1];
+  const order = (await lapak.api('GET', `/transactions/${code}?email=sari@example.com`)).body;
+  assert.equal(String(order.product_price), quoted, 'the order costs what the quote said');
+  assert.equal(order.bill.customer_name, 'SUPRIYADI');
+  await page.waitForSelector('#pay-link');
+  await page.locator('#pay-link').click();
+  await page.locator('button.pay').click();
+  await page.goto(lapak.base + `/order/${code}`);
+  await page.waitForSelector('#sn', { timeout: 20000 });
+  assert.equal(await page.locator('#status').getAttribute('data-status'), 'success');
+  assert.equal((await page.locator('#receipt-bill-name').textContent()).trim(), 'SUPRIYADI');
+  assert.equal(await page.locator('#receipt-bill tbody tr').count(), 2);
+  assert.equal((await page.locator('#receipt-bill-period').textContent()).trim(), order.bill.period);
+  await fits(page);
+  await shot(page, 'bill-receipt');
+});
+
 test('buying again for the same number asks first', async () => {
   const page = phone;
   const buy = async () => {

@@ -4,6 +4,7 @@
 // proves the order is theirs with the e-mail or phone used to buy it.
 
 import { api, session } from '../lib/api.js';
+import { billDetails } from '../lib/bill.js';
 import { t } from '../lib/i18n.js';
 import { h, render } from '/admin/lib/dom.js';
 import { jakarta, rupiah } from '/admin/lib/format.js';
@@ -82,6 +83,7 @@ export default async function order(code) {
     h('p', {}, h('span', { class: `badge ${BADGE[o.status] || ''}`, id: 'status', 'data-status': o.status }, t('statuses')[o.status] || o.status)),
     outcome(o),
     payment(o),
+    o.bill ? billDetails(o.bill, 'receipt-bill') : null,
     h('section', { class: 'card' }, h('dl', { class: 'facts' },
       h('dt', {}, t('product')), h('dd', {}, o.product_name),
       h('dt', {}, t('customerNo')), h('dd', {}, o.customer_no),

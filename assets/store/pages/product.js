@@ -5,6 +5,7 @@
 
 import { api, session } from '../lib/api.js';
 import { t } from '../lib/i18n.js';
+import bill from './bill.js';
 import { navigate } from '../lib/nav.js';
 import { h, render } from '/admin/lib/dom.js';
 import { rupiah } from '/admin/lib/format.js';
@@ -24,6 +25,8 @@ function showError(box, message) {
 
 export default async function product(slug) {
   const p = await api('GET', `/products/slug/${encodeURIComponent(slug)}`);
+  // A bill is checked first and paid through its quote.
+  if (p.payment_type === 'postpaid') return bill(p);
   document.title = p.name;
   const fields = p.input_fields.map(field);
   const byName = Object.fromEntries(fields.map((b) => [b.f.name, b]));
