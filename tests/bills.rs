@@ -296,6 +296,17 @@ async fn an_expired_quote_is_refused_and_nothing_is_charged() {
         .iter()
         .all(|c| c == "inq-pasca"));
     t.assert_ledger().await;
+
+    // A paid quote is kept with its order; unpaid ones go a day after they expired.
+    let paid = quote(&t, "bpjs", "8801234560001", Some(&token)).await;
+    let r = t
+        .post("/api/v1/transactions", Some(&token), json!({"quote_id": paid["quote_id"], "payment_method": "BALANCE"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    t.advance(chrono::Duration::days(2));
+    t.run_task(lapak::jobs::schedule::Task::PruneDeliveries).await;
+    assert_eq!(t.count("SELECT COUNT(*) FROM bill_quotes").await, 1);
+    assert_eq!(t.text("SELECT quote_id FROM bill_quotes").await.as_deref(), paid["quote_id"].as_str());
 }
 
 /// A bill paid (from the balance) whose inquiry's day passed before Digiflazz was asked

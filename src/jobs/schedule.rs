@@ -138,20 +138,23 @@ pub async fn prune_deliveries(app: &App) {
     let now = app.clock.now();
     let pruned = app
         .db
-        .write(move |tx| -> Result<(usize, usize, usize), crate::db::DbError> {
+        .write(move |tx| -> Result<(usize, usize, usize, usize), crate::db::DbError> {
             let days = number(tx, "webhooks.keep_days")?.filter(|d| *d >= 1).unwrap_or(90);
             let cutoff = crate::clock::ts(now - chrono::Duration::days(days));
+            // Bill quotes nobody paid are worthless a day after they expired.
+            let quotes_before = crate::clock::ts(now - chrono::Duration::days(1));
             Ok((
                 orders::payment::prune_callbacks(tx, &cutoff)?,
                 orders::fulfilment::prune_webhooks(tx, &cutoff)?,
                 notifications::service::prune(tx, &cutoff)?,
+                crate::bills::service::prune(tx, &quotes_before)?,
             ))
         })
         .await;
     match pruned {
-        Ok((0, 0, 0)) => {}
-        Ok((callbacks, webhooks, outbox)) => {
-            tracing::info!(callbacks, webhooks, outbox, "old webhook deliveries and sent notifications pruned")
+        Ok((0, 0, 0, 0)) => {}
+        Ok((callbacks, webhooks, outbox, quotes)) => {
+            tracing::info!(callbacks, webhooks, outbox, quotes, "old deliveries, sent notifications and unpaid quotes pruned")
         }
         Err(e) => tracing::error!(error = %e, "pruning webhook deliveries failed"),
     }
