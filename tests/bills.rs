@@ -84,7 +84,7 @@ async fn the_pasca_list_becomes_postpaid_products_priced_by_their_admin_fee() {
 
 #[tokio::test]
 async fn a_pln_bill_is_quoted_with_its_details_and_paid_under_the_inquirys_ref_id() {
-    let (t, _admin) = setup().await;
+    let (t, admin) = setup().await;
     let q = quote(&t, "pln", "530000000002", None).await;
     let bill = &q["bill"];
     assert_eq!(bill["customer_name"], "SUPRIYADI");
@@ -141,6 +141,11 @@ async fn a_pln_bill_is_quoted_with_its_details_and_paid_under_the_inquirys_ref_i
     assert_eq!(commands_for(&t, &ref_id), ["inq-pasca", "pay-pasca"]);
     assert_eq!(t.digiflazz.handle.calls_for(&code), 0);
     assert_eq!(t.digiflazz.handle.truth(&ref_id).as_deref(), Some("Sukses"));
+    // The admin sees the bill and the ref_id Digiflazz knows it by.
+    let seen = t.get(&format!("/api/v1/admin/transactions/{code}"), Some(&admin)).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    assert_eq!(seen.body["inquiry_ref"].as_str(), Some(ref_id.as_str()));
+    assert_eq!(seen.body["bill"]["sheets"], 2);
     // The cost snapshot is the supplier's price for this bill.
     assert_eq!(t.order_int(&code, "base_price").await, q["supplier_price"].as_i64().unwrap());
     t.assert_ledger().await;

@@ -154,7 +154,13 @@ pub async fn prune_deliveries(app: &App) {
     match pruned {
         Ok((0, 0, 0, 0)) => {}
         Ok((callbacks, webhooks, outbox, quotes)) => {
-            tracing::info!(callbacks, webhooks, outbox, quotes, "old deliveries, sent notifications and unpaid quotes pruned")
+            tracing::info!(
+                callbacks,
+                webhooks,
+                outbox,
+                quotes,
+                "old deliveries, sent notifications and unpaid quotes pruned"
+            )
         }
         Err(e) => tracing::error!(error = %e, "pruning webhook deliveries failed"),
     }

@@ -303,6 +303,8 @@ pub struct AdminOrder {
     /// What the supplier charged (its latest answer), and the deposit it reported.
     pub supplier_price: Option<i64>,
     pub supplier_balance: Option<i64>,
+    /// A bill: the ref_id Digiflazz knows the payment by (its inquiry's).
+    pub inquiry_ref: Option<String>,
 }
 
 #[derive(Debug, Object)]

@@ -62,8 +62,9 @@ pub struct OrderRow {
     pub late_paid_at: Option<String>,
     pub supplier_price: Option<i64>,
     pub supplier_balance: Option<i64>,
-    /// A postpaid order: the bill as quoted.
+    /// A postpaid order: the bill as quoted, and its inquiry's ref_id.
     pub bill: Option<BillView>,
+    pub inquiry_ref: Option<String>,
 }
 
 const COLS: &str = "t.id, t.transaction_code, t.user_id, t.product_item_id, t.voucher_id, t.transaction_type,
@@ -72,7 +73,7 @@ const COLS: &str = "t.id, t.transaction_code, t.user_id, t.product_item_id, t.vo
     t.payment_status, t.failed_reason, t.digiflazz_serial_number, t.digiflazz_message, t.idempotency_hash, t.created_at,
     t.expires_at, t.paid_at, t.completed_at, i.name, v.code, t.supplier_attempts, t.refund_required, t.payer_user_id,
     COALESCE(u.is_guest, 1), t.attention, t.attention_note, t.attention_at, t.late_paid_at, t.supplier_price,
-    t.supplier_balance, t.bill_data";
+    t.supplier_balance, t.bill_data, t.inquiry_ref";
 
 const FROM: &str = "FROM transactions t LEFT JOIN product_items i ON i.id = t.product_item_id
                     LEFT JOIN vouchers v ON v.id = t.voucher_id LEFT JOIN users u ON u.id = t.user_id";
@@ -122,6 +123,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<OrderRow> {
         supplier_price: r.get(39)?,
         supplier_balance: r.get(40)?,
         bill: r.get::<_, Option<String>>(41)?.and_then(|b| serde_json::from_str(&b).ok()),
+        inquiry_ref: r.get(42)?,
     })
 }
 
@@ -153,7 +155,7 @@ fn payment_from(r: &Row<'_>, at: usize) -> rusqlite::Result<Option<PaymentView>>
 }
 
 /// Number of columns in `COLS`.
-const COLS_LEN: usize = 42;
+const COLS_LEN: usize = 43;
 
 pub fn find_by_code(c: &Connection, code: &str) -> rusqlite::Result<Option<OrderRow>> {
     c.query_row(&format!("SELECT {COLS} {FROM} WHERE t.transaction_code = ?1"), [code], from_row).optional()

@@ -70,6 +70,7 @@ fn admin_order(o: OrderRow, p: Option<PaymentView>) -> AdminOrder {
         late_paid_at: o.late_paid_at.clone(),
         supplier_price: o.supplier_price,
         supplier_balance: o.supplier_balance,
+        inquiry_ref: o.inquiry_ref.clone(),
         order: to_view(o, p),
     }
 }
