@@ -42,6 +42,34 @@ pub struct AppState {
     pub google: crate::google::GoogleVerifier,
     /// Litestream's replication of the two files, as far as lapak can see it.
     pub replication: crate::replication::Replication,
+    /// The key API secrets are derived from (`h2h.master_key` or its file).
+    pub h2h_key: [u8; 32],
+}
+
+/// The H2H master key: the configured one, else the file next to the database (made
+/// with 32 random bytes, readable by the owner only, when missing).
+fn h2h_key(config: &Config) -> anyhow::Result<[u8; 32]> {
+    let parse = |hex_key: &str| -> anyhow::Result<[u8; 32]> {
+        let bytes = hex::decode(hex_key.trim()).map_err(|e| anyhow::anyhow!("h2h master key: {e}"))?;
+        bytes.try_into().map_err(|_| anyhow::anyhow!("h2h master key: not 32 bytes"))
+    };
+    if !config.h2h.master_key.trim().is_empty() {
+        return parse(&config.h2h.master_key);
+    }
+    let dir = config.database.path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+    let path = dir.join("lapak.h2h.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return parse(&text);
+    }
+    let mut key = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, &mut key);
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(&path).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
+    std::io::Write::write_all(&mut f, hex::encode(key).as_bytes())?;
+    Ok(key)
 }
 
 /// The gateways' answers kept between requests: Tripay's channel list (it changes
@@ -139,6 +167,7 @@ impl AppState {
             demo_tripay: std::sync::OnceLock::new(),
             replication: crate::replication::Replication::new(&config),
             google: crate::google::GoogleVerifier::new(&config.auth),
+            h2h_key: h2h_key(&config)?,
             config,
             db,
         }))

@@ -29,6 +29,25 @@ pub struct Config {
     pub limits: LimitsConfig,
     pub replication: ReplicationConfig,
     pub storefront: StorefrontConfig,
+    pub h2h: H2hConfig,
+}
+
+/// The host-to-host API for resellers' own shops and counter software (`/h2h/v1`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct H2hConfig {
+    /// 64 hex characters: the key every API key's secret is derived from. Empty: lapak
+    /// makes one in `lapak.h2h.key` next to the database and keeps it there. Back it up
+    /// with the database: without it every API secret must be rotated.
+    pub master_key: String,
+    /// How old a signed request's `X-Lapak-Timestamp` may be (either way), seconds.
+    pub signature_window_secs: u64,
+}
+
+impl Default for H2hConfig {
+    fn default() -> Self {
+        Self { master_key: String::new(), signature_window_secs: 300 }
+    }
 }
 
 /// The buyers' shop served at `/` from the binary.
@@ -664,6 +683,16 @@ impl Config {
         }
         if !r.litestream_config.is_empty() && !std::path::Path::new(&r.litestream_config).is_file() {
             return bad("replication.litestream_config", format!("{} is not a file", r.litestream_config));
+        }
+        let mk = self.h2h.master_key.trim();
+        if !mk.is_empty() && (mk.len() != 64 || !mk.chars().all(|c| c.is_ascii_hexdigit())) {
+            return bad("h2h.master_key", "must be 64 hex characters (32 bytes), or empty".into());
+        }
+        if self.h2h.signature_window_secs == 0 || self.h2h.signature_window_secs > 3600 {
+            return bad(
+                "h2h.signature_window_secs",
+                format!("{} is out of range 1..=3600", self.h2h.signature_window_secs),
+            );
         }
         let l = &self.limits;
         for (key, v) in [

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod digiflazz;
 pub mod error;
 pub mod google;
+pub mod h2h;
 pub mod http;
 pub mod jobs;
 pub mod lenient;

@@ -144,7 +144,7 @@ fn the_state_write_check_sees_what_it_should() {
 /// The layer table of ARCHITECTURE.md: module -> row number.
 fn layers() -> std::collections::BTreeMap<String, usize> {
     let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("ARCHITECTURE.md")).unwrap();
-    let name = regex::Regex::new(r"`([a-z_]+)`").unwrap();
+    let name = regex::Regex::new(r"`([a-z_][a-z0-9_]*)`").unwrap();
     let mut out = std::collections::BTreeMap::new();
     for line in doc.lines() {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
@@ -179,7 +179,7 @@ fn top_modules() -> Vec<String> {
 fn crate_paths(text: &str) -> Vec<(usize, String)> {
     let code = text.split("#[cfg(test)]").next().unwrap_or(text);
     let mut out = Vec::new();
-    let inline = regex::Regex::new(r"crate::([a-z_]+)").unwrap();
+    let inline = regex::Regex::new(r"crate::([a-z_][a-z0-9_]*)").unwrap();
     for (n, line) in code.lines().enumerate() {
         let l = line.trim_start();
         if l.starts_with("//") {
@@ -204,7 +204,7 @@ fn crate_paths(text: &str) -> Vec<(usize, String)> {
             }
             if depth == 0 && (ch == ',' || ch == '\n') {
                 let name = token.trim().split("::").next().unwrap_or("").trim().to_string();
-                if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
                     out.push((line, name));
                 }
                 token.clear();
@@ -213,7 +213,7 @@ fn crate_paths(text: &str) -> Vec<(usize, String)> {
             }
         }
         let name = token.trim().split("::").next().unwrap_or("").trim().to_string();
-        if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
             out.push((line, name));
         }
     }

@@ -11,6 +11,8 @@ use crate::{db::text_enum, web::pagination::PageMeta};
 pub enum Action {
     Register,
     GoogleLink,
+    ApiKeySuspend,
+    ApiKeyUnsuspend,
     PasswordChange,
     PasswordReset,
     AccountDelete,
@@ -63,6 +65,8 @@ pub enum Action {
 text_enum!(Action {
     Register => "register",
     GoogleLink => "google.link",
+    ApiKeySuspend => "api_key.suspend",
+    ApiKeyUnsuspend => "api_key.unsuspend",
     PasswordChange => "password.change",
     PasswordReset => "password.reset",
     AccountDelete => "account.delete",

@@ -77,3 +77,25 @@ pub fn revoke_other_tokens(c: &Connection, user_id: i64, keep: i64) -> rusqlite:
         params![user_id, keep],
     )
 }
+
+/// An active member as an authenticated caller (no token: `token_id` 0), for requests
+/// authenticated another way (a signed H2H request).
+pub fn find_active_user(c: &Connection, id: i64) -> rusqlite::Result<Option<AuthUser>> {
+    c.query_row(
+        "SELECT id, name, email, phone, role, customer_type FROM users
+         WHERE id = ?1 AND status = 'active' AND deleted_at IS NULL AND is_guest = 0",
+        [id],
+        |r| {
+            Ok(AuthUser {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                email: r.get(2)?,
+                phone: r.get(3)?,
+                role: r.get(4)?,
+                customer_type: r.get(5)?,
+                token_id: 0,
+            })
+        },
+    )
+    .optional()
+}

@@ -497,6 +497,11 @@ pub fn find_item(c: &Connection, id: i64) -> rusqlite::Result<Option<ItemRow>> {
     c.query_row(&format!("SELECT {ITEM_COLS} FROM product_items i WHERE i.id = ?1"), [id], item_from).optional()
 }
 
+/// The id of the item with this SKU.
+pub fn item_id_by_sku(c: &Connection, sku: &str) -> rusqlite::Result<Option<i64>> {
+    c.query_row("SELECT id FROM product_items WHERE digiflazz_code = ?1", [sku], |r| r.get(0)).optional()
+}
+
 pub fn sku_taken(c: &Connection, sku: &str) -> rusqlite::Result<bool> {
     c.query_row("SELECT EXISTS (SELECT 1 FROM product_items WHERE digiflazz_code = ?1)", [sku], |r| r.get(0))
 }

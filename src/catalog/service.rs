@@ -474,6 +474,23 @@ pub fn customer_no(
     Ok((no, clean))
 }
 
+/// The item with this SKU: its id, its price for `tier`, and the names of the fields
+/// its product asks for (H2H orders name items by SKU).
+pub async fn product_of_sku(
+    app: &App,
+    sku: &str,
+    tier: CustomerType,
+) -> std::result::Result<Option<(i64, i64, Vec<String>)>, crate::db::DbError> {
+    let sku = sku.to_string();
+    app.db
+        .read(move |c| {
+            let Some(id) = repo::item_id_by_sku(c, &sku)? else { return Ok(None) };
+            Ok(item_with_product(c, id)?
+                .map(|(i, p)| (i.id, i.price_for(tier), p.input_fields.iter().map(|f| f.name.clone()).collect())))
+        })
+        .await
+}
+
 /// An item with its product, for checkout.
 pub fn item_with_product(c: &rusqlite::Connection, item_id: i64) -> rusqlite::Result<Option<(ItemRow, ProductRow)>> {
     let Some(item) = repo::find_item(c, item_id)? else { return Ok(None) };

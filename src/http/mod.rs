@@ -4,6 +4,7 @@
 pub mod body_check;
 pub mod callbacks;
 pub mod console;
+pub mod signed;
 pub mod spec;
 pub mod store;
 pub mod system;
@@ -37,8 +38,8 @@ use tracing::Instrument;
 use crate::{
     accounts,
     app::{App, Limits},
-    audit, bills, catalog, content, error, jobs, notifications, orders, pricing, reports, settings, supplier, vouchers,
-    wallet,
+    audit, bills, catalog, content, error, h2h, jobs, notifications, orders, pricing, reports, settings, supplier,
+    vouchers, wallet,
 };
 
 pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
@@ -57,6 +58,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         settings::api::SettingsApi,
         reports::api::AnalyticsApi,
         content::api::ContentApi,
+        h2h::api::MeApiKeysApi,
     );
     let webhooks = (callbacks::SupplierWebhookApi, callbacks::TripayCallbackApi);
     let admin = (
@@ -73,6 +75,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         system::SystemApi,
         content::api::AdminContentApi,
         jobs::api::AdminJobsApi,
+        h2h::api::AdminApiKeysApi,
     );
     let apis = (public, webhooks, admin);
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))
@@ -112,6 +115,7 @@ pub fn routes(app: App) -> impl Endpoint {
     }
     let route = route
         .nest("/api/v1", api)
+        .nest("/h2h", signed::routes(&app))
         .at(
             "/openapi.json",
             make_sync(move |_| Response::builder().content_type("application/json; charset=utf-8").body(spec.clone())),

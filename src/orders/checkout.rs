@@ -324,7 +324,7 @@ pub async fn checkout(
                     rusqlite::Error::SqliteFailure(f, _)
                         if f.code == rusqlite::ErrorCode::ConstraintViolation && key.is_some() =>
                     {
-                        OrderError::IdempotencyConflict("this Idempotency-Key is being used by another request")
+                        OrderError::IdempotencyBusy
                     }
                     other => other.into(),
                 })?;

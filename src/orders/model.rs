@@ -480,6 +480,9 @@ pub enum OrderError {
     NotFound(&'static str),
     #[error("{0}")]
     IdempotencyConflict(&'static str),
+    /// Another request with the same Idempotency-Key is being written right now.
+    #[error("this Idempotency-Key is being used by another request")]
+    IdempotencyBusy,
     #[error(
         "this number already got this item in the last {0} hours; to buy it again, send confirm_duplicate: true \
          (a repeat top-up is rarely meant, and the supplier may refuse it)"
@@ -533,7 +536,9 @@ impl From<OrderError> for ApiError {
         match e {
             OrderError::Invalid(i) => i.into(),
             OrderError::NotFound(what) => ApiError::not_found(what),
-            OrderError::IdempotencyConflict(_) => ApiError::conflict("idempotency_conflict", message),
+            OrderError::IdempotencyConflict(_) | OrderError::IdempotencyBusy => {
+                ApiError::conflict("idempotency_conflict", message)
+            }
             OrderError::Duplicate(_) => ApiError::conflict("duplicate_order", message).with_field("confirm_duplicate"),
             OrderError::Unavailable { code, .. } => ApiError::conflict(code, message).with_field("product_item_id"),
             OrderError::PostpaidNeedsQuote => {

@@ -128,6 +128,16 @@ pub async fn get_owned(
         .await
 }
 
+/// The order created with this Idempotency-Key by this user (H2H orders use
+/// `h2h:<user>:<ref_id>`), if any.
+pub async fn by_idempotency_key(app: &App, user_id: i64, key: String) -> Result<Option<OrderView>> {
+    app.db
+        .read(move |c| -> Result<_> {
+            Ok(repo::find_by_idempotency_key(c, &key)?.filter(|o| o.user_id == Some(user_id)).map(|o| to_view(o, None)))
+        })
+        .await
+}
+
 /// One of the caller's deposits.
 pub async fn deposit(app: &App, user_id: i64, code: String) -> Result<OrderView> {
     app.db

@@ -42,6 +42,16 @@ pub struct Resp {
 }
 
 impl Resp {
+    /// Reads a response the test sent itself.
+    pub async fn from(resp: reqwest::Response) -> Resp {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Resp { status, headers, body }
+    }
+
     /// Asserts the uniform error body and returns its code.
     pub fn error_code(&self) -> &str {
         assert!(self.status.is_client_error() || self.status.is_server_error(), "not an error: {:?}", self.body);

@@ -1,0 +1,153 @@
+//! HTTP surfaces of H2H: a reseller's keys (`/me/api-keys`), the admin's keys, and the
+//! signed API itself (`/h2h/v1`, its own OpenAPI document at `/h2h/openapi.json`). The
+//! signature is checked before these handlers run (`http::h2h`), which find the caller
+//! in the request.
+
+use poem::web::Data;
+use poem_openapi::{
+    param::{Header, Path},
+    payload::Json,
+    ApiResponse, OpenApi,
+};
+
+use super::{
+    model::{ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate, ApiKeyView, H2hBalance, H2hCaller, H2hOrder, H2hOrderRequest},
+    service,
+};
+use crate::{
+    app::App,
+    auth::api::{AdminAuth, BearerAuth},
+    error::ApiResult,
+    openapi_tags::ApiTags,
+};
+
+#[derive(ApiResponse)]
+pub enum KeyCreated {
+    /// The key and its secret, shown this once.
+    #[oai(status = 201)]
+    Created(Json<ApiKeyCreated>),
+}
+
+pub struct MeApiKeysApi;
+
+#[OpenApi(prefix_path = "/me/api-keys", tag = "ApiTags::Account")]
+impl MeApiKeysApi {
+    /// Create an API key for the H2H API (resellers). The secret is in this answer only.
+    #[oai(path = "/", method = "post", operation_id = "createApiKey")]
+    async fn create(&self, app: Data<&App>, auth: BearerAuth, body: Json<ApiKeyCreate>) -> ApiResult<KeyCreated> {
+        Ok(KeyCreated::Created(Json(service::create_key(&app, &auth.0, body.0).await?)))
+    }
+
+    /// The caller's API keys (never their secrets): status, whitelist, last use.
+    #[oai(path = "/", method = "get", operation_id = "listApiKeys")]
+    async fn list(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<Json<Vec<ApiKeyView>>> {
+        Ok(Json(service::my_keys(&app, auth.0.id).await?))
+    }
+
+    /// A new secret for a key; the old one stops working at once.
+    #[oai(path = "/:key_id/rotate", method = "post", operation_id = "rotateApiKey")]
+    async fn rotate(&self, app: Data<&App>, auth: BearerAuth, key_id: Path<String>) -> ApiResult<Json<ApiKeyCreated>> {
+        Ok(Json(service::rotate_key(&app, auth.0.id, &key_id.0).await?))
+    }
+
+    /// Replace a key's IP whitelist.
+    #[oai(path = "/:key_id", method = "put", operation_id = "updateApiKey")]
+    async fn update(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        key_id: Path<String>,
+        body: Json<ApiKeyUpdate>,
+    ) -> ApiResult<Json<ApiKeyView>> {
+        Ok(Json(service::update_key(&app, auth.0.id, &key_id.0, body.0).await?))
+    }
+
+    /// Revoke a key for good.
+    #[oai(path = "/:key_id", method = "delete", operation_id = "revokeApiKey")]
+    async fn revoke(&self, app: Data<&App>, auth: BearerAuth, key_id: Path<String>) -> ApiResult<()> {
+        Ok(service::revoke_key(&app, auth.0.id, &key_id.0).await?)
+    }
+}
+
+pub struct AdminApiKeysApi;
+
+#[OpenApi(prefix_path = "/admin/api-keys", tag = "ApiTags::AdminUsers")]
+impl AdminApiKeysApi {
+    /// Every reseller's API keys.
+    #[oai(path = "/", method = "get", operation_id = "adminListApiKeys")]
+    async fn list(&self, app: Data<&App>, _auth: AdminAuth) -> ApiResult<Json<Vec<ApiKeyView>>> {
+        Ok(Json(service::all_keys(&app).await?))
+    }
+
+    /// Suspend a key: it stops working at once.
+    #[oai(path = "/:key_id/suspend", method = "post", operation_id = "adminSuspendApiKey")]
+    async fn suspend(&self, app: Data<&App>, auth: AdminAuth, key_id: Path<String>) -> ApiResult<Json<ApiKeyView>> {
+        Ok(Json(service::set_suspended(&app, auth.0.actor(), &key_id.0, true).await?))
+    }
+
+    /// Let a suspended key work again.
+    #[oai(path = "/:key_id/unsuspend", method = "post", operation_id = "adminUnsuspendApiKey")]
+    async fn unsuspend(&self, app: Data<&App>, auth: AdminAuth, key_id: Path<String>) -> ApiResult<Json<ApiKeyView>> {
+        Ok(Json(service::set_suspended(&app, auth.0.actor(), &key_id.0, false).await?))
+    }
+}
+
+#[derive(ApiResponse)]
+pub enum OrderPlaced {
+    /// A new order, paid from the balance.
+    #[oai(status = 201)]
+    Created(Json<H2hOrder>),
+    /// This ref_id's order, as it stands (nothing bought again).
+    #[oai(status = 200)]
+    Existing(Json<H2hOrder>),
+}
+
+/// The signed H2H API. Every call carries `X-Lapak-Key`, `X-Lapak-Timestamp` (Unix
+/// seconds) and `X-Lapak-Signature`: lowercase hex HMAC-SHA256 with the key's secret of
+/// `METHOD + "\n" + path with query + "\n" + timestamp + "\n" + raw body`.
+pub struct H2hApi;
+
+#[OpenApi]
+impl H2hApi {
+    /// The reseller's balance.
+    #[oai(path = "/balance", method = "get", operation_id = "h2hBalance")]
+    async fn balance(
+        &self,
+        app: Data<&App>,
+        caller: Data<&H2hCaller>,
+        #[oai(name = "X-Lapak-Key")] _key: Header<String>,
+        #[oai(name = "X-Lapak-Timestamp")] _ts: Header<String>,
+        #[oai(name = "X-Lapak-Signature")] _sig: Header<String>,
+    ) -> ApiResult<Json<H2hBalance>> {
+        Ok(Json(service::balance(&app, &caller).await?))
+    }
+
+    /// Buy an item for a customer number, paid from the balance. Idempotent by `ref_id`.
+    #[oai(path = "/orders", method = "post", operation_id = "h2hCreateOrder")]
+    async fn create_order(
+        &self,
+        app: Data<&App>,
+        caller: Data<&H2hCaller>,
+        #[oai(name = "X-Lapak-Key")] _key: Header<String>,
+        #[oai(name = "X-Lapak-Timestamp")] _ts: Header<String>,
+        #[oai(name = "X-Lapak-Signature")] _sig: Header<String>,
+        body: Json<H2hOrderRequest>,
+    ) -> ApiResult<OrderPlaced> {
+        let (order, created) = service::place_order(&app, &caller, body.0).await?;
+        Ok(if created { OrderPlaced::Created(Json(order)) } else { OrderPlaced::Existing(Json(order)) })
+    }
+
+    /// An order by the shop's ref_id.
+    #[oai(path = "/orders/:ref_id", method = "get", operation_id = "h2hGetOrder")]
+    async fn order(
+        &self,
+        app: Data<&App>,
+        caller: Data<&H2hCaller>,
+        ref_id: Path<String>,
+        #[oai(name = "X-Lapak-Key")] _key: Header<String>,
+        #[oai(name = "X-Lapak-Timestamp")] _ts: Header<String>,
+        #[oai(name = "X-Lapak-Signature")] _sig: Header<String>,
+    ) -> ApiResult<Json<H2hOrder>> {
+        Ok(Json(service::order(&app, &caller, &ref_id.0).await?))
+    }
+}

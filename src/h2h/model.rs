@@ -1,0 +1,194 @@
+//! API keys, the H2H request and answer types, and their errors.
+
+use std::collections::HashMap;
+
+use poem_openapi::{Enum, Object};
+
+/// A new API key.
+#[derive(Debug, Clone, Object)]
+pub struct ApiKeyCreate {
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub name: String,
+    /// The addresses or networks (CIDR) the shop calls from, e.g. `203.0.113.7` or
+    /// `2001:db8::/48`; at least one. `0.0.0.0/0` allows any IPv4 address.
+    #[oai(validator(min_items = 1, max_items = 50))]
+    pub ip_whitelist: Vec<String>,
+}
+
+/// A key's whitelist, replaced.
+#[derive(Debug, Clone, Object)]
+pub struct ApiKeyUpdate {
+    #[oai(validator(min_items = 1, max_items = 50))]
+    pub ip_whitelist: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum KeyStatus {
+    Active,
+    Suspended,
+    Revoked,
+}
+
+crate::db::text_enum!(KeyStatus { Active => "active", Suspended => "suspended", Revoked => "revoked" });
+
+/// An API key as its owner (or an admin) sees it; never with its secret.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct ApiKeyView {
+    /// Sent as `X-Lapak-Key`.
+    pub key_id: String,
+    pub name: String,
+    pub ip_whitelist: Vec<String>,
+    pub status: KeyStatus,
+    /// Rotations so far + 1.
+    pub secret_version: i64,
+    pub last_used_at: Option<String>,
+    pub last_ip: Option<String>,
+    pub created_at: String,
+    /// Admin lists: the owner.
+    pub user_id: Option<i64>,
+}
+
+/// A key and its secret, shown this once.
+#[derive(Debug, Clone, Object)]
+pub struct ApiKeyCreated {
+    pub key: ApiKeyView,
+    /// Signs requests (`X-Lapak-Signature`); lapak cannot show it again.
+    pub secret: String,
+}
+
+/// The reseller's balance.
+#[derive(Debug, Clone, Object)]
+pub struct H2hBalance {
+    pub balance: i64,
+}
+
+/// An order from the shop, paid from the reseller's balance.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct H2hOrderRequest {
+    /// The item's SKU (as in `GET /api/v1/products`).
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub sku: String,
+    /// The destination: a phone number, meter, customer ID. For a product with more
+    /// than one field (a game's user and zone id), send `customer_data` instead.
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub customer_no: Option<String>,
+    /// The product's input fields by name.
+    pub customer_data: Option<HashMap<String, String>>,
+    /// The shop's own id for this order: the same ref_id again returns the same order,
+    /// never a second purchase; a different body with a used ref_id is 409.
+    #[oai(validator(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9._:-]+$"))]
+    pub ref_id: String,
+    /// Refuse (409 `price_above_max`) when the price is above this.
+    #[oai(validator(minimum(value = "0")))]
+    pub max_price: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum H2hStatus {
+    Pending,
+    Success,
+    Failed,
+}
+
+/// Where an order stands.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct H2hOrder {
+    pub ref_id: String,
+    /// lapak's order code.
+    pub transaction_code: String,
+    pub sku: Option<String>,
+    pub customer_no: Option<String>,
+    pub status: H2hStatus,
+    /// Serial number or token; empty until delivered.
+    pub sn: String,
+    /// What the reseller was charged.
+    pub price: i64,
+    /// Set once a failed order's money is back in the balance.
+    pub refunded: bool,
+    pub message: Option<String>,
+    /// The balance right after this answer.
+    pub balance_after: i64,
+    pub created_at: String,
+}
+
+/// A key as the signature check needs it.
+#[derive(Debug, Clone)]
+pub struct KeyRow {
+    pub id: i64,
+    pub key_id: String,
+    pub user_id: i64,
+    pub name: String,
+    pub secret_version: i64,
+    pub ip_whitelist: Vec<String>,
+    pub status: KeyStatus,
+    pub last_used_at: Option<String>,
+    pub last_ip: Option<String>,
+    pub created_at: String,
+    /// The owner may log in (active, not deleted).
+    pub owner_active: bool,
+}
+
+/// Who a verified H2H request comes from (set by the signature check).
+#[derive(Debug, Clone)]
+pub struct H2hCaller {
+    pub key: KeyRow,
+    pub user: crate::auth::model::AuthUser,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum H2hError {
+    #[error(transparent)]
+    Invalid(#[from] crate::error::Invalid),
+    /// Missing, expired or wrong signature headers, or an unknown key.
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("this API key is suspended")]
+    Suspended,
+    #[error("calls from {0} are not allowed for this key; add {0} to its IP whitelist")]
+    IpNotAllowed(String),
+    #[error("API keys are for reseller accounts")]
+    NotReseller,
+    #[error("no such API key")]
+    NotFound,
+    #[error("the price is Rp {price}, above max_price Rp {max}")]
+    PriceAboveMax { price: i64, max: i64 },
+    #[error("no order with this ref_id")]
+    NoSuchOrder,
+    #[error(transparent)]
+    Order(#[from] crate::orders::model::OrderError),
+    #[error(transparent)]
+    Wallet(#[from] crate::wallet::model::WalletError),
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+}
+
+impl From<rusqlite::Error> for H2hError {
+    fn from(e: rusqlite::Error) -> Self {
+        H2hError::Db(e.into())
+    }
+}
+
+impl From<H2hError> for crate::error::ApiError {
+    fn from(e: H2hError) -> Self {
+        use crate::error::ApiError;
+        let message = e.to_string();
+        match e {
+            H2hError::Invalid(i) => i.into(),
+            H2hError::Unauthorized(_) => ApiError::unauthorized(message),
+            H2hError::Suspended => ApiError::forbidden(message).with_code("key_suspended"),
+            H2hError::IpNotAllowed(_) => ApiError::forbidden(message).with_code("ip_not_allowed"),
+            H2hError::NotReseller => ApiError::forbidden(message),
+            H2hError::NotFound => ApiError::not_found("api key"),
+            H2hError::PriceAboveMax { .. } => ApiError::conflict("price_above_max", message).with_field("max_price"),
+            H2hError::NoSuchOrder => ApiError::not_found("order"),
+            H2hError::Order(o) => o.into(),
+            H2hError::Wallet(w) => w.into(),
+            H2hError::Db(d) => d.into(),
+        }
+    }
+}

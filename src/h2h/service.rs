@@ -1,0 +1,423 @@
+//! API keys, the signature check of an H2H request, and the H2H operations.
+//!
+//! Signing: `X-Lapak-Signature` = lowercase hex HMAC-SHA256(secret, METHOD + "\n" +
+//! path with query + "\n" + X-Lapak-Timestamp + "\n" + raw body), the timestamp in
+//! Unix seconds and at most `h2h.signature_window_secs` away from lapak's clock.
+
+use std::collections::HashMap;
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use super::{
+    model::{
+        ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate, ApiKeyView, H2hBalance, H2hCaller, H2hError, H2hOrder,
+        H2hOrderRequest, H2hStatus, KeyRow, KeyStatus,
+    },
+    repo,
+};
+use crate::{
+    app::App,
+    auth::model::{AuthUser, CustomerType},
+    clock::ts,
+    error::Invalid,
+    orders::model::{CheckoutRequest, OrderError, OrderStatus, OrderView},
+};
+
+type Result<T, E = H2hError> = std::result::Result<T, E>;
+type HmacSha256 = Hmac<Sha256>;
+
+/// A key's secret: derived from the master key, the key id and its version.
+pub fn secret_of(master: &[u8; 32], key_id: &str, version: i64) -> String {
+    let mut mac = HmacSha256::new_from_slice(master).expect("HMAC takes any key length");
+    mac.update(format!("lapak h2h secret|{key_id}|{version}").as_bytes());
+    format!("sk_{}", hex::encode(mac.finalize().into_bytes()))
+}
+
+fn check_of(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// The string a request's signature covers.
+pub fn signing_string(method: &str, path_and_query: &str, timestamp: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = format!("{}\n{}\n{}\n", method.to_ascii_uppercase(), path_and_query, timestamp).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// The signature of a request (what a client computes).
+pub fn sign(secret: &str, method: &str, path_and_query: &str, timestamp: &str, body: &[u8]) -> String {
+    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(&signing_string(method, path_and_query, timestamp, body));
+    hex::encode(mac.finalize().into_bytes())
+}
+
+fn verify(secret: &str, msg: &[u8], given_hex: &str) -> bool {
+    let Ok(given) = hex::decode(given_hex.trim().to_ascii_lowercase()) else { return false };
+    let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(msg);
+    // verify_slice compares in constant time.
+    mac.verify_slice(&given).is_ok()
+}
+
+/// A whitelist entry as a network: an address is its own /32 or /128.
+fn network(entry: &str) -> Option<ipnet::IpNet> {
+    let e = entry.trim();
+    e.parse::<ipnet::IpNet>().ok().or_else(|| e.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
+}
+
+fn clean_whitelist(list: &[String]) -> Result<Vec<String>> {
+    list.iter()
+        .enumerate()
+        .map(|(i, e)| {
+            network(e).map(|n| n.to_string()).ok_or_else(|| {
+                Invalid::new(format!("ip_whitelist[{i}]"), format!("`{e}` is not an IPv4/IPv6 address or CIDR network"))
+                    .into()
+            })
+        })
+        .collect()
+}
+
+fn allowed(list: &[String], ip: &str) -> bool {
+    let Ok(addr) = ip.parse::<std::net::IpAddr>() else { return false };
+    // An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d) is that IPv4 address.
+    let addr = match addr {
+        std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map(std::net::IpAddr::V4).unwrap_or(addr),
+        v4 => v4,
+    };
+    list.iter().filter_map(|e| network(e)).any(|n| n.contains(&addr))
+}
+
+fn view(k: KeyRow, admin: bool) -> ApiKeyView {
+    ApiKeyView {
+        key_id: k.key_id,
+        name: k.name,
+        ip_whitelist: k.ip_whitelist,
+        status: k.status,
+        secret_version: k.secret_version,
+        last_used_at: k.last_used_at,
+        last_ip: k.last_ip,
+        created_at: k.created_at,
+        user_id: admin.then_some(k.user_id),
+    }
+}
+
+// --- keys --------------------------------------------------------------------------------
+
+/// `POST /me/api-keys`: a reseller's new key; its secret is in the answer only.
+pub async fn create_key(app: &App, user: &AuthUser, b: ApiKeyCreate) -> Result<ApiKeyCreated> {
+    if user.customer_type != CustomerType::Reseller {
+        return Err(H2hError::NotReseller);
+    }
+    let name = b.name.trim().to_string();
+    if name.is_empty() {
+        return Err(Invalid::new("name", "the name is empty").into());
+    }
+    let list = clean_whitelist(&b.ip_whitelist)?;
+    let key_id = crate::text::random_code("lpk_").to_ascii_lowercase();
+    let secret = secret_of(&app.h2h_key, &key_id, 1);
+    let (kid, check, uid, json) =
+        (key_id.clone(), check_of(&secret), user.id, serde_json::to_string(&list).unwrap_or_default());
+    let row = app
+        .db
+        .write(move |tx| -> Result<KeyRow> {
+            repo::insert(tx, &kid, uid, &name, &check, &json)?;
+            Ok(repo::find(tx, &kid)?.expect("just written"))
+        })
+        .await?;
+    Ok(ApiKeyCreated { key: view(row, false), secret })
+}
+
+pub async fn my_keys(app: &App, user_id: i64) -> Result<Vec<ApiKeyView>> {
+    let rows = app.db.read(move |c| Ok::<_, H2hError>(repo::list(c, Some(user_id))?)).await?;
+    Ok(rows.into_iter().map(|k| view(k, false)).collect())
+}
+
+async fn own_key(app: &App, user_id: i64, key_id: &str) -> Result<KeyRow> {
+    let kid = key_id.to_string();
+    app.db
+        .read(move |c| Ok::<_, H2hError>(repo::find(c, &kid)?))
+        .await?
+        .filter(|k| k.user_id == user_id && k.status != KeyStatus::Revoked)
+        .ok_or(H2hError::NotFound)
+}
+
+/// A new secret for a key: the old one stops working at once.
+pub async fn rotate_key(app: &App, user_id: i64, key_id: &str) -> Result<ApiKeyCreated> {
+    let k = own_key(app, user_id, key_id).await?;
+    let master = app.h2h_key;
+    let (id, kid, now) = (k.id, k.key_id.clone(), app.clock.now_str());
+    let row = app
+        .db
+        .write(move |tx| -> Result<KeyRow> {
+            repo::rotate(tx, id, |v| check_of(&secret_of(&master, &kid, v)), &now)?;
+            Ok(repo::find(tx, &kid)?.expect("present"))
+        })
+        .await?;
+    let secret = secret_of(&app.h2h_key, &row.key_id, row.secret_version);
+    Ok(ApiKeyCreated { key: view(row, false), secret })
+}
+
+pub async fn revoke_key(app: &App, user_id: i64, key_id: &str) -> Result<()> {
+    let k = own_key(app, user_id, key_id).await?;
+    let now = app.clock.now_str();
+    app.db.write(move |tx| Ok::<_, H2hError>(repo::set_status(tx, k.id, KeyStatus::Revoked, &now)?)).await
+}
+
+pub async fn update_key(app: &App, user_id: i64, key_id: &str, b: ApiKeyUpdate) -> Result<ApiKeyView> {
+    let k = own_key(app, user_id, key_id).await?;
+    let json = serde_json::to_string(&clean_whitelist(&b.ip_whitelist)?).unwrap_or_default();
+    let (now, kid) = (app.clock.now_str(), k.key_id.clone());
+    let row = app
+        .db
+        .write(move |tx| -> Result<KeyRow> {
+            repo::set_whitelist(tx, k.id, &json, &now)?;
+            Ok(repo::find(tx, &kid)?.expect("present"))
+        })
+        .await?;
+    Ok(view(row, false))
+}
+
+/// The admin's list of every key.
+pub async fn all_keys(app: &App) -> Result<Vec<ApiKeyView>> {
+    let rows = app.db.read(|c| Ok::<_, H2hError>(repo::list(c, None)?)).await?;
+    Ok(rows.into_iter().map(|k| view(k, true)).collect())
+}
+
+/// An admin suspends (or lets again) a key; it stops (or starts) working at once.
+pub async fn set_suspended(
+    app: &App,
+    actor: crate::auth::model::Actor,
+    key_id: &str,
+    suspended: bool,
+) -> Result<ApiKeyView> {
+    let kid = key_id.to_string();
+    let now = app.clock.now_str();
+    let row = app
+        .db
+        .write(move |tx| -> Result<KeyRow> {
+            let k = repo::find(tx, &kid)?.filter(|k| k.status != KeyStatus::Revoked).ok_or(H2hError::NotFound)?;
+            let to = if suspended { KeyStatus::Suspended } else { KeyStatus::Active };
+            repo::set_status(tx, k.id, to, &now)?;
+            let action =
+                if suspended { crate::audit::Action::ApiKeySuspend } else { crate::audit::Action::ApiKeyUnsuspend };
+            crate::audit::record(
+                tx,
+                &actor,
+                crate::audit::Record::new(action, crate::audit::Subject::User(k.user_id), format!("API key {kid}")),
+            )?;
+            Ok(repo::find(tx, &kid)?.expect("present"))
+        })
+        .await?;
+    Ok(view(row, true))
+}
+
+// --- the signature check -------------------------------------------------------------------
+
+/// One H2H request as received.
+pub struct Signed<'a> {
+    pub key_id: Option<&'a str>,
+    pub timestamp: Option<&'a str>,
+    pub signature: Option<&'a str>,
+    pub method: &'a str,
+    pub path_and_query: &'a str,
+    pub body: &'a [u8],
+    pub ip: &'a str,
+}
+
+/// Who sent a signed request, or why it is refused.
+pub async fn authenticate(app: &App, r: Signed<'_>) -> Result<H2hCaller> {
+    let (Some(key_id), Some(stamp), Some(sig)) = (r.key_id, r.timestamp, r.signature) else {
+        return Err(H2hError::Unauthorized(
+            "sign the request: X-Lapak-Key, X-Lapak-Timestamp and X-Lapak-Signature are required".into(),
+        ));
+    };
+    let when: i64 =
+        stamp.trim().parse().map_err(|_| H2hError::Unauthorized("X-Lapak-Timestamp is Unix seconds".into()))?;
+    let now = app.clock.now().timestamp();
+    let window = app.config.h2h.signature_window_secs as i64;
+    if (now - when).abs() > window {
+        return Err(H2hError::Unauthorized(format!(
+            "X-Lapak-Timestamp is {} s from lapak's clock (at most {window} s allowed): a replay, or a clock to fix",
+            now - when
+        )));
+    }
+    let kid = key_id.trim().to_string();
+    let key = app
+        .db
+        .read(move |c| Ok::<_, H2hError>(repo::find(c, &kid)?))
+        .await?
+        .filter(|k| k.status != KeyStatus::Revoked)
+        .ok_or_else(|| H2hError::Unauthorized("unknown API key".into()))?;
+    let secret = secret_of(&app.h2h_key, &key.key_id, key.secret_version);
+    if !verify(&secret, &signing_string(r.method, r.path_and_query, stamp.trim(), r.body), sig) {
+        return Err(H2hError::Unauthorized("the signature does not match the request".into()));
+    }
+    if key.status == KeyStatus::Suspended || !key.owner_active {
+        return Err(H2hError::Suspended);
+    }
+    if !allowed(&key.ip_whitelist, r.ip) {
+        return Err(H2hError::IpNotAllowed(r.ip.to_string()));
+    }
+    let uid = key.user_id;
+    let user = app
+        .db
+        .read(move |c| Ok::<_, H2hError>(crate::auth::repo::find_active_user(c, uid)?))
+        .await?
+        .ok_or(H2hError::Suspended)?;
+    // Note the use at most once a minute (or from a new address), not on every call.
+    let stale =
+        key.last_used_at.as_deref().is_none_or(|t| t < ts(app.clock.now() - chrono::Duration::minutes(1)).as_str());
+    if stale || key.last_ip.as_deref() != Some(r.ip) {
+        let (id, now_s, ip) = (key.id, app.clock.now_str(), r.ip.to_string());
+        app.db.write(move |tx| Ok::<_, H2hError>(repo::touch(tx, id, &now_s, &ip)?)).await?;
+    }
+    Ok(H2hCaller { key, user })
+}
+
+// --- operations ----------------------------------------------------------------------------
+
+pub async fn balance(app: &App, caller: &H2hCaller) -> Result<H2hBalance> {
+    let balance = crate::wallet::service::balance(app, caller.user.id).await?;
+    Ok(H2hBalance { balance })
+}
+
+fn key_for(user_id: i64, ref_id: &str) -> String {
+    format!("h2h:{user_id}:{ref_id}")
+}
+
+fn answer(ref_id: &str, o: OrderView, balance_after: i64) -> H2hOrder {
+    let status = match o.status {
+        OrderStatus::Success => H2hStatus::Success,
+        OrderStatus::Failed | OrderStatus::Refunded => H2hStatus::Failed,
+        _ => H2hStatus::Pending,
+    };
+    H2hOrder {
+        ref_id: ref_id.to_string(),
+        refunded: o.status == OrderStatus::Refunded,
+        transaction_code: o.transaction_code,
+        sku: None,
+        customer_no: o.customer_no,
+        status,
+        sn: o.sn,
+        price: o.total_price,
+        message: o.failed_reason.or(o.message),
+        balance_after,
+        created_at: o.created_at,
+    }
+}
+
+/// `POST /h2h/v1/orders`: buys from the reseller's balance. The same ref_id returns the
+/// same order (also when five arrive at once); another body with it is 409.
+pub async fn place_order(app: &App, caller: &H2hCaller, req: H2hOrderRequest) -> Result<(H2hOrder, bool)> {
+    let sku = req.sku.trim().to_string();
+    let product = crate::catalog::service::product_of_sku(app, &sku, caller.user.customer_type)
+        .await
+        .map_err(H2hError::Db)?
+        .ok_or_else(|| Invalid::new("sku", format!("no item has the SKU `{sku}`")))?;
+    let (item_id, price, fields) = product;
+    if let Some(max) = req.max_price {
+        if price > max {
+            return Err(H2hError::PriceAboveMax { price, max });
+        }
+    }
+    let customer_data: HashMap<String, String> = match (&req.customer_data, &req.customer_no) {
+        (Some(d), _) => d.clone(),
+        (None, Some(no)) if fields.len() == 1 => HashMap::from([(fields[0].clone(), no.trim().to_string())]),
+        (None, Some(_)) => {
+            return Err(Invalid::new(
+                "customer_data",
+                format!("this product needs {}: send them in customer_data", fields.join(" and ")),
+            )
+            .into())
+        }
+        (None, None) => return Err(Invalid::new("customer_no", "customer_no (or customer_data) is required").into()),
+    };
+    let body = CheckoutRequest {
+        product_item_id: Some(item_id),
+        customer_data,
+        quote_id: None,
+        payment_method: "BALANCE".into(),
+        voucher_code: None,
+        customer_name: None,
+        customer_email: None,
+        customer_phone: None,
+        customer_note: None,
+        // The shop's ref_id is its own guard against repeats.
+        confirm_duplicate: Some(true),
+    };
+    let key = key_for(caller.user.id, &req.ref_id);
+    let mut tries = 0;
+    let (order, created) = loop {
+        match crate::orders::checkout::checkout(app, Some(caller.user.clone()), body.clone(), Some(key.clone())).await {
+            // The same ref_id being written by a concurrent call: that order, once it is there.
+            Err(OrderError::IdempotencyBusy) if tries < 50 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            Err(OrderError::IdempotencyConflict(_)) => {
+                return Err(OrderError::IdempotencyConflict("this ref_id was used for another order").into())
+            }
+            other => break other?,
+        }
+    };
+    let after = balance(app, caller).await?.balance;
+    let mut a = answer(&req.ref_id, order, after);
+    a.sku = Some(sku);
+    Ok((a, created))
+}
+
+/// `GET /h2h/v1/orders/{ref_id}`.
+pub async fn order(app: &App, caller: &H2hCaller, ref_id: &str) -> Result<H2hOrder> {
+    let o = crate::orders::service::by_idempotency_key(app, caller.user.id, key_for(caller.user.id, ref_id))
+        .await?
+        .ok_or(H2hError::NoSuchOrder)?;
+    let after = balance(app, caller).await?.balance;
+    Ok(answer(ref_id, o, after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitelists_match_addresses_and_networks() {
+        let list = clean_whitelist(&["203.0.113.7".into(), "10.0.0.0/8".into(), "2001:db8::/48".into()]).unwrap();
+        assert_eq!(list[0], "203.0.113.7/32");
+        assert!(allowed(&list, "203.0.113.7"));
+        assert!(!allowed(&list, "203.0.113.8"));
+        assert!(allowed(&list, "10.20.30.40"));
+        assert!(allowed(&list, "::ffff:10.1.2.3"), "an IPv4 client through an IPv6 socket");
+        assert!(allowed(&list, "2001:db8:0:1::5"));
+        assert!(!allowed(&list, "2001:db9::1"));
+        assert!(!allowed(&list, "not an address"));
+        assert!(clean_whitelist(&["300.1.1.1".into()]).is_err());
+    }
+
+    #[test]
+    fn secrets_are_derived_per_key_and_version_and_signatures_cover_everything() {
+        let master = [7u8; 32];
+        let a1 = secret_of(&master, "lpk_a", 1);
+        assert_ne!(a1, secret_of(&master, "lpk_a", 2));
+        assert_ne!(a1, secret_of(&master, "lpk_b", 1));
+        assert_ne!(a1, secret_of(&[8u8; 32], "lpk_a", 1));
+        let sig = sign(&a1, "post", "/h2h/v1/orders", "1700000000", b"{}");
+        let msg = signing_string("POST", "/h2h/v1/orders", "1700000000", b"{}");
+        assert!(verify(&a1, &msg, &sig));
+        assert!(verify(&a1, &msg, &sig.to_uppercase()));
+        for other in [
+            signing_string("GET", "/h2h/v1/orders", "1700000000", b"{}"),
+            signing_string("POST", "/h2h/v1/balance", "1700000000", b"{}"),
+            signing_string("POST", "/h2h/v1/orders", "1700000001", b"{}"),
+            signing_string("POST", "/h2h/v1/orders", "1700000000", b"{ }"),
+        ] {
+            assert!(!verify(&a1, &other, &sig));
+        }
+        // A hand-computed vector: HMAC-SHA256("k", "GET\n/p\n1\n").
+        assert_eq!(sign("k", "GET", "/p", "1", b""), {
+            let mut m = HmacSha256::new_from_slice(b"k").unwrap();
+            m.update(b"GET\n/p\n1\n");
+            hex::encode(m.finalize().into_bytes())
+        });
+    }
+}

@@ -1,0 +1,285 @@
+//! The H2H API: API keys, signed requests (good, bad, expired, tampered), the IP
+//! whitelist, suspension, and orders idempotent by the shop's ref_id, against the real
+//! app and the simulators.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+struct Shop {
+    key: String,
+    secret: String,
+}
+
+async fn setup() -> (TestApp, String, String, i64) {
+    let t = TestApp::spawn().await;
+    let admin = t.admin().await;
+    t.sync(&admin).await;
+    let (token, id) = t.register("toko@example.com", "081277771111").await;
+    t.make_reseller(&admin, id).await;
+    t.fund(&admin, id, 100_000).await;
+    (t, admin, token, id)
+}
+
+async fn new_key(t: &TestApp, token: &str, whitelist: &[&str]) -> Shop {
+    let r = t.post("/api/v1/me/api-keys", Some(token), json!({"name": "Toko Online", "ip_whitelist": whitelist})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    Shop { key: r.body["key"]["key_id"].as_str().unwrap().into(), secret: r.body["secret"].as_str().unwrap().into() }
+}
+
+/// HMAC-SHA256 computed here with the hmac crate, as a shop would.
+fn signature(secret: &str, method: &str, path: &str, ts: i64, body: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{method}\n{path}\n{ts}\n{body}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+struct Call<'a> {
+    method: &'a str,
+    path: &'a str,
+    body: String,
+    /// Seconds added to lapak's clock for the timestamp.
+    skew: i64,
+    /// Sign this body instead of the one sent (a tampered request).
+    signed_body: Option<String>,
+    secret: Option<&'a str>,
+}
+
+impl<'a> Call<'a> {
+    fn new(method: &'a str, path: &'a str, body: Value) -> Self {
+        Call {
+            method,
+            path,
+            body: if body.is_null() { String::new() } else { body.to_string() },
+            skew: 0,
+            signed_body: None,
+            secret: None,
+        }
+    }
+}
+
+async fn send(t: &TestApp, shop: &Shop, c: Call<'_>) -> common::Resp {
+    let ts = t.app.clock.now().timestamp() + c.skew;
+    let sig =
+        signature(c.secret.unwrap_or(&shop.secret), c.method, c.path, ts, c.signed_body.as_deref().unwrap_or(&c.body));
+    let mut rb = t
+        .client
+        .request(c.method.parse().unwrap(), t.url(c.path))
+        .header("x-lapak-key", &shop.key)
+        .header("x-lapak-timestamp", ts.to_string())
+        .header("x-lapak-signature", sig);
+    if !c.body.is_empty() {
+        rb = rb.header("content-type", "application/json").body(c.body.clone());
+    }
+    let r = rb.send().await.unwrap();
+    common::Resp::from(r).await
+}
+
+#[tokio::test]
+async fn keys_are_for_resellers_their_secret_is_shown_once_and_rotation_retires_it() {
+    let (t, _admin, token, _) = setup().await;
+    let (retail, _) = t.register("biasa@example.com", "081277772222").await;
+    let r = t.post("/api/v1/me/api-keys", Some(&retail), json!({"name": "x", "ip_whitelist": ["127.0.0.1"]})).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let bad = t
+        .post("/api/v1/me/api-keys", Some(&token), json!({"name": "x", "ip_whitelist": ["127.0.0.1", "300.1.1.1"]}))
+        .await;
+    assert_eq!(
+        (bad.status, bad.body["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("ip_whitelist[1]")),
+        "{}",
+        bad.body
+    );
+
+    let shop = new_key(&t, &token, &["127.0.0.1"]).await;
+    assert!(shop.secret.starts_with("sk_") && shop.secret.len() > 40);
+    let list = t.get("/api/v1/me/api-keys", Some(&token)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.body[0]["key_id"], shop.key.as_str());
+    assert!(!list.body.to_string().contains(&shop.secret), "the secret is never shown again");
+    assert_eq!(t.count("SELECT COUNT(*) FROM api_keys WHERE secret_check LIKE '%' || 'sk_' || '%'").await, 0);
+    let ok = send(&t, &shop, Call::new("GET", "/h2h/v1/balance", Value::Null)).await;
+    assert_eq!((ok.status, ok.body["balance"].as_i64()), (StatusCode::OK, Some(100_000)), "{}", ok.body);
+    // The last use is noted.
+    let list = t.get("/api/v1/me/api-keys", Some(&token)).await;
+    assert_eq!(list.body[0]["last_ip"], "127.0.0.1");
+
+    let rotated = t.post(&format!("/api/v1/me/api-keys/{}/rotate", shop.key), Some(&token), json!({})).await;
+    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.body);
+    let new_secret = rotated.body["secret"].as_str().unwrap().to_string();
+    assert_ne!(new_secret, shop.secret);
+    let old = send(&t, &shop, Call::new("GET", "/h2h/v1/balance", Value::Null)).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED, "{}", old.body);
+    let mut c = Call::new("GET", "/h2h/v1/balance", Value::Null);
+    c.secret = Some(&new_secret);
+    assert_eq!(send(&t, &shop, c).await.status, StatusCode::OK);
+
+    let gone = t.delete(&format!("/api/v1/me/api-keys/{}", shop.key), Some(&token)).await;
+    assert!(gone.status.is_success(), "{}", gone.body);
+    let mut c = Call::new("GET", "/h2h/v1/balance", Value::Null);
+    c.secret = Some(&new_secret);
+    assert_eq!(send(&t, &shop, c).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn only_a_fresh_correct_signature_from_a_listed_address_gets_in() {
+    let (t, admin, token, uid) = setup().await;
+    let shop = new_key(&t, &token, &["127.0.0.0/8"]).await;
+    let body = json!({"sku": "xld10", "customer_no": "087800001230", "ref_id": "INV-1"});
+    // Tampered body, other method, old and future timestamps, missing headers.
+    let mut tampered = Call::new("POST", "/h2h/v1/orders", body.clone());
+    tampered.signed_body = Some(json!({"sku": "xld10", "customer_no": "087800001230", "ref_id": "INV-2"}).to_string());
+    let mut old = Call::new("POST", "/h2h/v1/orders", body.clone());
+    old.skew = -301;
+    let mut future = Call::new("POST", "/h2h/v1/orders", body.clone());
+    future.skew = 301;
+    let mut wrong_secret = Call::new("POST", "/h2h/v1/orders", body.clone());
+    wrong_secret.secret = Some("sk_0000");
+    for (what, c) in [("tampered", tampered), ("old", old), ("future", future), ("wrong secret", wrong_secret)] {
+        let r = send(&t, &shop, c).await;
+        assert_eq!((r.status, r.error_code()), (StatusCode::UNAUTHORIZED, "unauthorized"), "{what}: {}", r.body);
+    }
+    let bare = t.client.get(t.url("/h2h/v1/balance")).send().await.unwrap();
+    assert_eq!(bare.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 0, "nothing was bought");
+    // 299 s is still inside the window.
+    let mut late = Call::new("GET", "/h2h/v1/balance", Value::Null);
+    late.skew = -299;
+    assert_eq!(send(&t, &shop, late).await.status, StatusCode::OK);
+
+    // Another address: 403 naming it; added to the whitelist, it works.
+    let elsewhere = new_key(&t, &token, &["203.0.113.7"]).await;
+    let r = send(&t, &elsewhere, Call::new("GET", "/h2h/v1/balance", Value::Null)).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::FORBIDDEN, "ip_not_allowed"), "{}", r.body);
+    assert!(r.body["message"].as_str().unwrap().contains("127.0.0.1"), "{}", r.body);
+    let u = t
+        .put_json(
+            &format!("/api/v1/me/api-keys/{}", elsewhere.key),
+            &token,
+            json!({"ip_whitelist": ["203.0.113.7", "127.0.0.1"]}),
+        )
+        .await;
+    assert_eq!(u.status, StatusCode::OK, "{}", u.body);
+    assert_eq!(send(&t, &elsewhere, Call::new("GET", "/h2h/v1/balance", Value::Null)).await.status, StatusCode::OK);
+
+    // An admin suspends the key: it stops at once; let again, it works.
+    let s = t.post(&format!("/api/v1/admin/api-keys/{}/suspend", shop.key), Some(&admin), json!({})).await;
+    assert_eq!((s.status, s.body["status"].as_str()), (StatusCode::OK, Some("suspended")), "{}", s.body);
+    let r = send(&t, &shop, Call::new("GET", "/h2h/v1/balance", Value::Null)).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::FORBIDDEN, "key_suspended"), "{}", r.body);
+    t.post(&format!("/api/v1/admin/api-keys/{}/unsuspend", shop.key), Some(&admin), json!({})).await;
+    assert_eq!(send(&t, &shop, Call::new("GET", "/h2h/v1/balance", Value::Null)).await.status, StatusCode::OK);
+    assert_eq!(t.count("SELECT COUNT(*) FROM activity_logs WHERE action = 'api_key.suspend'").await, 1);
+    // A suspended account stops its keys too.
+    let r = t.patch(&format!("/api/v1/admin/users/{uid}"), Some(&admin), json!({"status": "suspended"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = send(&t, &shop, Call::new("GET", "/h2h/v1/balance", Value::Null)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_same_ref_id_five_times_at_once_buys_once_and_debits_once() {
+    let (t, _admin, token, uid) = setup().await;
+    let shop = new_key(&t, &token, &["127.0.0.1"]).await;
+    let body = json!({"sku": "xld10", "customer_no": "087800001230", "ref_id": "INV-0001"});
+    let calls = (0..5).map(|_| send(&t, &shop, Call::new("POST", "/h2h/v1/orders", body.clone())));
+    let answers = futures_util::future::join_all(calls).await;
+    let created = answers.iter().filter(|r| r.status == StatusCode::CREATED).count();
+    let same = answers.iter().filter(|r| r.status == StatusCode::OK).count();
+    assert_eq!((created, same), (1, 4), "{:?}", answers.iter().map(|r| (r.status, r.body.clone())).collect::<Vec<_>>());
+    let codes: std::collections::HashSet<_> =
+        answers.iter().map(|r| r.body["transaction_code"].as_str().unwrap().to_string()).collect();
+    assert_eq!(codes.len(), 1);
+    assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 1);
+    let price = answers[0].body["price"].as_i64().unwrap();
+    assert_eq!(t.balance(uid).await, 100_000 - price);
+    assert_eq!(
+        t.count(&format!("SELECT COUNT(*) FROM balance_mutations WHERE user_id = {uid} AND type = 'debit'")).await,
+        1
+    );
+    // Delivered by the supplier: the order by ref_id says so.
+    let code = codes.into_iter().next().unwrap();
+    assert_eq!(t.wait_status(&code, "success").await, "success");
+    let o = send(&t, &shop, Call::new("GET", "/h2h/v1/orders/INV-0001", Value::Null)).await;
+    assert_eq!(
+        (o.status, o.body["status"].as_str(), o.body["sn"].as_str()),
+        (StatusCode::OK, Some("success"), Some("1234567890")),
+        "{}",
+        o.body
+    );
+    assert_eq!(o.body["balance_after"].as_i64(), Some(100_000 - price));
+    assert_eq!(t.digiflazz.handle.purchases(), 1);
+    // The same ref_id with another body: 409, nothing bought.
+    let other = json!({"sku": "xld10", "customer_no": "087800009999", "ref_id": "INV-0001"});
+    let r = send(&t, &shop, Call::new("POST", "/h2h/v1/orders", other)).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::CONFLICT, "idempotency_conflict"), "{}", r.body);
+    assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 1);
+    let unknown = send(&t, &shop, Call::new("GET", "/h2h/v1/orders/NOPE", Value::Null)).await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    t.assert_ledger().await;
+}
+
+#[tokio::test]
+async fn refusals_are_clear_and_charge_nothing() {
+    let (t, _admin, token, uid) = setup().await;
+    let shop = new_key(&t, &token, &["127.0.0.1"]).await;
+    let order = |sku: &str, no: &str, r: &str| json!({"sku": sku, "customer_no": no, "ref_id": r});
+    // Not enough balance (PLN 1,000,000).
+    let r = send(&t, &shop, Call::new("POST", "/h2h/v1/orders", order("pln1000", "12345678901", "A1"))).await;
+    assert_eq!((r.status, r.error_code()), (StatusCode::UNPROCESSABLE_ENTITY, "insufficient_balance"), "{}", r.body);
+    // Above max_price.
+    let mut body = order("xld10", "087800001230", "A2");
+    body["max_price"] = json!(5_000);
+    let r = send(&t, &shop, Call::new("POST", "/h2h/v1/orders", body)).await;
+    assert_eq!(
+        (r.status, r.error_code(), r.body["field"].as_str()),
+        (StatusCode::CONFLICT, "price_above_max", Some("max_price")),
+        "{}",
+        r.body
+    );
+    // An unknown SKU, and a game without its two fields.
+    let r = send(&t, &shop, Call::new("POST", "/h2h/v1/orders", order("nope", "1", "A3"))).await;
+    assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("sku")), "{}", r.body);
+    let r = send(&t, &shop, Call::new("POST", "/h2h/v1/orders", order("ml5", "123456781234", "A4"))).await;
+    assert_eq!(
+        (r.status, r.body["field"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("customer_data")),
+        "{}",
+        r.body
+    );
+    let game = json!({"sku": "ml5", "customer_data": {"user_id": "12345678", "zone_id": "1234"}, "ref_id": "A5"});
+    let r = send(&t, &shop, Call::new("POST", "/h2h/v1/orders", game)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["customer_no"], "123456781234");
+    assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 1);
+    assert_eq!(t.balance(uid).await, 100_000 - r.body["price"].as_i64().unwrap());
+    t.assert_ledger().await;
+}
+
+#[tokio::test]
+async fn the_h2h_api_has_its_own_openapi_document() {
+    let t = TestApp::spawn().await;
+    let spec = t.get("/h2h/openapi.json", None).await;
+    assert_eq!(spec.status, StatusCode::OK);
+    let paths = &spec.body["paths"];
+    for (p, m, id) in [
+        ("/balance", "get", "h2hBalance"),
+        ("/orders", "post", "h2hCreateOrder"),
+        ("/orders/{ref_id}", "get", "h2hGetOrder"),
+    ] {
+        let op = &paths[p][m];
+        assert_eq!(op["operationId"], id, "{p}");
+        let headers: Vec<_> = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|x| x["in"] == "header")
+            .map(|x| x["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(headers, ["X-Lapak-Key", "X-Lapak-Timestamp", "X-Lapak-Signature"], "{p}");
+    }
+    assert!(spec.body["servers"][0]["url"].as_str().unwrap().ends_with("/h2h/v1"));
+}
