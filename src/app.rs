@@ -32,6 +32,8 @@ pub struct AppState {
     pub jobs: Jobs,
     /// Wakes the notification dispatcher after a commit wrote outbox rows.
     pub notifications_due: tokio::sync::Notify,
+    /// Wakes whoever follows orders reaching a final state (the H2H callback outbox).
+    pub orders_settled: tokio::sync::Notify,
     /// The time every rule asks (tests move it forward).
     pub clock: crate::clock::Clock,
     /// For outbound posts (notification bridge).
@@ -159,6 +161,7 @@ impl AppState {
             caches: Caches::default(),
             jobs: Jobs::default(),
             notifications_due: tokio::sync::Notify::new(),
+            orders_settled: tokio::sync::Notify::new(),
             clock: crate::clock::Clock::default(),
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(10))

@@ -68,6 +68,8 @@ pub async fn start<A: Acceptor + 'static>(
     }
     let dispatcher = app.clone();
     tasks.push(tokio::spawn(async move { notifications::service::run_dispatcher(dispatcher).await }));
+    let callbacks = app.clone();
+    tasks.push(tokio::spawn(async move { crate::h2h::service::run_callbacks(callbacks).await }));
     let scheduler = jobs::schedule::start(&app).await?;
     jobs::schedule::catch_up(&app, boot.worker).await;
     if boot.first_run_sync {

@@ -42,11 +42,14 @@ pub struct H2hConfig {
     pub master_key: String,
     /// How old a signed request's `X-Lapak-Timestamp` may be (either way), seconds.
     pub signature_window_secs: u64,
+    /// The first callback retry waits this long; later ones 2, 4, 10, 20, 40 and 60
+    /// times as long (8 tries over about 2 hours with the default 30).
+    pub callback_retry_secs: u64,
 }
 
 impl Default for H2hConfig {
     fn default() -> Self {
-        Self { master_key: String::new(), signature_window_secs: 300 }
+        Self { master_key: String::new(), signature_window_secs: 300, callback_retry_secs: 30 }
     }
 }
 

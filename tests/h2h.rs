@@ -283,3 +283,148 @@ async fn the_h2h_api_has_its_own_openapi_document() {
     }
     assert!(spec.body["servers"][0]["url"].as_str().unwrap().ends_with("/h2h/v1"));
 }
+
+// --- callbacks ---------------------------------------------------------------------------
+
+#[derive(Clone, Default)]
+struct Received {
+    /// (X-Lapak-Delivery, X-Lapak-Timestamp, X-Lapak-Signature, X-Lapak-Event, path, body)
+    calls: std::sync::Arc<std::sync::Mutex<Vec<(String, String, String, String, String, String)>>>,
+    fail_first: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+#[poem::handler]
+async fn receive(req: &poem::Request, body: poem::Body, state: poem::web::Data<&Received>) -> poem::Response {
+    let h = |n: &str| req.headers().get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let text = body.into_string().await.unwrap_or_default();
+    let path = req.original_uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    state.calls.lock().unwrap().push((
+        h("x-lapak-delivery"),
+        h("x-lapak-timestamp"),
+        h("x-lapak-signature"),
+        h("x-lapak-event"),
+        path,
+        text,
+    ));
+    let failing = state
+        .fail_first
+        .fetch_update(std::sync::atomic::Ordering::SeqCst, std::sync::atomic::Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    let status = if failing { poem::http::StatusCode::INTERNAL_SERVER_ERROR } else { poem::http::StatusCode::OK };
+    poem::Response::builder().status(status).body("ok")
+}
+
+/// A reseller's server: records every callback; the first `fail_first` get HTTP 500.
+async fn receiver(fail_first: usize) -> (String, Received) {
+    use poem::{listener::Acceptor, EndpointExt};
+    let acceptor =
+        poem::listener::Listener::into_acceptor(poem::listener::TcpListener::bind("127.0.0.1:0")).await.unwrap();
+    let addr = acceptor.local_addr().into_iter().find_map(|a| a.as_socket_addr().cloned()).unwrap();
+    let state = Received::default();
+    state.fail_first.store(fail_first, std::sync::atomic::Ordering::SeqCst);
+    let app = poem::Route::new().at("/cb", poem::post(receive)).data(state.clone());
+    tokio::spawn(async move { poem::Server::new_with_acceptor(acceptor).run(app).await });
+    (format!("http://{addr}/cb?shop=1"), state)
+}
+
+#[tokio::test]
+async fn callbacks_are_signed_retried_after_failures_across_a_restart_and_can_be_resent() {
+    let mut t = TestApp::spawn_manual(|f| f).await;
+    let admin = t.admin().await;
+    t.sync(&admin).await;
+    let (token, uid) = t.register("toko@example.com", "081277771111").await;
+    t.make_reseller(&admin, uid).await;
+    t.fund(&admin, uid, 100_000).await;
+    let (url, got) = receiver(3).await;
+    let r = t
+        .post(
+            "/api/v1/me/api-keys",
+            Some(&token),
+            json!({"name": "Toko", "ip_whitelist": ["127.0.0.1"], "callback_url": url}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let shop = Shop {
+        key: r.body["key"]["key_id"].as_str().unwrap().into(),
+        secret: r.body["secret"].as_str().unwrap().into(),
+    };
+    let o = send(
+        &t,
+        &shop,
+        Call::new("POST", "/h2h/v1/orders", json!({"sku": "xld10", "customer_no": "087800001230", "ref_id": "CB-1"})),
+    )
+    .await;
+    assert_eq!(o.status, StatusCode::CREATED, "{}", o.body);
+    let code = o.body["transaction_code"].as_str().unwrap().to_string();
+    let id = t.count(&format!("SELECT id FROM transactions WHERE transaction_code = '{code}'")).await;
+    lapak::orders::fulfilment::ask_supplier(&t.app, id, lapak::orders::fulfilment::Asker::Job).await.unwrap();
+    assert_eq!(t.order_text(&code, "status").await.as_deref(), Some("success"));
+
+    let tries = |n: i64| format!("SELECT COUNT(*) = {n} FROM h2h_callback_attempts");
+    lapak::h2h::service::callbacks_tick(&t.app).await.unwrap();
+    assert!(t.wait_for(&tries(1)).await, "the first try");
+    // Retries wait 30 s, then 60 s, then 120 s (lapak's clock); a restart in between.
+    for (wait, n) in [(31, 2), (61, 3)] {
+        t.advance(chrono::Duration::seconds(wait));
+        lapak::h2h::service::callbacks_tick(&t.app).await.unwrap();
+        assert!(t.wait_for(&tries(n)).await, "try {n}");
+    }
+    t.restart().await;
+    t.advance(chrono::Duration::seconds(121));
+    lapak::h2h::service::callbacks_tick(&t.app).await.unwrap();
+    assert!(t.wait_for(&tries(4)).await, "the fourth try, after the restart");
+    assert!(t.wait_for("SELECT COUNT(*) FROM h2h_callbacks WHERE status = 'delivered'").await);
+    let codes = t
+        .text("SELECT group_concat(http_code, ',') FROM (SELECT http_code FROM h2h_callback_attempts ORDER BY id)")
+        .await;
+    assert_eq!(codes.as_deref(), Some("500,500,500,200"));
+
+    let calls = got.calls.lock().unwrap().clone();
+    assert_eq!(calls.len(), 4);
+    assert!(calls.iter().all(|c| c.0 == calls[0].0), "one delivery id on every try");
+    let (_, ts, sig, event, path, body) = calls.last().unwrap().clone();
+    assert_eq!((event.as_str(), path.as_str()), ("order.success", "/cb?shop=1"));
+    assert_eq!(sig, signature(&shop.secret, "POST", &path, ts.parse().unwrap(), &body), "signed as requests are");
+    let b: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (b["ref_id"].as_str(), b["status"].as_str(), b["sn"].as_str()),
+        (Some("CB-1"), Some("success"), Some("1234567890"))
+    );
+    assert_eq!(b["transaction_code"], code.as_str());
+
+    // The delivery log, a resend, and a test callback.
+    let log = t.get(&format!("/api/v1/me/api-keys/{}/callbacks", shop.key), Some(&token)).await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.body);
+    assert_eq!((log.body[0]["status"].as_str(), log.body[0]["attempts"].as_i64()), (Some("delivered"), Some(4)));
+    assert_eq!(log.body[0]["ref_id"], "CB-1");
+    let cb = log.body[0]["id"].as_i64().unwrap();
+    let r = t.post(&format!("/api/v1/me/api-keys/{}/callbacks/{cb}/resend", shop.key), Some(&token), json!({})).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    lapak::h2h::service::callbacks_tick(&t.app).await.unwrap();
+    assert!(t.wait_for(&tries(5)).await, "resent");
+    let r = t.post(&format!("/api/v1/me/api-keys/{}/test-callback", shop.key), Some(&token), json!({})).await;
+    assert!(r.status.is_success(), "{}", r.body);
+    lapak::h2h::service::callbacks_tick(&t.app).await.unwrap();
+    assert!(t.wait_for(&tries(6)).await, "the test callback");
+    assert_eq!(got.calls.lock().unwrap().last().unwrap().3, "test");
+
+    // A failed order: refunded to the balance, and said so.
+    let o = send(
+        &t,
+        &shop,
+        Call::new("POST", "/h2h/v1/orders", json!({"sku": "xld10", "customer_no": "087800001232", "ref_id": "CB-2"})),
+    )
+    .await;
+    let code = o.body["transaction_code"].as_str().unwrap().to_string();
+    let id = t.count(&format!("SELECT id FROM transactions WHERE transaction_code = '{code}'")).await;
+    lapak::orders::fulfilment::ask_supplier(&t.app, id, lapak::orders::fulfilment::Asker::Job).await.unwrap();
+    lapak::h2h::service::callbacks_tick(&t.app).await.unwrap();
+    assert!(t.wait_for(&tries(7)).await, "the failure's callback");
+    let last: Value = serde_json::from_str(&got.calls.lock().unwrap().last().unwrap().5).unwrap();
+    assert_eq!(
+        (last["event"].as_str(), last["status"].as_str(), last["refunded"].as_bool()),
+        (Some("order.refunded"), Some("failed"), Some(true))
+    );
+    assert_eq!(t.balance(uid).await, 100_000 - b["price"].as_i64().unwrap(), "only the delivered order is paid for");
+    t.assert_ledger().await;
+}

@@ -11,7 +11,10 @@ use poem_openapi::{
 };
 
 use super::{
-    model::{ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate, ApiKeyView, H2hBalance, H2hCaller, H2hOrder, H2hOrderRequest},
+    model::{
+        ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate, ApiKeyView, CallbackView, H2hBalance, H2hCaller, H2hOrder,
+        H2hOrderRequest,
+    },
     service,
 };
 use crate::{
@@ -60,6 +63,30 @@ impl MeApiKeysApi {
         body: Json<ApiKeyUpdate>,
     ) -> ApiResult<Json<ApiKeyView>> {
         Ok(Json(service::update_key(&app, auth.0.id, &key_id.0, body.0).await?))
+    }
+
+    /// The key's callback delivery log, newest first: every callback, its tries and the
+    /// receiver's last answer.
+    #[oai(path = "/:key_id/callbacks", method = "get", operation_id = "listApiKeyCallbacks")]
+    async fn callbacks(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        key_id: Path<String>,
+    ) -> ApiResult<Json<Vec<CallbackView>>> {
+        Ok(Json(service::callbacks(&app, auth.0.id, &key_id.0).await?))
+    }
+
+    /// Send one callback again now.
+    #[oai(path = "/:key_id/callbacks/:id/resend", method = "post", operation_id = "resendApiKeyCallback")]
+    async fn resend(&self, app: Data<&App>, auth: BearerAuth, key_id: Path<String>, id: Path<i64>) -> ApiResult<()> {
+        Ok(service::resend(&app, auth.0.id, &key_id.0, id.0).await?)
+    }
+
+    /// Send a test callback (event `test`) to the key's callback URL.
+    #[oai(path = "/:key_id/test-callback", method = "post", operation_id = "testApiKeyCallback")]
+    async fn test_callback(&self, app: Data<&App>, auth: BearerAuth, key_id: Path<String>) -> ApiResult<()> {
+        Ok(service::test_callback(&app, auth.0.id, &key_id.0).await?)
     }
 
     /// Revoke a key for good.

@@ -13,13 +13,18 @@ pub struct ApiKeyCreate {
     /// `2001:db8::/48`; at least one. `0.0.0.0/0` allows any IPv4 address.
     #[oai(validator(min_items = 1, max_items = 50))]
     pub ip_whitelist: Vec<String>,
+    /// Where callbacks go when an order names none (http or https).
+    #[oai(validator(max_length = 500))]
+    pub callback_url: Option<String>,
 }
 
-/// A key's whitelist, replaced.
+/// A key's whitelist or default callback URL, replaced (an empty URL removes it).
 #[derive(Debug, Clone, Object)]
 pub struct ApiKeyUpdate {
     #[oai(validator(min_items = 1, max_items = 50))]
-    pub ip_whitelist: Vec<String>,
+    pub ip_whitelist: Option<Vec<String>>,
+    #[oai(validator(max_length = 500))]
+    pub callback_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -45,6 +50,7 @@ pub struct ApiKeyView {
     pub secret_version: i64,
     pub last_used_at: Option<String>,
     pub last_ip: Option<String>,
+    pub callback_url: Option<String>,
     pub created_at: String,
     /// Admin lists: the owner.
     pub user_id: Option<i64>,
@@ -84,10 +90,57 @@ pub struct H2hOrderRequest {
     /// Refuse (409 `price_above_max`) when the price is above this.
     #[oai(validator(minimum(value = "0")))]
     pub max_price: Option<i64>,
+    /// Where this order's callbacks go (else the key's `callback_url`).
+    #[oai(validator(max_length = 500))]
+    pub callback_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+/// What lapak POSTs to a callback URL when an order reaches a final state (and for a
+/// test callback), signed as requests are: `X-Lapak-Key`, `X-Lapak-Timestamp`,
+/// `X-Lapak-Signature` over `POST`, the URL's path, the timestamp and this body; plus
+/// `X-Lapak-Event` and `X-Lapak-Delivery` (the same id on every retry).
+#[derive(Debug, Clone, Object, serde::Serialize)]
+#[oai(skip_serializing_if_is_none)]
+pub struct H2hCallback {
+    /// `order.success`, `order.failed`, `order.refunded` or `test`.
+    pub event: String,
+    pub ref_id: Option<String>,
+    pub transaction_code: Option<String>,
+    pub sku: Option<String>,
+    pub customer_no: Option<String>,
+    pub status: Option<H2hStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sn: Option<String>,
+    pub price: Option<i64>,
+    /// The money is back in the balance.
+    pub refunded: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub sent_at: String,
+}
+
+/// One callback in the delivery log.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct CallbackView {
+    pub id: i64,
+    pub event: String,
+    pub url: String,
+    /// `pending` (tried again later), `delivered`, or `failed` (tries used up).
+    pub status: String,
+    pub attempts: i64,
+    /// The receiver's last HTTP status.
+    pub last_code: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: String,
+    pub delivered_at: Option<String>,
+    pub transaction_code: Option<String>,
+    pub ref_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize)]
 #[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum H2hStatus {
     Pending,
     Success,
@@ -128,6 +181,7 @@ pub struct KeyRow {
     pub status: KeyStatus,
     pub last_used_at: Option<String>,
     pub last_ip: Option<String>,
+    pub callback_url: Option<String>,
     pub created_at: String,
     /// The owner may log in (active, not deleted).
     pub owner_active: bool,
@@ -159,6 +213,8 @@ pub enum H2hError {
     PriceAboveMax { price: i64, max: i64 },
     #[error("no order with this ref_id")]
     NoSuchOrder,
+    #[error("no such callback")]
+    NoSuchCallback,
     #[error(transparent)]
     Order(#[from] crate::orders::model::OrderError),
     #[error(transparent)]
@@ -186,6 +242,7 @@ impl From<H2hError> for crate::error::ApiError {
             H2hError::NotFound => ApiError::not_found("api key"),
             H2hError::PriceAboveMax { .. } => ApiError::conflict("price_above_max", message).with_field("max_price"),
             H2hError::NoSuchOrder => ApiError::not_found("order"),
+            H2hError::NoSuchCallback => ApiError::not_found("callback"),
             H2hError::Order(o) => o.into(),
             H2hError::Wallet(w) => w.into(),
             H2hError::Db(d) => d.into(),

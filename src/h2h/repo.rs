@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::model::{KeyRow, KeyStatus};
 
 const COLS: &str = "k.id, k.key_id, k.user_id, k.name, k.secret_version, k.ip_whitelist, k.status, k.last_used_at,
-    k.last_ip, k.created_at, (u.status = 'active' AND u.deleted_at IS NULL)";
+    k.last_ip, k.created_at, (u.status = 'active' AND u.deleted_at IS NULL), k.callback_url";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
     let list: String = r.get(5)?;
@@ -21,6 +21,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
         last_ip: r.get(8)?,
         created_at: r.get(9)?,
         owner_active: r.get(10)?,
+        callback_url: r.get(11)?,
     })
 }
 
@@ -81,4 +82,192 @@ pub fn set_whitelist(c: &Connection, id: i64, whitelist: &str, now: &str) -> rus
 pub fn touch(c: &Connection, id: i64, now: &str, ip: &str) -> rusqlite::Result<()> {
     c.execute("UPDATE api_keys SET last_used_at = ?2, last_ip = ?3 WHERE id = ?1", params![id, now, ip])?;
     Ok(())
+}
+
+// --- orders and callbacks -------------------------------------------------------------------
+
+/// Notes which key placed an order under which ref_id, and where its callbacks go.
+pub fn link_order(
+    c: &Connection,
+    transaction_id: i64,
+    key_id: i64,
+    ref_id: &str,
+    callback_url: Option<&str>,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT OR IGNORE INTO h2h_orders (transaction_id, api_key_id, ref_id, callback_url) VALUES (?1, ?2, ?3, ?4)",
+        params![transaction_id, key_id, ref_id, callback_url],
+    )?;
+    Ok(())
+}
+
+pub fn set_callback_url(c: &Connection, id: i64, url: Option<&str>, now: &str) -> rusqlite::Result<()> {
+    c.execute("UPDATE api_keys SET callback_url = ?2, updated_at = ?3 WHERE id = ?1", params![id, url, now])?;
+    Ok(())
+}
+
+pub fn callback_url_of(c: &Connection, id: i64) -> rusqlite::Result<Option<String>> {
+    c.query_row("SELECT callback_url FROM api_keys WHERE id = ?1", [id], |r| r.get(0))
+}
+
+/// H2H orders that reached a final state without a callback for it yet:
+/// (transaction id, key id, ref_id, url, status, code, sn, price, message, sku, customer_no).
+pub type Settled =
+    (i64, i64, String, String, String, String, Option<String>, i64, Option<String>, Option<String>, Option<String>);
+
+pub fn settled_without_callback(c: &Connection, since: &str, limit: i64) -> rusqlite::Result<Vec<Settled>> {
+    let mut s = c.prepare(
+        "SELECT h.transaction_id, h.api_key_id, h.ref_id, COALESCE(h.callback_url, k.callback_url), t.status,
+                t.transaction_code, t.digiflazz_serial_number, t.total_price,
+                COALESCE(t.failed_reason, t.digiflazz_message), t.product_code, t.customer_no
+         FROM h2h_orders h JOIN transactions t ON t.id = h.transaction_id JOIN api_keys k ON k.id = h.api_key_id
+         WHERE t.status IN ('success', 'failed', 'refunded') AND t.updated_at >= ?1
+           AND COALESCE(h.callback_url, k.callback_url) IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM h2h_callbacks b WHERE b.transaction_id = h.transaction_id
+                           AND b.event = 'order.' || t.status)
+         LIMIT ?2",
+    )?;
+    let rows = s.query_map(params![since, limit], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+            r.get(9)?,
+            r.get(10)?,
+        ))
+    })?;
+    rows.collect()
+}
+
+/// A callback to send; false when that order already has one for this event.
+pub fn enqueue(
+    c: &Connection,
+    key_id: i64,
+    transaction_id: Option<i64>,
+    event: &str,
+    url: &str,
+    body: &str,
+    now: &str,
+) -> rusqlite::Result<Option<i64>> {
+    let n = c.execute(
+        "INSERT OR IGNORE INTO h2h_callbacks (api_key_id, transaction_id, event, url, body, next_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![key_id, transaction_id, event, url, body, now],
+    )?;
+    Ok((n == 1).then(|| c.last_insert_rowid()))
+}
+
+/// A due callback: (id, key id, url, body, event, attempts).
+pub type DueCallback = (i64, i64, String, String, String, i64);
+
+/// Takes the due callbacks for one delivery each: their next try moves to `lease` so no
+/// other run sends them meanwhile.
+pub fn claim_due(c: &Connection, now: &str, lease: &str, limit: i64) -> rusqlite::Result<Vec<DueCallback>> {
+    let mut s = c.prepare(
+        "SELECT id, api_key_id, url, body, event, attempts FROM h2h_callbacks
+         WHERE status = 'pending' AND next_at <= ?1 ORDER BY next_at LIMIT ?2",
+    )?;
+    let rows: Vec<DueCallback> = s
+        .query_map(params![now, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .collect::<Result<_, _>>()?;
+    for r in &rows {
+        c.execute("UPDATE h2h_callbacks SET next_at = ?2 WHERE id = ?1", params![r.0, lease])?;
+    }
+    Ok(rows)
+}
+
+/// One attempt and what it did to the callback.
+#[allow(clippy::too_many_arguments)]
+pub fn record_attempt(
+    c: &Connection,
+    id: i64,
+    now: &str,
+    code: Option<i64>,
+    error: Option<&str>,
+    ms: i64,
+    delivered: bool,
+    next_at: Option<&str>,
+) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT INTO h2h_callback_attempts (callback_id, at, http_code, error, ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, now, code, error, ms],
+    )?;
+    let status = if delivered {
+        "delivered"
+    } else if next_at.is_some() {
+        "pending"
+    } else {
+        "failed"
+    };
+    c.execute(
+        "UPDATE h2h_callbacks SET attempts = attempts + 1, last_code = ?3, last_error = ?4, status = ?5,
+             next_at = COALESCE(?6, next_at), delivered_at = CASE WHEN ?5 = 'delivered' THEN ?2 ELSE delivered_at END
+         WHERE id = ?1",
+        params![id, now, code, error, status, next_at],
+    )?;
+    Ok(())
+}
+
+/// A callback as the reseller's delivery log shows it.
+pub type CallbackRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+pub fn callbacks_of(c: &Connection, key_id: i64, limit: i64) -> rusqlite::Result<Vec<CallbackRow>> {
+    let mut s = c.prepare(
+        "SELECT b.id, b.event, b.url, b.status, b.attempts, b.last_code, b.last_error, b.created_at, b.delivered_at,
+                t.transaction_code, h.ref_id
+         FROM h2h_callbacks b LEFT JOIN transactions t ON t.id = b.transaction_id
+              LEFT JOIN h2h_orders h ON h.transaction_id = b.transaction_id
+         WHERE b.api_key_id = ?1 ORDER BY b.id DESC LIMIT ?2",
+    )?;
+    let rows = s.query_map(params![key_id, limit], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+            r.get(6)?,
+            r.get(7)?,
+            r.get(8)?,
+            r.get(9)?,
+            r.get(10)?,
+        ))
+    })?;
+    rows.collect()
+}
+
+/// Sends a callback again now; false when it is not this key's.
+pub fn resend(c: &Connection, key_id: i64, id: i64, now: &str) -> rusqlite::Result<bool> {
+    Ok(c.execute(
+        "UPDATE h2h_callbacks SET status = 'pending', next_at = ?3 WHERE id = ?2 AND api_key_id = ?1",
+        params![key_id, id, now],
+    )? == 1)
+}
+
+pub fn find_by_id(c: &Connection, id: i64) -> rusqlite::Result<Option<KeyRow>> {
+    c.query_row(
+        &format!("SELECT {COLS} FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional()
 }

@@ -78,6 +78,15 @@ fn clean_whitelist(list: &[String]) -> Result<Vec<String>> {
         .collect()
 }
 
+/// A callback URL: http(s) with a host; empty means none.
+fn clean_url(field: &'static str, url: Option<&str>) -> Result<Option<String>> {
+    let Some(u) = url.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
+    match reqwest::Url::parse(u) {
+        Ok(p) if matches!(p.scheme(), "http" | "https") && p.host_str().is_some() => Ok(Some(p.to_string())),
+        _ => Err(Invalid::new(field, "an http:// or https:// URL").into()),
+    }
+}
+
 fn allowed(list: &[String], ip: &str) -> bool {
     let Ok(addr) = ip.parse::<std::net::IpAddr>() else { return false };
     // An IPv4 client seen through an IPv6 socket (::ffff:a.b.c.d) is that IPv4 address.
@@ -97,6 +106,7 @@ fn view(k: KeyRow, admin: bool) -> ApiKeyView {
         secret_version: k.secret_version,
         last_used_at: k.last_used_at,
         last_ip: k.last_ip,
+        callback_url: k.callback_url,
         created_at: k.created_at,
         user_id: admin.then_some(k.user_id),
     }
@@ -114,6 +124,7 @@ pub async fn create_key(app: &App, user: &AuthUser, b: ApiKeyCreate) -> Result<A
         return Err(Invalid::new("name", "the name is empty").into());
     }
     let list = clean_whitelist(&b.ip_whitelist)?;
+    let callback = clean_url("callback_url", b.callback_url.as_deref())?;
     let key_id = crate::text::random_code("lpk_").to_ascii_lowercase();
     let secret = secret_of(&app.h2h_key, &key_id, 1);
     let (kid, check, uid, json) =
@@ -121,7 +132,8 @@ pub async fn create_key(app: &App, user: &AuthUser, b: ApiKeyCreate) -> Result<A
     let row = app
         .db
         .write(move |tx| -> Result<KeyRow> {
-            repo::insert(tx, &kid, uid, &name, &check, &json)?;
+            let id = repo::insert(tx, &kid, uid, &name, &check, &json)?;
+            repo::set_callback_url(tx, id, callback.as_deref(), &crate::clock::now_str())?;
             Ok(repo::find(tx, &kid)?.expect("just written"))
         })
         .await?;
@@ -166,12 +178,24 @@ pub async fn revoke_key(app: &App, user_id: i64, key_id: &str) -> Result<()> {
 
 pub async fn update_key(app: &App, user_id: i64, key_id: &str, b: ApiKeyUpdate) -> Result<ApiKeyView> {
     let k = own_key(app, user_id, key_id).await?;
-    let json = serde_json::to_string(&clean_whitelist(&b.ip_whitelist)?).unwrap_or_default();
+    let json = match &b.ip_whitelist {
+        Some(list) => Some(serde_json::to_string(&clean_whitelist(list)?).unwrap_or_default()),
+        None => None,
+    };
+    let callback = match &b.callback_url {
+        Some(u) => Some(clean_url("callback_url", Some(u))?),
+        None => None,
+    };
     let (now, kid) = (app.clock.now_str(), k.key_id.clone());
     let row = app
         .db
         .write(move |tx| -> Result<KeyRow> {
-            repo::set_whitelist(tx, k.id, &json, &now)?;
+            if let Some(json) = &json {
+                repo::set_whitelist(tx, k.id, json, &now)?;
+            }
+            if let Some(url) = &callback {
+                repo::set_callback_url(tx, k.id, url.as_deref(), &now)?;
+            }
             Ok(repo::find(tx, &kid)?.expect("present"))
         })
         .await?;
@@ -311,6 +335,7 @@ fn answer(ref_id: &str, o: OrderView, balance_after: i64) -> H2hOrder {
 /// same order (also when five arrive at once); another body with it is 409.
 pub async fn place_order(app: &App, caller: &H2hCaller, req: H2hOrderRequest) -> Result<(H2hOrder, bool)> {
     let sku = req.sku.trim().to_string();
+    let callback = clean_url("callback_url", req.callback_url.as_deref())?;
     let product = crate::catalog::service::product_of_sku(app, &sku, caller.user.customer_type)
         .await
         .map_err(H2hError::Db)?
@@ -361,6 +386,17 @@ pub async fn place_order(app: &App, caller: &H2hCaller, req: H2hOrderRequest) ->
             other => break other?,
         }
     };
+    // Which key placed it and where its callbacks go (once; a repeat changes nothing).
+    let (code, kid, ref_id) = (order.transaction_code.clone(), caller.key.id, req.ref_id.clone());
+    app.db
+        .write(move |tx| -> Result<()> {
+            if let Some(id) = crate::orders::repo::id_by_code(tx, &code)? {
+                repo::link_order(tx, id, kid, &ref_id, callback.as_deref())?;
+            }
+            Ok(())
+        })
+        .await?;
+    app.orders_settled.notify_waiters();
     let after = balance(app, caller).await?.balance;
     let mut a = answer(&req.ref_id, order, after);
     a.sku = Some(sku);
@@ -420,4 +456,192 @@ mod tests {
             hex::encode(m.finalize().into_bytes())
         });
     }
+}
+
+// --- callbacks -----------------------------------------------------------------------------
+
+/// Tries of one callback before it is given up (the reseller can still resend it).
+const CALLBACK_TRIES: i64 = 8;
+/// Later retries wait these multiples of `h2h.callback_retry_secs`.
+const RETRY_FACTORS: [i64; 7] = [1, 2, 4, 10, 20, 40, 60];
+
+/// Turns settled H2H orders into callbacks, then sends what is due; how many were sent.
+pub async fn callbacks_tick(app: &App) -> Result<usize> {
+    let now = app.clock.now();
+    let (since, now_s) = (ts(now - chrono::Duration::days(30)), ts(now));
+    app.db
+        .write(move |tx| -> Result<()> {
+            for s in repo::settled_without_callback(tx, &since, 200)? {
+                let (tid, kid, ref_id, url, status, code, sn, price, message, sku, customer_no) = s;
+                let event = format!("order.{status}");
+                let body = super::model::H2hCallback {
+                    event: event.clone(),
+                    ref_id: Some(ref_id),
+                    transaction_code: Some(code),
+                    sku,
+                    customer_no,
+                    status: Some(if status == "success" { H2hStatus::Success } else { H2hStatus::Failed }),
+                    sn: sn.filter(|s| !s.is_empty()),
+                    price: Some(price),
+                    refunded: Some(status == "refunded"),
+                    message: message.filter(|_| status != "success"),
+                    sent_at: now_s.clone(),
+                };
+                let json = serde_json::to_string(&body).unwrap_or_default();
+                repo::enqueue(tx, kid, Some(tid), &event, &url, &json, &now_s)?;
+            }
+            Ok(())
+        })
+        .await?;
+    let lease = ts(now + chrono::Duration::seconds(120));
+    let now_s = ts(now);
+    let due = app.db.write(move |tx| Ok::<_, H2hError>(repo::claim_due(tx, &now_s, &lease, 50)?)).await?;
+    let n = due.len();
+    // Side by side: one slow receiver does not hold up the others.
+    let mut sends = tokio::task::JoinSet::new();
+    for d in due {
+        let app = app.clone();
+        sends.spawn(async move { deliver(&app, d).await });
+    }
+    while let Some(r) = sends.join_next().await {
+        if let Ok(Err(e)) = r {
+            tracing::error!(error = %e, "recording an H2H callback failed");
+        }
+    }
+    Ok(n)
+}
+
+/// One delivery: signed as requests are, the answer recorded.
+async fn deliver(app: &App, (id, key_db_id, url, body, event, attempts): repo::DueCallback) -> Result<()> {
+    let Some(key) = app.db.read(move |c| Ok::<_, H2hError>(repo::find_by_id(c, key_db_id)?)).await? else {
+        return Ok(());
+    };
+    let secret = secret_of(&app.h2h_key, &key.key_id, key.secret_version);
+    let path = reqwest::Url::parse(&url)
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        })
+        .unwrap_or_else(|_| "/".into());
+    let stamp = app.clock.now().timestamp().to_string();
+    let started = std::time::Instant::now();
+    let sent = app
+        .http
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("x-lapak-key", &key.key_id)
+        .header("x-lapak-timestamp", &stamp)
+        .header("x-lapak-signature", sign(&secret, "POST", &path, &stamp, body.as_bytes()))
+        .header("x-lapak-event", &event)
+        .header("x-lapak-delivery", id.to_string())
+        .body(body)
+        .send()
+        .await;
+    let ms = started.elapsed().as_millis() as i64;
+    let (code, error) = match sent {
+        Ok(r) => {
+            (Some(i64::from(r.status().as_u16())), (!r.status().is_success()).then(|| format!("HTTP {}", r.status())))
+        }
+        Err(e) => (None, Some(if e.is_timeout() { "timed out".to_string() } else { e.to_string() })),
+    };
+    let delivered = error.is_none();
+    let now = app.clock.now();
+    let tried = attempts + 1;
+    let next = (!delivered && tried < CALLBACK_TRIES).then(|| {
+        let base = app.config.h2h.callback_retry_secs as i64;
+        ts(now + chrono::Duration::seconds(base * RETRY_FACTORS[(tried as usize - 1).min(RETRY_FACTORS.len() - 1)]))
+    });
+    let now_s = ts(now);
+    app.db
+        .write(move |tx| {
+            Ok::<_, H2hError>(repo::record_attempt(
+                tx,
+                id,
+                &now_s,
+                code,
+                error.as_deref(),
+                ms,
+                delivered,
+                next.as_deref(),
+            )?)
+        })
+        .await?;
+    Ok(())
+}
+
+/// The callback outbox, for as long as lapak runs: woken when orders move, else every
+/// two seconds.
+pub async fn run_callbacks(app: App) {
+    loop {
+        let settled = app.orders_settled.notified();
+        match callbacks_tick(&app).await {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "H2H callbacks failed"),
+        }
+        tokio::select! {
+            _ = settled => {},
+            _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => {},
+        }
+    }
+}
+
+/// A key's delivery log, newest first.
+pub async fn callbacks(app: &App, user_id: i64, key_id: &str) -> Result<Vec<super::model::CallbackView>> {
+    let k = own_key(app, user_id, key_id).await?;
+    let rows = app.db.read(move |c| Ok::<_, H2hError>(repo::callbacks_of(c, k.id, 100)?)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, event, url, status, attempts, last_code, last_error, created_at, delivered_at, code, ref_id)| {
+            super::model::CallbackView {
+                id,
+                event,
+                url,
+                status,
+                attempts,
+                last_code,
+                last_error,
+                created_at,
+                delivered_at,
+                transaction_code: code,
+                ref_id,
+            }
+        })
+        .collect())
+}
+
+/// Sends one callback again now.
+pub async fn resend(app: &App, user_id: i64, key_id: &str, id: i64) -> Result<()> {
+    let k = own_key(app, user_id, key_id).await?;
+    let now = app.clock.now_str();
+    let found = app.db.write(move |tx| Ok::<_, H2hError>(repo::resend(tx, k.id, id, &now)?)).await?;
+    if !found {
+        return Err(H2hError::NoSuchCallback);
+    }
+    app.orders_settled.notify_waiters();
+    Ok(())
+}
+
+/// A test callback to the key's callback URL.
+pub async fn test_callback(app: &App, user_id: i64, key_id: &str) -> Result<()> {
+    let k = own_key(app, user_id, key_id).await?;
+    let url = k.callback_url.clone().ok_or_else(|| Invalid::new("callback_url", "set the key's callback_url first"))?;
+    let now = app.clock.now_str();
+    let body = super::model::H2hCallback {
+        event: "test".into(),
+        ref_id: None,
+        transaction_code: None,
+        sku: None,
+        customer_no: None,
+        status: None,
+        sn: None,
+        price: None,
+        refunded: None,
+        message: Some("a test callback from lapak".into()),
+        sent_at: now.clone(),
+    };
+    let json = serde_json::to_string(&body).unwrap_or_default();
+    app.db.write(move |tx| Ok::<_, H2hError>(repo::enqueue(tx, k.id, None, "test", &url, &json, &now)?)).await?;
+    app.orders_settled.notify_waiters();
+    Ok(())
 }

@@ -33,6 +33,8 @@ pub fn create(
 /// Tells the dispatcher the outbox has new rows.
 pub fn wake(app: &App) {
     app.notifications_due.notify_one();
+    // An order moved in the same commit (payment, delivery, failure, refund).
+    app.orders_settled.notify_waiters();
 }
 
 /// `sha256=` + HMAC-SHA256(secret, body): what the bridge checks in `X-Lapak-Signature`.
