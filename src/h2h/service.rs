@@ -412,52 +412,6 @@ pub async fn order(app: &App, caller: &H2hCaller, ref_id: &str) -> Result<H2hOrd
     Ok(answer(ref_id, o, after))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn whitelists_match_addresses_and_networks() {
-        let list = clean_whitelist(&["203.0.113.7".into(), "10.0.0.0/8".into(), "2001:db8::/48".into()]).unwrap();
-        assert_eq!(list[0], "203.0.113.7/32");
-        assert!(allowed(&list, "203.0.113.7"));
-        assert!(!allowed(&list, "203.0.113.8"));
-        assert!(allowed(&list, "10.20.30.40"));
-        assert!(allowed(&list, "::ffff:10.1.2.3"), "an IPv4 client through an IPv6 socket");
-        assert!(allowed(&list, "2001:db8:0:1::5"));
-        assert!(!allowed(&list, "2001:db9::1"));
-        assert!(!allowed(&list, "not an address"));
-        assert!(clean_whitelist(&["300.1.1.1".into()]).is_err());
-    }
-
-    #[test]
-    fn secrets_are_derived_per_key_and_version_and_signatures_cover_everything() {
-        let master = [7u8; 32];
-        let a1 = secret_of(&master, "lpk_a", 1);
-        assert_ne!(a1, secret_of(&master, "lpk_a", 2));
-        assert_ne!(a1, secret_of(&master, "lpk_b", 1));
-        assert_ne!(a1, secret_of(&[8u8; 32], "lpk_a", 1));
-        let sig = sign(&a1, "post", "/h2h/v1/orders", "1700000000", b"{}");
-        let msg = signing_string("POST", "/h2h/v1/orders", "1700000000", b"{}");
-        assert!(verify(&a1, &msg, &sig));
-        assert!(verify(&a1, &msg, &sig.to_uppercase()));
-        for other in [
-            signing_string("GET", "/h2h/v1/orders", "1700000000", b"{}"),
-            signing_string("POST", "/h2h/v1/balance", "1700000000", b"{}"),
-            signing_string("POST", "/h2h/v1/orders", "1700000001", b"{}"),
-            signing_string("POST", "/h2h/v1/orders", "1700000000", b"{ }"),
-        ] {
-            assert!(!verify(&a1, &other, &sig));
-        }
-        // A hand-computed vector: HMAC-SHA256("k", "GET\n/p\n1\n").
-        assert_eq!(sign("k", "GET", "/p", "1", b""), {
-            let mut m = HmacSha256::new_from_slice(b"k").unwrap();
-            m.update(b"GET\n/p\n1\n");
-            hex::encode(m.finalize().into_bytes())
-        });
-    }
-}
-
 // --- callbacks -----------------------------------------------------------------------------
 
 /// Tries of one callback before it is given up (the reseller can still resend it).
@@ -644,4 +598,50 @@ pub async fn test_callback(app: &App, user_id: i64, key_id: &str) -> Result<()> 
     app.db.write(move |tx| Ok::<_, H2hError>(repo::enqueue(tx, k.id, None, "test", &url, &json, &now)?)).await?;
     app.orders_settled.notify_waiters();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whitelists_match_addresses_and_networks() {
+        let list = clean_whitelist(&["203.0.113.7".into(), "10.0.0.0/8".into(), "2001:db8::/48".into()]).unwrap();
+        assert_eq!(list[0], "203.0.113.7/32");
+        assert!(allowed(&list, "203.0.113.7"));
+        assert!(!allowed(&list, "203.0.113.8"));
+        assert!(allowed(&list, "10.20.30.40"));
+        assert!(allowed(&list, "::ffff:10.1.2.3"), "an IPv4 client through an IPv6 socket");
+        assert!(allowed(&list, "2001:db8:0:1::5"));
+        assert!(!allowed(&list, "2001:db9::1"));
+        assert!(!allowed(&list, "not an address"));
+        assert!(clean_whitelist(&["300.1.1.1".into()]).is_err());
+    }
+
+    #[test]
+    fn secrets_are_derived_per_key_and_version_and_signatures_cover_everything() {
+        let master = [7u8; 32];
+        let a1 = secret_of(&master, "lpk_a", 1);
+        assert_ne!(a1, secret_of(&master, "lpk_a", 2));
+        assert_ne!(a1, secret_of(&master, "lpk_b", 1));
+        assert_ne!(a1, secret_of(&[8u8; 32], "lpk_a", 1));
+        let sig = sign(&a1, "post", "/h2h/v1/orders", "1700000000", b"{}");
+        let msg = signing_string("POST", "/h2h/v1/orders", "1700000000", b"{}");
+        assert!(verify(&a1, &msg, &sig));
+        assert!(verify(&a1, &msg, &sig.to_uppercase()));
+        for other in [
+            signing_string("GET", "/h2h/v1/orders", "1700000000", b"{}"),
+            signing_string("POST", "/h2h/v1/balance", "1700000000", b"{}"),
+            signing_string("POST", "/h2h/v1/orders", "1700000001", b"{}"),
+            signing_string("POST", "/h2h/v1/orders", "1700000000", b"{ }"),
+        ] {
+            assert!(!verify(&a1, &other, &sig));
+        }
+        // A hand-computed vector: HMAC-SHA256("k", "GET\n/p\n1\n").
+        assert_eq!(sign("k", "GET", "/p", "1", b""), {
+            let mut m = HmacSha256::new_from_slice(b"k").unwrap();
+            m.update(b"GET\n/p\n1\n");
+            hex::encode(m.finalize().into_bytes())
+        });
+    }
 }
