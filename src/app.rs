@@ -99,6 +99,9 @@ pub struct Limits {
     pub password_reset: DefaultKeyedRateLimiter<String>,
     pub bill_inquiry: DefaultKeyedRateLimiter<String>,
     pub bill_number: DefaultKeyedRateLimiter<String>,
+    /// Per H2H API key: orders, and price-list reads.
+    pub h2h_orders: DefaultKeyedRateLimiter<String>,
+    pub h2h_price_list: DefaultKeyedRateLimiter<String>,
 }
 
 impl Limits {
@@ -117,6 +120,10 @@ impl Limits {
             password_reset: per_minute(l.password_reset_per_minute),
             bill_inquiry: per_minute(l.bill_inquiry_per_minute),
             bill_number: per_minute(l.bill_inquiry_per_number_per_minute),
+            h2h_orders: RateLimiter::keyed(Quota::per_second(
+                NonZeroU32::new(config.h2h.orders_per_second.max(1)).expect("max(1) is non-zero"),
+            )),
+            h2h_price_list: per_minute(config.h2h.price_list_per_minute),
         }
     }
 
@@ -141,6 +148,8 @@ impl Limits {
             &self.password_reset,
             &self.bill_inquiry,
             &self.bill_number,
+            &self.h2h_orders,
+            &self.h2h_price_list,
         ] {
             l.retain_recent();
         }

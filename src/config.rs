@@ -45,11 +45,21 @@ pub struct H2hConfig {
     /// The first callback retry waits this long; later ones 2, 4, 10, 20, 40 and 60
     /// times as long (8 tries over about 2 hours with the default 30).
     pub callback_retry_secs: u64,
+    /// Orders per second per API key (more answer 429 with `Retry-After`).
+    pub orders_per_second: u32,
+    /// Price-list reads per minute per API key.
+    pub price_list_per_minute: u32,
 }
 
 impl Default for H2hConfig {
     fn default() -> Self {
-        Self { master_key: String::new(), signature_window_secs: 300, callback_retry_secs: 30 }
+        Self {
+            master_key: String::new(),
+            signature_window_secs: 300,
+            callback_retry_secs: 30,
+            orders_per_second: 10,
+            price_list_per_minute: 60,
+        }
     }
 }
 
@@ -690,6 +700,12 @@ impl Config {
         let mk = self.h2h.master_key.trim();
         if !mk.is_empty() && (mk.len() != 64 || !mk.chars().all(|c| c.is_ascii_hexdigit())) {
             return bad("h2h.master_key", "must be 64 hex characters (32 bytes), or empty".into());
+        }
+        if self.h2h.orders_per_second == 0 {
+            return bad("h2h.orders_per_second", "must be at least 1".into());
+        }
+        if self.h2h.price_list_per_minute == 0 {
+            return bad("h2h.price_list_per_minute", "must be at least 1".into());
         }
         if self.h2h.signature_window_secs == 0 || self.h2h.signature_window_secs > 3600 {
             return bad(

@@ -428,3 +428,79 @@ async fn callbacks_are_signed_retried_after_failures_across_a_restart_and_can_be
     assert_eq!(t.balance(uid).await, 100_000 - b["price"].as_i64().unwrap(), "only the delivered order is paid for");
     t.assert_ledger().await;
 }
+
+#[tokio::test]
+async fn the_price_list_is_the_resellers_and_cheap_to_poll() {
+    let (t, admin, token, _) = setup().await;
+    let shop = new_key(&t, &token, &["127.0.0.1"]).await;
+    let r = send(&t, &shop, Call::new("GET", "/h2h/v1/products", Value::Null)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let etag = r.headers.get("etag").unwrap().to_str().unwrap().to_string();
+    let xl = r.body["data"].as_array().unwrap().iter().find(|p| p["sku"] == "xld10").unwrap().clone();
+    // xld10 costs 10,000: the reseller price (default rule +1,000), not the retail one.
+    assert_eq!((xl["price"].as_i64(), xl["available"].as_bool()), (Some(11_000), Some(true)), "{xl}");
+    assert!(r.body["data"].as_array().unwrap().iter().any(|p| p["postpaid"] == true), "bills are listed as postpaid");
+    let off = r.body["data"].as_array().unwrap().iter().find(|p| p["sku"] == "gi1090").unwrap();
+    assert_eq!(off["available"], false, "the seller switched it off");
+    // Unchanged: 304 with the same tag and no body.
+    let ts = t.app.clock.now().timestamp();
+    let again = t
+        .client
+        .get(t.url("/h2h/v1/products"))
+        .header("x-lapak-key", &shop.key)
+        .header("x-lapak-timestamp", ts.to_string())
+        .header("x-lapak-signature", signature(&shop.secret, "GET", "/h2h/v1/products", ts, ""))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(again.text().await.unwrap(), "");
+    // A price change changes the tag.
+    let rule = t
+        .post("/api/v1/admin/pricing-rules", Some(&admin), json!({"name": "XL", "scope": "brand", "brand": "XL", "tier": "reseller", "markup_fixed": 1500, "priority": 10}))
+        .await;
+    assert!(rule.status.is_success(), "{}", rule.body);
+    let changed = send(&t, &shop, Call::new("GET", "/h2h/v1/products", Value::Null)).await;
+    assert_ne!(changed.headers.get("etag").unwrap().to_str().unwrap(), etag);
+    // Filters.
+    let pulsa = send(&t, &shop, Call::new("GET", "/h2h/v1/products?category=pulsa&brand=xl", Value::Null)).await;
+    assert_eq!(pulsa.status, StatusCode::OK, "{}", pulsa.body);
+    let list = pulsa.body["data"].as_array().unwrap();
+    assert!(!list.is_empty() && list.iter().all(|p| p["category"] == "pulsa" && p["brand"] == "XL"), "{}", pulsa.body);
+}
+
+#[tokio::test]
+async fn each_key_has_its_own_limits() {
+    let t = TestApp::spawn_with(|f| {
+        f.merge(figment::providers::Serialized::default("h2h.orders_per_second", 2))
+            .merge(figment::providers::Serialized::default("h2h.price_list_per_minute", 2))
+    })
+    .await;
+    let admin = t.admin().await;
+    t.sync(&admin).await;
+    let (token, id) = t.register("toko@example.com", "081277771111").await;
+    t.make_reseller(&admin, id).await;
+    t.fund(&admin, id, 100_000).await;
+    let a = new_key(&t, &token, &["127.0.0.1"]).await;
+    let b = new_key(&t, &token, &["127.0.0.1"]).await;
+    for _ in 0..2 {
+        assert_eq!(send(&t, &a, Call::new("GET", "/h2h/v1/products", Value::Null)).await.status, StatusCode::OK);
+    }
+    let over = send(&t, &a, Call::new("GET", "/h2h/v1/products", Value::Null)).await;
+    assert_eq!(over.status, StatusCode::TOO_MANY_REQUESTS, "{}", over.body);
+    assert!(over.headers.get("retry-after").is_some());
+    assert_eq!(
+        send(&t, &b, Call::new("GET", "/h2h/v1/products", Value::Null)).await.status,
+        StatusCode::OK,
+        "another key"
+    );
+    let order = |r: &str| json!({"sku": "xld10", "customer_no": format!("08780000{r}"), "ref_id": r});
+    let mut statuses = vec![];
+    for r in ["1001", "1002", "1003"] {
+        statuses.push(send(&t, &a, Call::new("POST", "/h2h/v1/orders", order(r))).await.status);
+    }
+    assert_eq!(statuses[..2], [StatusCode::CREATED, StatusCode::CREATED]);
+    assert_eq!(statuses[2], StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 2, "the refused one bought nothing");
+}

@@ -497,6 +497,24 @@ pub fn find_item(c: &Connection, id: i64) -> rusqlite::Result<Option<ItemRow>> {
     c.query_row(&format!("SELECT {ITEM_COLS} FROM product_items i WHERE i.id = ?1"), [id], item_from).optional()
 }
 
+/// Every item of an active product, with its product's name, category slug, brand and
+/// payment type (the H2H price list), optionally of one category or brand.
+pub fn price_list(
+    c: &Connection,
+    category: Option<&str>,
+    brand: Option<&str>,
+) -> rusqlite::Result<Vec<(ItemRow, String, String, String, bool)>> {
+    let mut s = c.prepare(&format!(
+        "SELECT {ITEM_COLS}, p.name, pc.slug, p.brand, p.payment_type = 'postpaid'
+         FROM product_items i JOIN products p ON p.id = i.product_id JOIN product_categories pc ON pc.id = p.category_id
+         WHERE p.is_active = 1 AND (?1 IS NULL OR pc.slug = ?1) AND (?2 IS NULL OR p.brand = ?2 COLLATE NOCASE)
+         ORDER BY pc.sort_order, p.sort_order, p.id, i.sort_order, i.retail_price, i.id"
+    ))?;
+    let rows =
+        s.query_map(params![category, brand], |r| Ok((item_from(r)?, r.get(24)?, r.get(25)?, r.get(26)?, r.get(27)?)))?;
+    rows.collect()
+}
+
 /// The id of the item with this SKU.
 pub fn item_id_by_sku(c: &Connection, sku: &str) -> rusqlite::Result<Option<i64>> {
     c.query_row("SELECT id FROM product_items WHERE digiflazz_code = ?1", [sku], |r| r.get(0)).optional()

@@ -491,6 +491,47 @@ pub async fn product_of_sku(
         .await
 }
 
+/// One row of the H2H price list.
+pub struct PriceRow {
+    pub sku: String,
+    pub name: String,
+    pub product: String,
+    pub category: String,
+    pub brand: String,
+    pub price: i64,
+    pub available: bool,
+    pub postpaid: bool,
+    pub cut_off: Option<(String, String)>,
+}
+
+/// Every item of the active products at `tier`'s price, whether it can be ordered now.
+pub async fn price_list(
+    app: &App,
+    tier: CustomerType,
+    category: Option<String>,
+    brand: Option<String>,
+) -> std::result::Result<Vec<PriceRow>, crate::db::DbError> {
+    let now = crate::clock::jakarta_time(app.clock.now());
+    let rows = app
+        .db
+        .read(move |c| Ok::<_, crate::db::DbError>(repo::price_list(c, category.as_deref(), brand.as_deref())?))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(i, product, category, brand, postpaid)| PriceRow {
+            available: unavailable_reason(&i, now).is_none(),
+            price: i.price_for(tier),
+            cut_off: i.cut_off_start.clone().zip(i.cut_off_end.clone()),
+            sku: i.sku,
+            name: i.name,
+            product,
+            category,
+            brand,
+            postpaid,
+        })
+        .collect())
+}
+
 /// An item with its product, for checkout.
 pub fn item_with_product(c: &rusqlite::Connection, item_id: i64) -> rusqlite::Result<Option<(ItemRow, ProductRow)>> {
     let Some(item) = repo::find_item(c, item_id)? else { return Ok(None) };

@@ -5,7 +5,7 @@
 
 use poem::web::Data;
 use poem_openapi::{
-    param::{Header, Path},
+    param::{Header, Path, Query},
     payload::Json,
     ApiResponse, OpenApi,
 };
@@ -13,7 +13,7 @@ use poem_openapi::{
 use super::{
     model::{
         ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate, ApiKeyView, CallbackView, H2hBalance, H2hCaller, H2hOrder,
-        H2hOrderRequest,
+        H2hOrderRequest, H2hProductList,
     },
     service,
 };
@@ -120,6 +120,16 @@ impl AdminApiKeysApi {
 }
 
 #[derive(ApiResponse)]
+pub enum PriceList {
+    /// The list, and its tag for `If-None-Match`.
+    #[oai(status = 200)]
+    Ok(Json<H2hProductList>, #[oai(header = "ETag")] String),
+    /// Unchanged since the tag sent in `If-None-Match`.
+    #[oai(status = 304)]
+    NotModified(#[oai(header = "ETag")] String),
+}
+
+#[derive(ApiResponse)]
 pub enum OrderPlaced {
     /// A new order, paid from the balance.
     #[oai(status = 201)]
@@ -147,6 +157,31 @@ impl H2hApi {
         #[oai(name = "X-Lapak-Signature")] _sig: Header<String>,
     ) -> ApiResult<Json<H2hBalance>> {
         Ok(Json(service::balance(&app, &caller).await?))
+    }
+
+    /// The price list at the reseller's prices, with availability and cut-off windows.
+    /// Poll it cheaply: send the last `ETag` in `If-None-Match` and an unchanged list
+    /// answers 304 with no body.
+    #[oai(path = "/products", method = "get", operation_id = "h2hProducts")]
+    #[allow(clippy::too_many_arguments)]
+    async fn products(
+        &self,
+        app: Data<&App>,
+        caller: Data<&H2hCaller>,
+        /// A category slug, e.g. `pulsa`.
+        category: Query<Option<String>>,
+        /// A brand, e.g. `TELKOMSEL`.
+        brand: Query<Option<String>>,
+        #[oai(name = "If-None-Match")] if_none_match: Header<Option<String>>,
+        #[oai(name = "X-Lapak-Key")] _key: Header<String>,
+        #[oai(name = "X-Lapak-Timestamp")] _ts: Header<String>,
+        #[oai(name = "X-Lapak-Signature")] _sig: Header<String>,
+    ) -> ApiResult<PriceList> {
+        let (list, etag) = service::products(&app, &caller, category.0, brand.0).await?;
+        if if_none_match.0.as_deref().is_some_and(|t| t.split(',').any(|t| t.trim() == etag)) {
+            return Ok(PriceList::NotModified(etag));
+        }
+        Ok(PriceList::Ok(Json(list), etag))
     }
 
     /// Buy an item for a customer number, paid from the balance. Idempotent by `ref_id`.

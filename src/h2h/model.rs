@@ -119,6 +119,35 @@ pub struct H2hCallback {
     pub sent_at: String,
 }
 
+/// One item of the reseller's price list.
+#[derive(Debug, Clone, Object, serde::Serialize)]
+#[oai(skip_serializing_if_is_none)]
+pub struct H2hProduct {
+    pub sku: String,
+    pub name: String,
+    pub product: String,
+    /// The category's slug (`pulsa`, `games`, ...).
+    pub category: String,
+    pub brand: String,
+    /// The reseller's price (for a bill: the fee above the bill).
+    pub price: i64,
+    /// Orderable right now (active, offered by the supplier, in stock, outside its cut-off).
+    pub available: bool,
+    /// A bill: paid through an inquiry, not with `POST /orders`.
+    pub postpaid: bool,
+    /// The supplier's daily cut-off window, Asia/Jakarta `HH:MM`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_off_start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_off_end: Option<String>,
+}
+
+/// The reseller's price list.
+#[derive(Debug, Clone, Object, serde::Serialize)]
+pub struct H2hProductList {
+    pub data: Vec<H2hProduct>,
+}
+
 /// One callback in the delivery log.
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -215,6 +244,9 @@ pub enum H2hError {
     NoSuchOrder,
     #[error("no such callback")]
     NoSuchCallback,
+    /// Over the key's limit: seconds to wait.
+    #[error("too many requests for this key; try again in {0} s")]
+    Limited(u64),
     #[error(transparent)]
     Order(#[from] crate::orders::model::OrderError),
     #[error(transparent)]
@@ -243,6 +275,7 @@ impl From<H2hError> for crate::error::ApiError {
             H2hError::PriceAboveMax { .. } => ApiError::conflict("price_above_max", message).with_field("max_price"),
             H2hError::NoSuchOrder => ApiError::not_found("order"),
             H2hError::NoSuchCallback => ApiError::not_found("callback"),
+            H2hError::Limited(wait) => ApiError::too_many(wait),
             H2hError::Order(o) => o.into(),
             H2hError::Wallet(w) => w.into(),
             H2hError::Db(d) => d.into(),

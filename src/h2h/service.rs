@@ -334,6 +334,7 @@ fn answer(ref_id: &str, o: OrderView, balance_after: i64) -> H2hOrder {
 /// `POST /h2h/v1/orders`: buys from the reseller's balance. The same ref_id returns the
 /// same order (also when five arrive at once); another body with it is 409.
 pub async fn place_order(app: &App, caller: &H2hCaller, req: H2hOrderRequest) -> Result<(H2hOrder, bool)> {
+    crate::app::Limits::check(&app.limits.h2h_orders, caller.key.key_id.clone()).map_err(H2hError::Limited)?;
     let sku = req.sku.trim().to_string();
     let callback = clean_url("callback_url", req.callback_url.as_deref())?;
     let product = crate::catalog::service::product_of_sku(app, &sku, caller.user.customer_type)
@@ -401,6 +402,37 @@ pub async fn place_order(app: &App, caller: &H2hCaller, req: H2hOrderRequest) ->
     let mut a = answer(&req.ref_id, order, after);
     a.sku = Some(sku);
     Ok((a, created))
+}
+
+/// `GET /h2h/v1/products`: the price list at the reseller's prices, and its ETag (a
+/// digest of the answer: the same list gives the same tag).
+pub async fn products(
+    app: &App,
+    caller: &H2hCaller,
+    category: Option<String>,
+    brand: Option<String>,
+) -> Result<(super::model::H2hProductList, String)> {
+    crate::app::Limits::check(&app.limits.h2h_price_list, caller.key.key_id.clone()).map_err(H2hError::Limited)?;
+    let rows = crate::catalog::service::price_list(app, caller.user.customer_type, category, brand).await?;
+    let list = super::model::H2hProductList {
+        data: rows
+            .into_iter()
+            .map(|r| super::model::H2hProduct {
+                sku: r.sku,
+                name: r.name,
+                product: r.product,
+                category: r.category,
+                brand: r.brand,
+                price: r.price,
+                available: r.available,
+                postpaid: r.postpaid,
+                cut_off_start: r.cut_off.as_ref().map(|c| c.0.clone()),
+                cut_off_end: r.cut_off.map(|c| c.1),
+            })
+            .collect(),
+    };
+    let digest = Sha256::digest(serde_json::to_vec(&list).unwrap_or_default());
+    Ok((list, format!("\"{}\"", &hex::encode(digest)[..32])))
 }
 
 /// `GET /h2h/v1/orders/{ref_id}`.
