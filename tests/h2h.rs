@@ -322,7 +322,7 @@ async fn receiver(fail_first: usize) -> (String, Received) {
     let addr = acceptor.local_addr().into_iter().find_map(|a| a.as_socket_addr().cloned()).unwrap();
     let state = Received::default();
     state.fail_first.store(fail_first, std::sync::atomic::Ordering::SeqCst);
-    let app = poem::Route::new().at("/cb", poem::post(receive)).data(state.clone());
+    let app = poem::Route::new().at("/cb", poem::get(receive).post(receive)).data(state.clone());
     tokio::spawn(async move { poem::Server::new_with_acceptor(acceptor).run(app).await });
     (format!("http://{addr}/cb?shop=1"), state)
 }
@@ -503,4 +503,88 @@ async fn each_key_has_its_own_limits() {
     assert_eq!(statuses[..2], [StatusCode::CREATED, StatusCode::CREATED]);
     assert_eq!(statuses[2], StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 2, "the refused one bought nothing");
+}
+
+#[tokio::test]
+async fn counter_software_buys_with_the_otomax_sign_and_gets_get_reports() {
+    let mut t = TestApp::spawn_manual(|f| f).await;
+    let admin = t.admin().await;
+    t.sync(&admin).await;
+    let (token, uid) = t.register("konter@example.com", "081277773333").await;
+    t.make_reseller(&admin, uid).await;
+    t.fund(&admin, uid, 100_000).await;
+    let shop = new_key(&t, &token, &["127.0.0.1"]).await;
+    let (report, got) = receiver(0).await;
+    let setup =
+        t.post(&format!("/api/v1/me/api-keys/{}/otomax", shop.key), Some(&token), json!({"report_url": report})).await;
+    assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
+    let (member, pin, password) = (
+        setup.body["member_id"].as_str().unwrap().to_string(),
+        setup.body["pin"].as_str().unwrap().to_string(),
+        setup.body["password"].as_str().unwrap().to_string(),
+    );
+    // The sign, computed here by hand: base64(sha1("OtomaX|member|product|dest|refID|pin|password")).
+    let sign = |product: &str, dest: &str, r: &str| {
+        use base64::Engine;
+        use sha1::Digest;
+        let d = sha1::Sha1::digest(format!("OtomaX|{member}|{product}|{dest}|{r}|{pin}|{password}").as_bytes());
+        base64::engine::general_purpose::STANDARD.encode(d)
+    };
+    let trx = |product: &str, dest: &str, r: &str, sign: &str| {
+        let url = reqwest::Url::parse_with_params(
+            &t.url("/h2h/otomax/trx"),
+            &[("memberID", member.as_str()), ("product", product), ("dest", dest), ("refID", r), ("sign", sign)],
+        )
+        .unwrap();
+        let client = t.client.clone();
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            let ct = r.headers().get("content-type").unwrap().to_str().unwrap().to_string();
+            let text = r.text().await.unwrap();
+            assert_eq!(ct, "text/plain; charset=utf-8", "{text}");
+            return text;
+            r.text().await.unwrap()
+        }
+    };
+    let bad = trx("xld10", "087800001230", "OT-1", "AAAA").await;
+    assert!(bad.starts_with("R#OT-1 xld10.087800001230 GAGAL."), "{bad}");
+    assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 0);
+    let first = trx("xld10", "087800001230", "OT-1", &sign("xld10", "087800001230", "OT-1")).await;
+    assert!(first.starts_with("R#OT-1 xld10.087800001230 DIPROSES. SN:. Harga:11000. Saldo:89000."), "{first}");
+    // The same refID again: the same order, not a second one.
+    let again = trx("xld10", "087800001230", "OT-1", &sign("xld10", "087800001230", "OT-1")).await;
+    assert!(again.contains("Saldo:89000"), "{again}");
+    assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 1);
+    let code = t.text("SELECT transaction_code FROM transactions").await.unwrap();
+    let id = t.count("SELECT id FROM transactions").await;
+    lapak::orders::fulfilment::ask_supplier(&t.app, id, lapak::orders::fulfilment::Asker::Job).await.unwrap();
+    let done = trx("xld10", "087800001230", "OT-1", &sign("xld10", "087800001230", "OT-1")).await;
+    assert!(done.starts_with("R#OT-1 xld10.087800001230 SUKSES. SN:1234567890."), "{done}");
+    // The report: an HTTP GET in the IRS/Digiflazz shape.
+    lapak::h2h::service::callbacks_tick(&t.app).await.unwrap();
+    assert!(t.wait_for("SELECT COUNT(*) FROM h2h_callbacks WHERE status = 'delivered'").await);
+    let (_, _, _, event, path, _) = got.calls.lock().unwrap().last().unwrap().clone();
+    assert_eq!(event, "order.success");
+    let q: std::collections::HashMap<String, String> =
+        reqwest::Url::parse(&format!("http://x{path}")).unwrap().query_pairs().into_owned().collect();
+    assert_eq!(q["serverid"], code);
+    assert_eq!(q["clientid"], "OT-1");
+    assert_eq!(q["statuscode"], "1");
+    assert_eq!((q["kp"].as_str(), q["msisdn"].as_str(), q["sn"].as_str()), ("xld10", "087800001230", "1234567890"));
+    assert!(q["msg"].starts_with("SUKSES"), "{}", q["msg"]);
+    // A failure is statuscode 2.
+    let fail = trx("xld10", "087800001232", "OT-2", &sign("xld10", "087800001232", "OT-2")).await;
+    assert!(fail.contains("DIPROSES"), "{fail}");
+    let id = t.count("SELECT MAX(id) FROM transactions").await;
+    lapak::orders::fulfilment::ask_supplier(&t.app, id, lapak::orders::fulfilment::Asker::Job).await.unwrap();
+    lapak::h2h::service::callbacks_tick(&t.app).await.unwrap();
+    assert!(t.wait_for("SELECT COUNT(*) = 2 FROM h2h_callbacks WHERE status = 'delivered'").await);
+    let (_, _, _, _, path, _) = got.calls.lock().unwrap().last().unwrap().clone();
+    assert!(path.contains("statuscode=2") && path.contains("clientid=OT-2"), "{path}");
+    // Rotating the key changes the PIN and password: the old sign no longer works.
+    t.post(&format!("/api/v1/me/api-keys/{}/rotate", shop.key), Some(&token), json!({})).await;
+    let stale = trx("xld10", "087800001230", "OT-3", &sign("xld10", "087800001230", "OT-3")).await;
+    assert!(stale.contains("GAGAL"), "{stale}");
+    t.restart().await;
+    t.assert_ledger().await;
 }

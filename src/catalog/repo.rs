@@ -497,13 +497,12 @@ pub fn find_item(c: &Connection, id: i64) -> rusqlite::Result<Option<ItemRow>> {
     c.query_row(&format!("SELECT {ITEM_COLS} FROM product_items i WHERE i.id = ?1"), [id], item_from).optional()
 }
 
-/// Every item of an active product, with its product's name, category slug, brand and
-/// payment type (the H2H price list), optionally of one category or brand.
-pub fn price_list(
-    c: &Connection,
-    category: Option<&str>,
-    brand: Option<&str>,
-) -> rusqlite::Result<Vec<(ItemRow, String, String, String, bool)>> {
+/// An item with its product's name, category slug, brand, and whether it is a bill.
+pub type PricedItem = (ItemRow, String, String, String, bool);
+
+/// Every item of an active product (the H2H price list), optionally of one category or
+/// brand.
+pub fn price_list(c: &Connection, category: Option<&str>, brand: Option<&str>) -> rusqlite::Result<Vec<PricedItem>> {
     let mut s = c.prepare(&format!(
         "SELECT {ITEM_COLS}, p.name, pc.slug, p.brand, p.payment_type = 'postpaid'
          FROM product_items i JOIN products p ON p.id = i.product_id JOIN product_categories pc ON pc.id = p.category_id

@@ -13,7 +13,7 @@ use poem_openapi::{
 use super::{
     model::{
         ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate, ApiKeyView, CallbackView, H2hBalance, H2hCaller, H2hOrder,
-        H2hOrderRequest, H2hProductList,
+        H2hOrderRequest, H2hProductList, OtomaxCredentials, OtomaxSetup,
     },
     service,
 };
@@ -87,6 +87,20 @@ impl MeApiKeysApi {
     #[oai(path = "/:key_id/test-callback", method = "post", operation_id = "testApiKeyCallback")]
     async fn test_callback(&self, app: Data<&App>, auth: BearerAuth, key_id: Path<String>) -> ApiResult<()> {
         Ok(service::test_callback(&app, auth.0.id, &key_id.0).await?)
+    }
+
+    /// Let counter software (OtomaX, IRS) use the key through `GET /h2h/otomax/trx`, with
+    /// report callbacks (HTTP GET) to `report_url`. Answers the member id, PIN and
+    /// password to enter there (shown this once; rotating the key changes them).
+    #[oai(path = "/:key_id/otomax", method = "post", operation_id = "enableApiKeyOtomax")]
+    async fn otomax(
+        &self,
+        app: Data<&App>,
+        auth: BearerAuth,
+        key_id: Path<String>,
+        body: Json<OtomaxSetup>,
+    ) -> ApiResult<Json<OtomaxCredentials>> {
+        Ok(Json(service::enable_otomax(&app, auth.0.id, &key_id.0, body.0).await?))
     }
 
     /// Revoke a key for good.

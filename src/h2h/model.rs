@@ -51,6 +51,9 @@ pub struct ApiKeyView {
     pub last_used_at: Option<String>,
     pub last_ip: Option<String>,
     pub callback_url: Option<String>,
+    /// Counter software may use this key (`GET /h2h/otomax/trx`).
+    pub otomax_enabled: bool,
+    pub report_url: Option<String>,
     pub created_at: String,
     /// Admin lists: the owner.
     pub user_id: Option<i64>,
@@ -214,6 +217,29 @@ pub struct KeyRow {
     pub created_at: String,
     /// The owner may log in (active, not deleted).
     pub owner_active: bool,
+    pub otomax_enabled: bool,
+    pub report_url: Option<String>,
+}
+
+/// Turn on counter software (OtomaX, IRS) for a key.
+#[derive(Debug, Clone, Object)]
+pub struct OtomaxSetup {
+    /// Where report callbacks (HTTP GET, IRS/Digiflazz shape) go.
+    #[oai(validator(max_length = 500))]
+    pub report_url: Option<String>,
+}
+
+/// What to enter in the counter software. The PIN and password are shown here only
+/// (derived, never stored; rotating the key changes them).
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct OtomaxCredentials {
+    pub member_id: String,
+    pub pin: String,
+    pub password: String,
+    /// `GET` this with `memberID`, `product`, `dest`, `refID` and `sign`.
+    pub trx_url: String,
+    pub report_url: Option<String>,
 }
 
 /// Who a verified H2H request comes from (set by the signature check).

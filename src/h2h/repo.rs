@@ -5,7 +5,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use super::model::{KeyRow, KeyStatus};
 
 const COLS: &str = "k.id, k.key_id, k.user_id, k.name, k.secret_version, k.ip_whitelist, k.status, k.last_used_at,
-    k.last_ip, k.created_at, (u.status = 'active' AND u.deleted_at IS NULL), k.callback_url";
+    k.last_ip, k.created_at, (u.status = 'active' AND u.deleted_at IS NULL), k.callback_url,
+    k.otomax_enabled, k.report_url";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
     let list: String = r.get(5)?;
@@ -22,6 +23,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<KeyRow> {
         created_at: r.get(9)?,
         owner_active: r.get(10)?,
         callback_url: r.get(11)?,
+        otomax_enabled: r.get(12)?,
+        report_url: r.get(13)?,
     })
 }
 
@@ -93,10 +96,20 @@ pub fn link_order(
     key_id: i64,
     ref_id: &str,
     callback_url: Option<&str>,
+    via_otomax: bool,
 ) -> rusqlite::Result<()> {
     c.execute(
-        "INSERT OR IGNORE INTO h2h_orders (transaction_id, api_key_id, ref_id, callback_url) VALUES (?1, ?2, ?3, ?4)",
-        params![transaction_id, key_id, ref_id, callback_url],
+        "INSERT OR IGNORE INTO h2h_orders (transaction_id, api_key_id, ref_id, callback_url, via_otomax)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![transaction_id, key_id, ref_id, callback_url, via_otomax],
+    )?;
+    Ok(())
+}
+
+pub fn enable_otomax(c: &Connection, id: i64, report_url: Option<&str>, now: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE api_keys SET otomax_enabled = 1, report_url = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, report_url, now],
     )?;
     Ok(())
 }
@@ -110,71 +123,88 @@ pub fn callback_url_of(c: &Connection, id: i64) -> rusqlite::Result<Option<Strin
     c.query_row("SELECT callback_url FROM api_keys WHERE id = ?1", [id], |r| r.get(0))
 }
 
-/// H2H orders that reached a final state without a callback for it yet:
-/// (transaction id, key id, ref_id, url, status, code, sn, price, message, sku, customer_no).
-pub type Settled =
-    (i64, i64, String, String, String, String, Option<String>, i64, Option<String>, Option<String>, Option<String>);
+/// An H2H order that reached a final state without a callback for it yet.
+pub struct Settled {
+    pub transaction_id: i64,
+    pub key_id: i64,
+    pub ref_id: String,
+    /// The report URL (counter software, GET) or the callback URL (POST).
+    pub url: String,
+    pub via_otomax: bool,
+    pub status: String,
+    pub code: String,
+    pub sn: Option<String>,
+    pub price: i64,
+    pub message: Option<String>,
+    pub sku: Option<String>,
+    pub customer_no: Option<String>,
+}
 
 pub fn settled_without_callback(c: &Connection, since: &str, limit: i64) -> rusqlite::Result<Vec<Settled>> {
     let mut s = c.prepare(
-        "SELECT h.transaction_id, h.api_key_id, h.ref_id, COALESCE(h.callback_url, k.callback_url), t.status,
-                t.transaction_code, t.digiflazz_serial_number, t.total_price,
+        "SELECT h.transaction_id, h.api_key_id, h.ref_id,
+                CASE WHEN h.via_otomax = 1 THEN k.report_url ELSE COALESCE(h.callback_url, k.callback_url) END AS url,
+                h.via_otomax, t.status, t.transaction_code, t.digiflazz_serial_number, t.total_price,
                 COALESCE(t.failed_reason, t.digiflazz_message), t.product_code, t.customer_no
          FROM h2h_orders h JOIN transactions t ON t.id = h.transaction_id JOIN api_keys k ON k.id = h.api_key_id
-         WHERE t.status IN ('success', 'failed', 'refunded') AND t.updated_at >= ?1
-           AND COALESCE(h.callback_url, k.callback_url) IS NOT NULL
+         WHERE t.status IN ('success', 'failed', 'refunded') AND t.updated_at >= ?1 AND url IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM h2h_callbacks b WHERE b.transaction_id = h.transaction_id
                            AND b.event = 'order.' || t.status)
          LIMIT ?2",
     )?;
     let rows = s.query_map(params![since, limit], |r| {
-        Ok((
-            r.get(0)?,
-            r.get(1)?,
-            r.get(2)?,
-            r.get(3)?,
-            r.get(4)?,
-            r.get(5)?,
-            r.get(6)?,
-            r.get(7)?,
-            r.get(8)?,
-            r.get(9)?,
-            r.get(10)?,
-        ))
+        Ok(Settled {
+            transaction_id: r.get(0)?,
+            key_id: r.get(1)?,
+            ref_id: r.get(2)?,
+            url: r.get(3)?,
+            via_otomax: r.get(4)?,
+            status: r.get(5)?,
+            code: r.get(6)?,
+            sn: r.get(7)?,
+            price: r.get(8)?,
+            message: r.get(9)?,
+            sku: r.get(10)?,
+            customer_no: r.get(11)?,
+        })
     })?;
     rows.collect()
 }
 
 /// A callback to send; false when that order already has one for this event.
+#[allow(clippy::too_many_arguments)]
 pub fn enqueue(
     c: &Connection,
     key_id: i64,
     transaction_id: Option<i64>,
     event: &str,
+    method: &str,
     url: &str,
     body: &str,
     now: &str,
 ) -> rusqlite::Result<Option<i64>> {
     let n = c.execute(
-        "INSERT OR IGNORE INTO h2h_callbacks (api_key_id, transaction_id, event, url, body, next_at, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![key_id, transaction_id, event, url, body, now],
+        "INSERT OR IGNORE INTO h2h_callbacks (api_key_id, transaction_id, event, method, url, body, next_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+        params![key_id, transaction_id, event, method, url, body, now],
     )?;
     Ok((n == 1).then(|| c.last_insert_rowid()))
 }
 
-/// A due callback: (id, key id, url, body, event, attempts).
-pub type DueCallback = (i64, i64, String, String, String, i64);
+/// A due callback: (id, key id, url, body, event, attempts, method).
+pub type DueCallback = (i64, i64, String, String, String, i64, String);
 
 /// Takes the due callbacks for one delivery each: their next try moves to `lease` so no
 /// other run sends them meanwhile.
 pub fn claim_due(c: &Connection, now: &str, lease: &str, limit: i64) -> rusqlite::Result<Vec<DueCallback>> {
     let mut s = c.prepare(
-        "SELECT id, api_key_id, url, body, event, attempts FROM h2h_callbacks
+        "SELECT id, api_key_id, url, body, event, attempts, method FROM h2h_callbacks
          WHERE status = 'pending' AND next_at <= ?1 ORDER BY next_at LIMIT ?2",
     )?;
     let rows: Vec<DueCallback> = s
-        .query_map(params![now, limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+        .query_map(params![now, limit], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+        })?
         .collect::<Result<_, _>>()?;
     for r in &rows {
         c.execute("UPDATE h2h_callbacks SET next_at = ?2 WHERE id = ?1", params![r.0, lease])?;

@@ -107,6 +107,8 @@ fn view(k: KeyRow, admin: bool) -> ApiKeyView {
         last_used_at: k.last_used_at,
         last_ip: k.last_ip,
         callback_url: k.callback_url,
+        otomax_enabled: k.otomax_enabled,
+        report_url: k.report_url,
         created_at: k.created_at,
         user_id: admin.then_some(k.user_id),
     }
@@ -334,6 +336,10 @@ fn answer(ref_id: &str, o: OrderView, balance_after: i64) -> H2hOrder {
 /// `POST /h2h/v1/orders`: buys from the reseller's balance. The same ref_id returns the
 /// same order (also when five arrive at once); another body with it is 409.
 pub async fn place_order(app: &App, caller: &H2hCaller, req: H2hOrderRequest) -> Result<(H2hOrder, bool)> {
+    place(app, caller, req, false).await
+}
+
+async fn place(app: &App, caller: &H2hCaller, req: H2hOrderRequest, via_otomax: bool) -> Result<(H2hOrder, bool)> {
     crate::app::Limits::check(&app.limits.h2h_orders, caller.key.key_id.clone()).map_err(H2hError::Limited)?;
     let sku = req.sku.trim().to_string();
     let callback = clean_url("callback_url", req.callback_url.as_deref())?;
@@ -392,7 +398,7 @@ pub async fn place_order(app: &App, caller: &H2hCaller, req: H2hOrderRequest) ->
     app.db
         .write(move |tx| -> Result<()> {
             if let Some(id) = crate::orders::repo::id_by_code(tx, &code)? {
-                repo::link_order(tx, id, kid, &ref_id, callback.as_deref())?;
+                repo::link_order(tx, id, kid, &ref_id, callback.as_deref(), via_otomax)?;
             }
             Ok(())
         })
@@ -444,6 +450,155 @@ pub async fn order(app: &App, caller: &H2hCaller, ref_id: &str) -> Result<H2hOrd
     Ok(answer(ref_id, o, after))
 }
 
+// --- counter software (OtomaX, IRS) -------------------------------------------------------
+
+/// A key's OtomaX PIN and password: derived like its secret, never stored.
+pub fn otomax_credentials(master: &[u8; 32], key_id: &str, version: i64) -> (String, String) {
+    let derive = |what: &str| {
+        let mut mac = HmacSha256::new_from_slice(master).expect("HMAC takes any key length");
+        mac.update(format!("lapak otomax {what}|{key_id}|{version}").as_bytes());
+        mac.finalize().into_bytes()
+    };
+    let pin = derive("pin");
+    let pin = format!("{:06}", u32::from_be_bytes([pin[0], pin[1], pin[2], pin[3]]) % 1_000_000);
+    let password = hex::encode(&derive("password")[..8]);
+    (pin, password)
+}
+
+/// The OtomaX sign: base64(sha1("OtomaX|memberID|product|dest|refID|pin|password")).
+pub fn otomax_sign(member: &str, product: &str, dest: &str, ref_id: &str, pin: &str, password: &str) -> String {
+    use base64::Engine;
+    let digest = sha1::Sha1::digest(format!("OtomaX|{member}|{product}|{dest}|{ref_id}|{pin}|{password}").as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(digest)
+}
+
+/// `POST /me/api-keys/{key_id}/otomax`: counter software may use the key; its PIN and
+/// password, shown this once.
+pub async fn enable_otomax(
+    app: &App,
+    user_id: i64,
+    key_id: &str,
+    setup: super::model::OtomaxSetup,
+) -> Result<super::model::OtomaxCredentials> {
+    let k = own_key(app, user_id, key_id).await?;
+    let report = clean_url("report_url", setup.report_url.as_deref())?;
+    let (id, now, r) = (k.id, app.clock.now_str(), report.clone());
+    app.db.write(move |tx| Ok::<_, H2hError>(repo::enable_otomax(tx, id, r.as_deref(), &now)?)).await?;
+    let (pin, password) = otomax_credentials(&app.h2h_key, &k.key_id, k.secret_version);
+    Ok(super::model::OtomaxCredentials {
+        member_id: k.key_id,
+        pin,
+        password,
+        trx_url: format!("{}/h2h/otomax/trx", app.config.server.public_url.trim_end_matches('/')),
+        report_url: report,
+    })
+}
+
+/// One `GET /h2h/otomax/trx` request.
+pub struct OtomaxTrx {
+    pub member_id: String,
+    pub product: String,
+    pub dest: String,
+    pub ref_id: String,
+    pub sign: String,
+    pub ip: String,
+}
+
+/// The counter endpoint: checks the OtomaX sign, the key and the address, buys (the same
+/// refID is the same order), and answers in one plain-text line counter software parses:
+/// `R#<refID> <product>.<dest> <SUKSES|GAGAL|DIPROSES>. SN:<sn>. Harga:<price>. Saldo:<balance>. <message>`.
+pub async fn otomax_trx(app: &App, t: OtomaxTrx) -> String {
+    let head = format!("R#{} {}.{}", t.ref_id, t.product, t.dest);
+    match otomax_order(app, &t).await {
+        Ok(o) => {
+            let word = match o.status {
+                H2hStatus::Success => "SUKSES",
+                H2hStatus::Failed => "GAGAL",
+                H2hStatus::Pending => "DIPROSES",
+            };
+            let mut line = format!("{head} {word}. SN:{}. Harga:{}. Saldo:{}.", o.sn, o.price, o.balance_after);
+            if let Some(m) = o.message.filter(|_| o.status == H2hStatus::Failed) {
+                line.push_str(&format!(" {m}"));
+            }
+            line
+        }
+        Err(e) => format!("{head} GAGAL. {}", crate::error::ApiError::from(e).message),
+    }
+}
+
+async fn otomax_order(app: &App, t: &OtomaxTrx) -> Result<H2hOrder> {
+    let kid = t.member_id.trim().to_string();
+    let key = app
+        .db
+        .read(move |c| Ok::<_, H2hError>(repo::find(c, &kid)?))
+        .await?
+        .filter(|k| k.status != KeyStatus::Revoked && k.otomax_enabled)
+        .ok_or_else(|| H2hError::Unauthorized("unknown memberID".into()))?;
+    let (pin, password) = otomax_credentials(&app.h2h_key, &key.key_id, key.secret_version);
+    let expected = otomax_sign(&key.key_id, &t.product, &t.dest, &t.ref_id, &pin, &password);
+    if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), t.sign.trim().as_bytes())) {
+        return Err(H2hError::Unauthorized("wrong sign".into()));
+    }
+    if key.status == KeyStatus::Suspended || !key.owner_active {
+        return Err(H2hError::Suspended);
+    }
+    if !allowed(&key.ip_whitelist, &t.ip) {
+        return Err(H2hError::IpNotAllowed(t.ip.clone()));
+    }
+    let uid = key.user_id;
+    let user = app
+        .db
+        .read(move |c| Ok::<_, H2hError>(crate::auth::repo::find_active_user(c, uid)?))
+        .await?
+        .ok_or(H2hError::Suspended)?;
+    let caller = H2hCaller { key, user };
+    let req = H2hOrderRequest {
+        sku: t.product.clone(),
+        customer_no: Some(t.dest.clone()),
+        customer_data: None,
+        ref_id: t.ref_id.clone(),
+        max_price: None,
+        callback_url: None,
+    };
+    if req.ref_id.is_empty() || req.ref_id.len() > 64 {
+        return Err(Invalid::new("refID", "1 to 64 characters").into());
+    }
+    Ok(place(app, &caller, req, true).await?.0)
+}
+
+/// The IRS/Digiflazz report a counter expects: `serverid, clientid, statuscode (1
+/// sukses, 2 gagal), kp, msisdn, sn, msg`, as a query string.
+fn report_query(s: &repo::Settled) -> String {
+    let ok = s.status == "success";
+    let msg = if ok {
+        format!(
+            "SUKSES {} {} SN:{}",
+            s.sku.clone().unwrap_or_default(),
+            s.customer_no.clone().unwrap_or_default(),
+            s.sn.clone().unwrap_or_default()
+        )
+    } else {
+        format!("GAGAL {}", s.message.clone().unwrap_or_default())
+    };
+    let pairs = [
+        ("serverid", s.code.clone()),
+        ("clientid", s.ref_id.clone()),
+        ("statuscode", if ok { "1".into() } else { "2".into() }),
+        ("kp", s.sku.clone().unwrap_or_default()),
+        ("msisdn", s.customer_no.clone().unwrap_or_default()),
+        ("sn", s.sn.clone().unwrap_or_default()),
+        ("msg", msg),
+    ];
+    pairs.iter().map(|(k, v)| format!("{k}={}", url_escape(v))).collect::<Vec<_>>().join("&")
+}
+
+fn url_escape(v: &str) -> String {
+    reqwest::Url::parse_with_params("http://x/", &[("v", v)])
+        .ok()
+        .and_then(|u| u.query().map(|q| q.trim_start_matches("v=").to_string()))
+        .unwrap_or_default()
+}
+
 // --- callbacks -----------------------------------------------------------------------------
 
 /// Tries of one callback before it is given up (the reseller can still resend it).
@@ -458,23 +613,26 @@ pub async fn callbacks_tick(app: &App) -> Result<usize> {
     app.db
         .write(move |tx| -> Result<()> {
             for s in repo::settled_without_callback(tx, &since, 200)? {
-                let (tid, kid, ref_id, url, status, code, sn, price, message, sku, customer_no) = s;
-                let event = format!("order.{status}");
-                let body = super::model::H2hCallback {
-                    event: event.clone(),
-                    ref_id: Some(ref_id),
-                    transaction_code: Some(code),
-                    sku,
-                    customer_no,
-                    status: Some(if status == "success" { H2hStatus::Success } else { H2hStatus::Failed }),
-                    sn: sn.filter(|s| !s.is_empty()),
-                    price: Some(price),
-                    refunded: Some(status == "refunded"),
-                    message: message.filter(|_| status != "success"),
-                    sent_at: now_s.clone(),
+                let event = format!("order.{}", s.status);
+                let (method, payload) = if s.via_otomax {
+                    ("GET", report_query(&s))
+                } else {
+                    let body = super::model::H2hCallback {
+                        event: event.clone(),
+                        ref_id: Some(s.ref_id.clone()),
+                        transaction_code: Some(s.code.clone()),
+                        sku: s.sku.clone(),
+                        customer_no: s.customer_no.clone(),
+                        status: Some(if s.status == "success" { H2hStatus::Success } else { H2hStatus::Failed }),
+                        sn: s.sn.clone().filter(|x| !x.is_empty()),
+                        price: Some(s.price),
+                        refunded: Some(s.status == "refunded"),
+                        message: s.message.clone().filter(|_| s.status != "success"),
+                        sent_at: now_s.clone(),
+                    };
+                    ("POST", serde_json::to_string(&body).unwrap_or_default())
                 };
-                let json = serde_json::to_string(&body).unwrap_or_default();
-                repo::enqueue(tx, kid, Some(tid), &event, &url, &json, &now_s)?;
+                repo::enqueue(tx, s.key_id, Some(s.transaction_id), &event, method, &s.url, &payload, &now_s)?;
             }
             Ok(())
         })
@@ -498,7 +656,7 @@ pub async fn callbacks_tick(app: &App) -> Result<usize> {
 }
 
 /// One delivery: signed as requests are, the answer recorded.
-async fn deliver(app: &App, (id, key_db_id, url, body, event, attempts): repo::DueCallback) -> Result<()> {
+async fn deliver(app: &App, (id, key_db_id, url, body, event, attempts, method): repo::DueCallback) -> Result<()> {
     let Some(key) = app.db.read(move |c| Ok::<_, H2hError>(repo::find_by_id(c, key_db_id)?)).await? else {
         return Ok(());
     };
@@ -511,16 +669,19 @@ async fn deliver(app: &App, (id, key_db_id, url, body, event, attempts): repo::D
         .unwrap_or_else(|_| "/".into());
     let stamp = app.clock.now().timestamp().to_string();
     let started = std::time::Instant::now();
-    let sent = app
-        .http
-        .post(&url)
-        .header("content-type", "application/json")
+    // A counter-software report is a GET with the facts in the query string.
+    let request = if method == "GET" {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        app.http.get(format!("{url}{sep}{body}"))
+    } else {
+        app.http.post(&url).header("content-type", "application/json").body(body.clone())
+    };
+    let sent = request
         .header("x-lapak-key", &key.key_id)
         .header("x-lapak-timestamp", &stamp)
         .header("x-lapak-signature", sign(&secret, "POST", &path, &stamp, body.as_bytes()))
         .header("x-lapak-event", &event)
         .header("x-lapak-delivery", id.to_string())
-        .body(body)
         .send()
         .await;
     let ms = started.elapsed().as_millis() as i64;
@@ -627,7 +788,9 @@ pub async fn test_callback(app: &App, user_id: i64, key_id: &str) -> Result<()> 
         sent_at: now.clone(),
     };
     let json = serde_json::to_string(&body).unwrap_or_default();
-    app.db.write(move |tx| Ok::<_, H2hError>(repo::enqueue(tx, k.id, None, "test", &url, &json, &now)?)).await?;
+    app.db
+        .write(move |tx| Ok::<_, H2hError>(repo::enqueue(tx, k.id, None, "test", "POST", &url, &json, &now)?))
+        .await?;
     app.orders_settled.notify_waiters();
     Ok(())
 }
@@ -635,6 +798,19 @@ pub async fn test_callback(app: &App, user_id: i64, key_id: &str) -> Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_otomax_sign_matches_a_hand_computed_vector() {
+        // base64(sha1("OtomaX|M1|TSEL10|081234567890|R1|123456|rahasia")), by Python's hashlib.
+        assert_eq!(
+            otomax_sign("M1", "TSEL10", "081234567890", "R1", "123456", "rahasia"),
+            "mcv2woRbiol2h23kgtK/jgcysdg="
+        );
+        let (pin, password) = otomax_credentials(&[1u8; 32], "lpk_a", 1);
+        assert_eq!((pin.len(), password.len()), (6, 16));
+        assert!(pin.chars().all(|c| c.is_ascii_digit()));
+        assert_ne!(otomax_credentials(&[1u8; 32], "lpk_a", 2), (pin, password), "rotation changes them");
+    }
 
     #[test]
     fn whitelists_match_addresses_and_networks() {

@@ -67,11 +67,32 @@ pub fn service(app: &App) -> OpenApiService<H2hApi, ()> {
         .server(format!("{}/h2h/v1", app.config.server.public_url.trim_end_matches('/')))
 }
 
+/// `GET /h2h/otomax/trx`: counter software's own format (a signed query string in, one
+/// plain-text line out).
+#[poem::handler]
+async fn otomax(req: &Request, query: poem::web::Query<std::collections::HashMap<String, String>>) -> Response {
+    let Some(app) = req.data::<App>().cloned() else {
+        return Response::builder().status(poem::http::StatusCode::INTERNAL_SERVER_ERROR).finish();
+    };
+    let q = query.0;
+    let get = |k: &str| q.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let trx = service::OtomaxTrx {
+        member_id: get("memberID"),
+        product: get("product"),
+        dest: get("dest"),
+        ref_id: get("refID"),
+        sign: get("sign"),
+        ip: req.data::<ClientIp>().map(|c| c.0.clone()).unwrap_or_default(),
+    };
+    let line = service::otomax_trx(&app, trx).await;
+    Response::builder().content_type("text/plain; charset=utf-8").body(line)
+}
+
 /// The H2H routes to nest at `/h2h`.
 pub fn routes(app: &App) -> poem::Route {
     let api = service(app);
     let spec = api.spec();
-    poem::Route::new().nest("/v1", Verify { inner: api.into_endpoint() }).at(
+    poem::Route::new().nest("/v1", Verify { inner: api.into_endpoint() }).at("/otomax/trx", poem::get(otomax)).at(
         "/openapi.json",
         poem::endpoint::make_sync(move |_| {
             Response::builder().header(header::CONTENT_TYPE, "application/json; charset=utf-8").body(spec.clone())
