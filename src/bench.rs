@@ -33,6 +33,14 @@ pub enum Bench {
         #[arg(long, default_value_t = 300)]
         orders: usize,
     },
+    /// H2H: signed orders per second from a reseller's balance over HTTP, and the time
+    /// from the supplier's answer to the reseller's callback receiver (same machine).
+    H2h {
+        #[arg(long, default_value_t = 2_000)]
+        orders: usize,
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+    },
     /// Product sync of a large price list: fetch from the simulator over HTTP, parse,
     /// price and write (first sync, a sync where 10 % of prices moved, an unchanged one).
     Sync {
@@ -52,6 +60,7 @@ pub fn run(what: Bench) -> anyhow::Result<()> {
             Bench::Sync { skus, runs } => bench_sync(skus, runs.max(1)).await,
             Bench::Checkout { orders, concurrency } => bench_checkout(orders.max(1), concurrency.max(1)).await,
             Bench::Callback { orders } => bench_callback(orders.max(1)).await,
+            Bench::H2h { orders, concurrency } => bench_h2h(orders.max(1), concurrency.max(1)).await,
         }
     })
 }
@@ -200,6 +209,8 @@ impl Shop {
                 .merge(Serialized::default("limits.checkout_per_minute", 1_000_000))
                 .merge(Serialized::default("limits.order_lookup_per_minute", 1_000_000))
                 .merge(Serialized::default("limits.webhook_per_minute", 1_000_000))
+                .merge(Serialized::default("h2h.orders_per_second", 1_000_000))
+                .merge(Serialized::default("orders.duplicate_window_hours", 0))
                 .merge(Serialized::default("log.level", "error")),
         )?;
         let running =
@@ -394,5 +405,179 @@ async fn bench_callback(orders: usize) -> anyhow::Result<()> {
         ms(*lat.last().unwrap_or(&Duration::ZERO))
     );
     println!("target: p99 at most 50 ms");
+    Ok(())
+}
+
+/// Callbacks as a reseller's server receives them: order code -> arrival.
+type Arrivals = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, Instant>>>;
+
+#[poem::handler]
+async fn bench_receiver(body: poem::Body, seen: poem::web::Data<&Arrivals>) -> &'static str {
+    let at = Instant::now();
+    let text = body.into_vec().await.unwrap_or_default();
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&text) {
+        if let Some(code) = v["transaction_code"].as_str() {
+            seen.lock().unwrap_or_else(|p| p.into_inner()).insert(code.to_string(), at);
+        }
+    }
+    "ok"
+}
+
+/// What a bench order needs to sign and send.
+struct H2hCtx {
+    client: reqwest::Client,
+    base: String,
+    key_id: String,
+    secret: String,
+    app: crate::App,
+}
+
+/// One signed order; its lapak code.
+async fn h2h_order(c: &H2hCtx, i: usize) -> anyhow::Result<String> {
+    let body = serde_json::json!({"sku": "tsel10", "customer_no": format!("0812{:08}", i), "ref_id": format!("B{i}")})
+        .to_string();
+    let stamp = c.app.clock.now().timestamp().to_string();
+    let sig = crate::h2h::service::sign(&c.secret, "POST", "/h2h/v1/orders", &stamp, body.as_bytes());
+    let r = c
+        .client
+        .post(format!("{}/h2h/v1/orders", c.base))
+        .header("content-type", "application/json")
+        .header("x-lapak-key", &c.key_id)
+        .header("x-lapak-timestamp", stamp)
+        .header("x-lapak-signature", sig)
+        .body(body)
+        .send()
+        .await?;
+    anyhow::ensure!(r.status().as_u16() == 201, "order {i}: HTTP {}", r.status());
+    let v: serde_json::Value = r.json().await?;
+    Ok(v["transaction_code"].as_str().unwrap_or_default().to_string())
+}
+
+async fn bench_h2h(orders: usize, concurrency: usize) -> anyhow::Result<()> {
+    use poem::{listener::Acceptor, EndpointExt};
+    let cpus = std::thread::available_parallelism()?.get();
+    println!(
+        "bench h2h: {orders} signed orders from a reseller's balance over HTTP, {concurrency} in flight, {cpus} CPU(s)"
+    );
+    let shop = Shop::start().await?;
+    // The reseller's callback receiver, on this machine.
+    let arrivals: Arrivals = Default::default();
+    let acceptor = poem::listener::Listener::into_acceptor(poem::listener::TcpListener::bind("127.0.0.1:0")).await?;
+    let raddr = acceptor
+        .local_addr()
+        .into_iter()
+        .find_map(|a| a.as_socket_addr().cloned())
+        .ok_or_else(|| anyhow::anyhow!("no address"))?;
+    let receiver = poem::Route::new().at("/cb", poem::post(bench_receiver)).data(arrivals.clone());
+    let _receiver = tokio::spawn(async move { poem::Server::new_with_acceptor(acceptor).run(receiver).await });
+
+    // A funded reseller and its key (set up directly: this is the benchmark's own shop).
+    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let reg: serde_json::Value = client
+        .post(format!("{}/api/v1/auth/register", shop.base))
+        .json(&serde_json::json!({"name": "Bench Reseller", "email": "h2h@example.com", "phone": "081211112222",
+                                  "password": "bench-password-123"}))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let uid = reg["user"]["id"].as_i64().ok_or_else(|| anyhow::anyhow!("register: {reg}"))?;
+    let funds = 10_000_000_000_i64;
+    shop.app
+        .db
+        .write(move |tx| -> Result<(), crate::db::DbError> {
+            tx.execute("UPDATE users SET customer_type = 'reseller' WHERE id = ?1", [uid])?;
+            crate::wallet::ledger::credit(
+                tx,
+                uid,
+                funds,
+                crate::wallet::model::EntryKind::Adjustment,
+                "bench funds",
+                Default::default(),
+            )
+            .map_err(|e| crate::db::DbError::Other(e.to_string()))?;
+            Ok(())
+        })
+        .await?;
+    let user = shop
+        .app
+        .db
+        .read(move |c| Ok::<_, crate::db::DbError>(crate::auth::repo::find_active_user(c, uid)?))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no reseller"))?;
+    let key = crate::h2h::service::create_key(
+        &shop.app,
+        &user,
+        crate::h2h::model::ApiKeyCreate {
+            name: "bench".into(),
+            ip_whitelist: vec!["127.0.0.1".into(), "::1".into()],
+            callback_url: Some(format!("http://{raddr}/cb")),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (key_id, secret) = (key.key.key_id.clone(), key.secret.clone());
+
+    let ctx = H2hCtx { client: client.clone(), base: shop.base.clone(), key_id, secret, app: shop.app.clone() };
+    for i in 0..20 {
+        h2h_order(&ctx, 1_000_000 + i).await?;
+    }
+    let ctx = std::sync::Arc::new(ctx);
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let (next, ctx) = (next.clone(), ctx.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut out = Vec::new();
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if i >= orders {
+                    break;
+                }
+                let t = Instant::now();
+                let code = h2h_order(&ctx, i).await?;
+                out.push((t.elapsed(), code));
+            }
+            anyhow::Ok(out)
+        }));
+    }
+    let mut lat = Vec::new();
+    let mut codes = Vec::new();
+    for t in tasks {
+        for (l, c) in t.await?? {
+            lat.push(l);
+            codes.push(c);
+        }
+    }
+    let took = started.elapsed();
+    lat.sort();
+    println!(
+        "  signed H2H orders (HTTP, balance debit, idempotent ref_id): {:>7.0} orders/s   p50 {:.1} ms   p99 {:.1} ms   ({} in {:.2} s)",
+        orders as f64 / took.as_secs_f64(),
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99)),
+        orders,
+        took.as_secs_f64()
+    );
+    // Callbacks: from the supplier's answer (the simulator answers at once) to arrival.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while arrivals.lock().unwrap_or_else(|p| p.into_inner()).len() < codes.len() + 20 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let seen = arrivals.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let mut cb: Vec<Duration> = codes
+        .iter()
+        .filter_map(|c| Some(seen.get(c)?.saturating_duration_since(shop.digiflazz.handle.first_seen(c)?)))
+        .collect();
+    cb.sort();
+    println!(
+        "  callback after the supplier's answer: p50 {:.1} ms   p99 {:.1} ms   ({} of {} callbacks arrived)",
+        ms(percentile(&cb, 0.5)),
+        ms(percentile(&cb, 0.99)),
+        cb.len(),
+        codes.len()
+    );
+    println!("targets: at least 500 orders/s on 2 cores; callback p99 at most 100 ms");
     Ok(())
 }
