@@ -219,6 +219,11 @@ async fn the_same_ref_id_five_times_at_once_buys_once_and_debits_once() {
     assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 1);
     let unknown = send(&t, &shop, Call::new("GET", "/h2h/v1/orders/NOPE", Value::Null)).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    // The admin sees the key's volume.
+    let keys = t.get("/api/v1/admin/api-keys", Some(&_admin)).await;
+    let k = keys.body.as_array().unwrap().iter().find(|k| k["key_id"] == shop.key.as_str()).unwrap();
+    assert_eq!((k["stats"]["orders"].as_i64(), k["stats"]["orders_success"].as_i64()), (Some(1), Some(1)), "{k}");
+    assert_eq!(k["stats"]["volume"].as_i64(), Some(price));
     t.assert_ledger().await;
 }
 

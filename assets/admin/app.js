@@ -14,6 +14,7 @@ import pricing from './pages/pricing.js';
 import users from './pages/users.js';
 import user from './pages/user.js';
 import withdrawals from './pages/withdrawals.js';
+import apikeys from './pages/apikeys.js';
 import vouchers from './pages/vouchers.js';
 import banners from './pages/banners.js';
 import settings from './pages/settings.js';
@@ -22,7 +23,7 @@ import jobs from './pages/jobs.js';
 import activity from './pages/activity.js';
 import system from './pages/system.js';
 
-const pages = { dashboard, orders, order, products, product, categories, pricing, users, user, withdrawals, vouchers, banners, settings, reports, jobs, activity, system };
+const pages = { dashboard, orders, order, products, product, categories, pricing, users, user, withdrawals, apikeys, vouchers, banners, settings, reports, jobs, activity, system };
 
 async function route() {
   if (!session.token) return showLogin();

@@ -57,6 +57,25 @@ pub struct ApiKeyView {
     pub created_at: String,
     /// Admin lists: the owner.
     pub user_id: Option<i64>,
+    /// Admin lists: volume, errors and callbacks.
+    pub stats: Option<KeyStats>,
+}
+
+/// What a key has done (the admin's list).
+#[derive(Debug, Clone, Default, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct KeyStats {
+    pub orders: i64,
+    pub orders_success: i64,
+    pub orders_failed: i64,
+    /// Rupiah of delivered orders.
+    pub volume: i64,
+    pub callbacks_pending: i64,
+    /// Callbacks that used up their tries.
+    pub callbacks_failed: i64,
+    pub last_callback_at: Option<String>,
+    pub last_callback_status: Option<String>,
+    pub last_callback_code: Option<i64>,
 }
 
 /// A key and its secret, shown this once.

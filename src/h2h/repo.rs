@@ -301,3 +301,38 @@ pub fn find_by_id(c: &Connection, id: i64) -> rusqlite::Result<Option<KeyRow>> {
     )
     .optional()
 }
+
+/// Every key's volume, errors and last callback, by key row id.
+pub fn stats(c: &Connection) -> rusqlite::Result<std::collections::HashMap<i64, super::model::KeyStats>> {
+    let mut s = c.prepare(
+        "SELECT k.id,
+                (SELECT COUNT(*) FROM h2h_orders h WHERE h.api_key_id = k.id),
+                (SELECT COUNT(*) FROM h2h_orders h JOIN transactions t ON t.id = h.transaction_id
+                 WHERE h.api_key_id = k.id AND t.status = 'success'),
+                (SELECT COUNT(*) FROM h2h_orders h JOIN transactions t ON t.id = h.transaction_id
+                 WHERE h.api_key_id = k.id AND t.status IN ('failed', 'refunded')),
+                (SELECT COALESCE(SUM(t.total_price), 0) FROM h2h_orders h JOIN transactions t ON t.id = h.transaction_id
+                 WHERE h.api_key_id = k.id AND t.status = 'success'),
+                (SELECT COUNT(*) FROM h2h_callbacks b WHERE b.api_key_id = k.id AND b.status = 'pending'),
+                (SELECT COUNT(*) FROM h2h_callbacks b WHERE b.api_key_id = k.id AND b.status = 'failed'),
+                b.created_at, b.status, b.last_code
+         FROM api_keys k LEFT JOIN h2h_callbacks b ON b.id = (SELECT MAX(id) FROM h2h_callbacks WHERE api_key_id = k.id)",
+    )?;
+    let rows = s.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            super::model::KeyStats {
+                orders: r.get(1)?,
+                orders_success: r.get(2)?,
+                orders_failed: r.get(3)?,
+                volume: r.get(4)?,
+                callbacks_pending: r.get(5)?,
+                callbacks_failed: r.get(6)?,
+                last_callback_at: r.get(7)?,
+                last_callback_status: r.get(8)?,
+                last_callback_code: r.get(9)?,
+            },
+        ))
+    })?;
+    rows.collect()
+}

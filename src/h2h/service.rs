@@ -111,6 +111,7 @@ fn view(k: KeyRow, admin: bool) -> ApiKeyView {
         report_url: k.report_url,
         created_at: k.created_at,
         user_id: admin.then_some(k.user_id),
+        stats: None,
     }
 }
 
@@ -206,8 +207,14 @@ pub async fn update_key(app: &App, user_id: i64, key_id: &str, b: ApiKeyUpdate) 
 
 /// The admin's list of every key.
 pub async fn all_keys(app: &App) -> Result<Vec<ApiKeyView>> {
-    let rows = app.db.read(|c| Ok::<_, H2hError>(repo::list(c, None)?)).await?;
-    Ok(rows.into_iter().map(|k| view(k, true)).collect())
+    let (rows, mut stats) = app.db.read(|c| Ok::<_, H2hError>((repo::list(c, None)?, repo::stats(c)?))).await?;
+    Ok(rows
+        .into_iter()
+        .map(|k| {
+            let s = stats.remove(&k.id);
+            ApiKeyView { stats: s, ..view(k, true) }
+        })
+        .collect())
 }
 
 /// An admin suspends (or lets again) a key; it stops (or starts) working at once.

@@ -192,8 +192,27 @@ test('create a voucher', async () => {
   assert.equal(v.type, 'fixed');
 });
 
+test("see a reseller's API key with its orders, and suspend it", async () => {
+  const reg = await api('POST', '/auth/register', { name: 'Toko H2H', email: 'h2h-e2e@example.com', phone: '081288887777', password: 'rahasia-e2e-123' });
+  assert.equal(reg.status, 201, JSON.stringify(reg.body));
+  const made = await api('PATCH', `/admin/users/${reg.body.user.id}`, { customer_type: 'reseller' }, adminToken);
+  assert.equal(made.status, 200, JSON.stringify(made.body));
+  const key = await api('POST', '/me/api-keys', { name: 'Toko online', ip_whitelist: ['127.0.0.1', '::1'] }, reg.body.token);
+  assert.equal(key.status, 201, JSON.stringify(key.body));
+  const keyId = key.body.key.key_id;
+  await page.goto(base + '/admin#/apikeys');
+  const row = page.locator('tr', { hasText: keyId });
+  await row.waitFor();
+  assert.match(await row.textContent(), /Toko online/);
+  assert.match(await row.textContent(), /0 \(0 ok, 0 failed\)/);
+  await shot('apikeys');
+  await row.locator('button', { hasText: 'Suspend' }).click();
+  await waitFor(async () => (await api('GET', '/admin/api-keys', undefined, adminToken)).body.find((k) => k.key_id === keyId)?.status === 'suspended', 'the suspension');
+  await page.locator('tr', { hasText: keyId }).locator('button', { hasText: 'Unsuspend' }).waitFor();
+});
+
 test('every page renders without an error', async () => {
-  for (const name of ['dashboard', 'orders', 'products', 'categories', 'pricing', 'users', 'withdrawals', 'vouchers', 'banners', 'settings', 'reports', 'jobs', 'activity', 'system']) {
+  for (const name of ['dashboard', 'orders', 'products', 'categories', 'pricing', 'users', 'withdrawals', 'apikeys', 'vouchers', 'banners', 'settings', 'reports', 'jobs', 'activity', 'system']) {
     await page.goto(base + `/admin#/${name}`);
     await page.waitForFunction(() => !document.querySelector('#main')?.textContent.includes('Loading…'));
     const text = await page.locator('#main').textContent();
