@@ -593,3 +593,39 @@ async fn counter_software_buys_with_the_otomax_sign_and_gets_get_reports() {
     t.restart().await;
     t.assert_ledger().await;
 }
+
+#[tokio::test]
+async fn a_shop_pays_a_bill_through_its_quote() {
+    let (t, _admin, token, uid) = setup().await;
+    let shop = new_key(&t, &token, &["127.0.0.1"]).await;
+    t.fund(&_admin, uid, 1_000_000).await;
+    let q = send(
+        &t,
+        &shop,
+        Call::new("POST", "/h2h/v1/bills/inquiry", json!({"sku": "pln", "customer_no": "530000000001"})),
+    )
+    .await;
+    assert_eq!(q.status, StatusCode::OK, "{}", q.body);
+    assert_eq!(q.body["bill"]["customer_name"], "SUPRIYADI");
+    let total = q.body["total_price"].as_i64().unwrap();
+    let pay = json!({"quote_id": q.body["quote_id"], "ref_id": "BILL-1"});
+    let first = send(&t, &shop, Call::new("POST", "/h2h/v1/bills/pay", pay.clone())).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(first.body["price"].as_i64(), Some(total));
+    let again = send(&t, &shop, Call::new("POST", "/h2h/v1/bills/pay", pay)).await;
+    assert_eq!(
+        (again.status, again.body["transaction_code"].clone()),
+        (StatusCode::OK, first.body["transaction_code"].clone())
+    );
+    let code = first.body["transaction_code"].as_str().unwrap().to_string();
+    assert_eq!(t.wait_status(&code, "success").await, "success");
+    let o = send(&t, &shop, Call::new("GET", "/h2h/v1/orders/BILL-1", Value::Null)).await;
+    assert_eq!(
+        (o.body["status"].as_str(), o.body["sn"].as_str().map(|s| !s.is_empty())),
+        (Some("success"), Some(true)),
+        "{}",
+        o.body
+    );
+    assert_eq!(t.balance(uid).await, 1_100_000 - total, "debited once");
+    t.assert_ledger().await;
+}

@@ -12,14 +12,15 @@ use poem_openapi::{
 
 use super::{
     model::{
-        ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate, ApiKeyView, CallbackView, H2hBalance, H2hCaller, H2hOrder,
-        H2hOrderRequest, H2hProductList, OtomaxCredentials, OtomaxSetup,
+        ApiKeyCreate, ApiKeyCreated, ApiKeyUpdate, ApiKeyView, CallbackView, H2hBalance, H2hBillInquiry, H2hBillPay,
+        H2hCaller, H2hOrder, H2hOrderRequest, H2hProductList, OtomaxCredentials, OtomaxSetup,
     },
     service,
 };
 use crate::{
     app::App,
     auth::api::{AdminAuth, BearerAuth},
+    bills::model::BillQuote,
     error::ApiResult,
     openapi_tags::ApiTags,
 };
@@ -210,6 +211,37 @@ impl H2hApi {
         body: Json<H2hOrderRequest>,
     ) -> ApiResult<OrderPlaced> {
         let (order, created) = service::place_order(&app, &caller, body.0).await?;
+        Ok(if created { OrderPlaced::Created(Json(order)) } else { OrderPlaced::Existing(Json(order)) })
+    }
+
+    /// Look up a bill (a postpaid SKU: PLN postpaid, PDAM, BPJS ...) and quote it at the
+    /// reseller's price; pay it with `POST /bills/pay` before `expires_at`.
+    #[oai(path = "/bills/inquiry", method = "post", operation_id = "h2hBillInquiry")]
+    async fn bill_inquiry(
+        &self,
+        app: Data<&App>,
+        caller: Data<&H2hCaller>,
+        #[oai(name = "X-Lapak-Key")] _key: Header<String>,
+        #[oai(name = "X-Lapak-Timestamp")] _ts: Header<String>,
+        #[oai(name = "X-Lapak-Signature")] _sig: Header<String>,
+        body: Json<H2hBillInquiry>,
+    ) -> ApiResult<Json<BillQuote>> {
+        Ok(Json(service::bill_inquiry(&app, &caller, body.0).await?))
+    }
+
+    /// Pay a bill's quote from the balance under the shop's ref_id (idempotent as orders
+    /// are; the order is then read with `GET /orders/{ref_id}`).
+    #[oai(path = "/bills/pay", method = "post", operation_id = "h2hBillPay")]
+    async fn bill_pay(
+        &self,
+        app: Data<&App>,
+        caller: Data<&H2hCaller>,
+        #[oai(name = "X-Lapak-Key")] _key: Header<String>,
+        #[oai(name = "X-Lapak-Timestamp")] _ts: Header<String>,
+        #[oai(name = "X-Lapak-Signature")] _sig: Header<String>,
+        body: Json<H2hBillPay>,
+    ) -> ApiResult<OrderPlaced> {
+        let (order, created) = service::bill_pay(&app, &caller, body.0).await?;
         Ok(if created { OrderPlaced::Created(Json(order)) } else { OrderPlaced::Existing(Json(order)) })
     }
 

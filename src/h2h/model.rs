@@ -198,6 +198,27 @@ pub enum H2hStatus {
     Failed,
 }
 
+/// Ask for a bill (postpaid SKU) for a customer number.
+#[derive(Debug, Clone, Object)]
+pub struct H2hBillInquiry {
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub sku: String,
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub customer_no: String,
+}
+
+/// Pay a bill's quote from the balance, under the shop's ref_id.
+#[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
+pub struct H2hBillPay {
+    #[oai(validator(min_length = 1, max_length = 40))]
+    pub quote_id: String,
+    #[oai(validator(min_length = 1, max_length = 64, pattern = "^[A-Za-z0-9._:-]+$"))]
+    pub ref_id: String,
+    #[oai(validator(max_length = 500))]
+    pub callback_url: Option<String>,
+}
+
 /// Where an order stands.
 #[derive(Debug, Clone, Object)]
 #[oai(skip_serializing_if_is_none)]
@@ -297,6 +318,8 @@ pub enum H2hError {
     #[error(transparent)]
     Wallet(#[from] crate::wallet::model::WalletError),
     #[error(transparent)]
+    Bill(#[from] crate::bills::model::BillError),
+    #[error(transparent)]
     Db(#[from] crate::db::DbError),
 }
 
@@ -323,6 +346,7 @@ impl From<H2hError> for crate::error::ApiError {
             H2hError::Limited(wait) => ApiError::too_many(wait),
             H2hError::Order(o) => o.into(),
             H2hError::Wallet(w) => w.into(),
+            H2hError::Bill(b) => b.into(),
             H2hError::Db(d) => d.into(),
         }
     }

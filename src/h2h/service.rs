@@ -385,7 +385,21 @@ async fn place(app: &App, caller: &H2hCaller, req: H2hOrderRequest, via_otomax: 
         // The shop's ref_id is its own guard against repeats.
         confirm_duplicate: Some(true),
     };
-    let key = key_for(caller.user.id, &req.ref_id);
+    finish_order(app, caller, body, &req.ref_id, callback, via_otomax, Some(sku)).await
+}
+
+/// Checkout under the shop's ref_id (the same ref_id is the same order, also when
+/// several arrive at once), then the order's link to the key and its callbacks.
+async fn finish_order(
+    app: &App,
+    caller: &H2hCaller,
+    body: CheckoutRequest,
+    ref_id: &str,
+    callback: Option<String>,
+    via_otomax: bool,
+    sku: Option<String>,
+) -> Result<(H2hOrder, bool)> {
+    let key = key_for(caller.user.id, ref_id);
     let mut tries = 0;
     let (order, created) = loop {
         match crate::orders::checkout::checkout(app, Some(caller.user.clone()), body.clone(), Some(key.clone())).await {
@@ -401,19 +415,19 @@ async fn place(app: &App, caller: &H2hCaller, req: H2hOrderRequest, via_otomax: 
         }
     };
     // Which key placed it and where its callbacks go (once; a repeat changes nothing).
-    let (code, kid, ref_id) = (order.transaction_code.clone(), caller.key.id, req.ref_id.clone());
+    let (code, kid, rid) = (order.transaction_code.clone(), caller.key.id, ref_id.to_string());
     app.db
         .write(move |tx| -> Result<()> {
             if let Some(id) = crate::orders::repo::id_by_code(tx, &code)? {
-                repo::link_order(tx, id, kid, &ref_id, callback.as_deref(), via_otomax)?;
+                repo::link_order(tx, id, kid, &rid, callback.as_deref(), via_otomax)?;
             }
             Ok(())
         })
         .await?;
     app.orders_settled.notify_waiters();
     let after = balance(app, caller).await?.balance;
-    let mut a = answer(&req.ref_id, order, after);
-    a.sku = Some(sku);
+    let mut a = answer(ref_id, order, after);
+    a.sku = sku;
     Ok((a, created))
 }
 
@@ -446,6 +460,44 @@ pub async fn products(
     };
     let digest = Sha256::digest(serde_json::to_vec(&list).unwrap_or_default());
     Ok((list, format!("\"{}\"", &hex::encode(digest)[..32])))
+}
+
+/// `POST /h2h/v1/bills/inquiry`: a bill's quote at the reseller's price.
+pub async fn bill_inquiry(
+    app: &App,
+    caller: &H2hCaller,
+    req: super::model::H2hBillInquiry,
+) -> Result<crate::bills::model::BillQuote> {
+    let sku = req.sku.trim().to_string();
+    let (item_id, _, fields) = crate::catalog::service::product_of_sku(app, &sku, caller.user.customer_type)
+        .await?
+        .ok_or_else(|| Invalid::new("sku", format!("no item has the SKU `{sku}`")))?;
+    let name = fields.first().cloned().unwrap_or_else(|| "customer_no".into());
+    let body = crate::bills::model::BillInquiryRequest {
+        product_item_id: item_id,
+        customer_data: HashMap::from([(name, req.customer_no.trim().to_string())]),
+    };
+    Ok(crate::bills::service::inquire(app, Some(caller.user.clone()), body).await?)
+}
+
+/// `POST /h2h/v1/bills/pay`: pays a quote from the balance; idempotent by ref_id as
+/// orders are.
+pub async fn bill_pay(app: &App, caller: &H2hCaller, req: super::model::H2hBillPay) -> Result<(H2hOrder, bool)> {
+    crate::app::Limits::check(&app.limits.h2h_orders, caller.key.key_id.clone()).map_err(H2hError::Limited)?;
+    let callback = clean_url("callback_url", req.callback_url.as_deref())?;
+    let body = CheckoutRequest {
+        product_item_id: None,
+        customer_data: HashMap::new(),
+        quote_id: Some(req.quote_id.clone()),
+        payment_method: "BALANCE".into(),
+        voucher_code: None,
+        customer_name: None,
+        customer_email: None,
+        customer_phone: None,
+        customer_note: None,
+        confirm_duplicate: Some(true),
+    };
+    finish_order(app, caller, body, &req.ref_id, callback, false, None).await
 }
 
 /// `GET /h2h/v1/orders/{ref_id}`.
