@@ -629,3 +629,39 @@ async fn a_shop_pays_a_bill_through_its_quote() {
     assert_eq!(t.balance(uid).await, 1_100_000 - total, "debited once");
     t.assert_ledger().await;
 }
+
+#[tokio::test]
+async fn a_price_change_tells_the_shop_products_changed() {
+    let (t, admin, token, _) = setup().await;
+    let (url, got) = receiver(0).await;
+    let r = t
+        .post(
+            "/api/v1/me/api-keys",
+            Some(&token),
+            json!({"name": "Toko", "ip_whitelist": ["127.0.0.1"], "callback_url": url}),
+        )
+        .await;
+    let shop = Shop {
+        key: r.body["key"]["key_id"].as_str().unwrap().into(),
+        secret: r.body["secret"].as_str().unwrap().into(),
+    };
+    // The first look notes the list; nothing changed, nothing is sent.
+    assert_eq!(lapak::h2h::service::products_changed_tick(&t.app).await.unwrap(), 0);
+    assert_eq!(lapak::h2h::service::products_changed_tick(&t.app).await.unwrap(), 0);
+    let rule = t
+        .post("/api/v1/admin/pricing-rules", Some(&admin), json!({"name": "XL", "scope": "brand", "brand": "XL", "tier": "reseller", "markup_fixed": 1500, "priority": 10}))
+        .await;
+    assert!(rule.status.is_success(), "{}", rule.body);
+    assert_eq!(lapak::h2h::service::products_changed_tick(&t.app).await.unwrap(), 1);
+    assert_eq!(lapak::h2h::service::products_changed_tick(&t.app).await.unwrap(), 0, "told once");
+    lapak::h2h::service::callbacks_tick(&t.app).await.unwrap();
+    assert!(
+        t.wait_for("SELECT COUNT(*) FROM h2h_callbacks WHERE event = 'products.changed' AND status = 'delivered'")
+            .await
+    );
+    let (_, _, _, event, _, body) = got.calls.lock().unwrap().last().unwrap().clone();
+    assert_eq!(event, "products.changed");
+    let b: Value = serde_json::from_str(&body).unwrap();
+    let list = send(&t, &shop, Call::new("GET", "/h2h/v1/products", Value::Null)).await;
+    assert_eq!(b["etag"].as_str(), list.headers.get("etag").unwrap().to_str().ok(), "the tag GET /products answers");
+}

@@ -138,6 +138,9 @@ pub struct H2hCallback {
     pub refunded: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `products.changed`: the price list's new tag (as `GET /products` sends it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
     pub sent_at: String,
 }
 

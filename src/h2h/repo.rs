@@ -336,3 +336,19 @@ pub fn stats(c: &Connection) -> rusqlite::Result<std::collections::HashMap<i64, 
     })?;
     rows.collect()
 }
+
+/// Active keys with a callback URL: (id, user id, reseller?, url, last price-list tag).
+pub fn keys_watching_products(c: &Connection) -> rusqlite::Result<Vec<(i64, i64, bool, String, Option<String>)>> {
+    let mut s = c.prepare(
+        "SELECT k.id, k.user_id, u.customer_type = 'reseller', k.callback_url, k.products_etag
+         FROM api_keys k JOIN users u ON u.id = k.user_id
+         WHERE k.status = 'active' AND k.callback_url IS NOT NULL AND u.status = 'active' AND u.deleted_at IS NULL",
+    )?;
+    let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+    rows.collect()
+}
+
+pub fn set_products_etag(c: &Connection, id: i64, etag: &str) -> rusqlite::Result<()> {
+    c.execute("UPDATE api_keys SET products_etag = ?2 WHERE id = ?1", params![id, etag])?;
+    Ok(())
+}

@@ -440,7 +440,17 @@ pub async fn products(
     brand: Option<String>,
 ) -> Result<(super::model::H2hProductList, String)> {
     crate::app::Limits::check(&app.limits.h2h_price_list, caller.key.key_id.clone()).map_err(H2hError::Limited)?;
-    let rows = crate::catalog::service::price_list(app, caller.user.customer_type, category, brand).await?;
+    tagged_price_list(app, caller.user.customer_type, category, brand).await
+}
+
+/// A tier's price list and its tag.
+async fn tagged_price_list(
+    app: &App,
+    tier: CustomerType,
+    category: Option<String>,
+    brand: Option<String>,
+) -> Result<(super::model::H2hProductList, String)> {
+    let rows = crate::catalog::service::price_list(app, tier, category, brand).await?;
     let list = super::model::H2hProductList {
         data: rows
             .into_iter()
@@ -687,6 +697,7 @@ pub async fn callbacks_tick(app: &App) -> Result<usize> {
                         price: Some(s.price),
                         refunded: Some(s.status == "refunded"),
                         message: s.message.clone().filter(|_| s.status != "success"),
+                        etag: None,
                         sent_at: now_s.clone(),
                     };
                     ("POST", serde_json::to_string(&body).unwrap_or_default())
@@ -775,10 +786,66 @@ async fn deliver(app: &App, (id, key_db_id, url, body, event, attempts, method):
     Ok(())
 }
 
+/// Compares every watching key's price list with the tag it was last told of, and
+/// queues a `products.changed` callback when it moved (the first look only notes it).
+pub async fn products_changed_tick(app: &App) -> Result<usize> {
+    let keys = app.db.read(|c| Ok::<_, H2hError>(repo::keys_watching_products(c)?)).await?;
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    let mut tags = HashMap::new();
+    for reseller in [false, true] {
+        if keys.iter().any(|k| k.2 == reseller) {
+            let tier = if reseller { CustomerType::Reseller } else { CustomerType::Retail };
+            tags.insert(reseller, tagged_price_list(app, tier, None, None).await?.1);
+        }
+    }
+    let now = app.clock.now_str();
+    app.db
+        .write(move |tx| -> Result<usize> {
+            let mut sent = 0;
+            for (id, _, reseller, url, last) in keys {
+                let tag = &tags[&reseller];
+                if last.as_deref() == Some(tag.as_str()) {
+                    continue;
+                }
+                if last.is_some() {
+                    let body = super::model::H2hCallback {
+                        event: "products.changed".into(),
+                        ref_id: None,
+                        transaction_code: None,
+                        sku: None,
+                        customer_no: None,
+                        status: None,
+                        sn: None,
+                        price: None,
+                        refunded: None,
+                        message: Some("prices or availability changed: fetch GET /h2h/v1/products".into()),
+                        etag: Some(tag.clone()),
+                        sent_at: now.clone(),
+                    };
+                    let json = serde_json::to_string(&body).unwrap_or_default();
+                    repo::enqueue(tx, id, None, "products.changed", "POST", &url, &json, &now)?;
+                    sent += 1;
+                }
+                repo::set_products_etag(tx, id, tag)?;
+            }
+            Ok(sent)
+        })
+        .await
+}
+
 /// The callback outbox, for as long as lapak runs: woken when orders move, else every
-/// two seconds.
+/// two seconds; price lists are compared once a minute.
 pub async fn run_callbacks(app: App) {
+    let mut products_checked: Option<std::time::Instant> = None;
     loop {
+        if products_checked.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(60)) {
+            products_checked = Some(std::time::Instant::now());
+            if let Err(e) = products_changed_tick(&app).await {
+                tracing::error!(error = %e, "H2H price-list check failed");
+            }
+        }
         let settled = app.orders_settled.notified();
         match callbacks_tick(&app).await {
             Ok(n) if n > 0 => continue,
@@ -844,6 +911,7 @@ pub async fn test_callback(app: &App, user_id: i64, key_id: &str) -> Result<()> 
         price: None,
         refunded: None,
         message: Some("a test callback from lapak".into()),
+        etag: None,
         sent_at: now.clone(),
     };
     let json = serde_json::to_string(&body).unwrap_or_default();
