@@ -337,8 +337,10 @@ pub fn stats(c: &Connection) -> rusqlite::Result<std::collections::HashMap<i64, 
     rows.collect()
 }
 
-/// Active keys with a callback URL: (id, user id, reseller?, url, last price-list tag).
-pub fn keys_watching_products(c: &Connection) -> rusqlite::Result<Vec<(i64, i64, bool, String, Option<String>)>> {
+/// An active key with a callback URL: (id, user id, reseller?, url, last price-list tag).
+pub type Watching = (i64, i64, bool, String, Option<String>);
+
+pub fn keys_watching_products(c: &Connection) -> rusqlite::Result<Vec<Watching>> {
     let mut s = c.prepare(
         "SELECT k.id, k.user_id, u.customer_type = 'reseller', k.callback_url, k.products_etag
          FROM api_keys k JOIN users u ON u.id = k.user_id
