@@ -260,6 +260,15 @@ async fn refusals_are_clear_and_charge_nothing() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["customer_no"], "123456781234");
     assert_eq!(t.count("SELECT COUNT(*) FROM transactions").await, 1);
+    // The order and its link to the key were written together; the refused ones left none.
+    assert_eq!(
+        t.count(
+            "SELECT COUNT(*) FROM h2h_orders h JOIN transactions t ON t.id = h.transaction_id WHERE h.ref_id = 'A5'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(t.count("SELECT COUNT(*) FROM h2h_orders").await, 1);
     assert_eq!(t.balance(uid).await, 100_000 - r.body["price"].as_i64().unwrap());
     t.assert_ledger().await;
 }

@@ -400,9 +400,21 @@ async fn finish_order(
     sku: Option<String>,
 ) -> Result<(H2hOrder, bool)> {
     let key = key_for(caller.user.id, ref_id);
+    // Which key placed it and where its callbacks go, in the order's own transaction.
+    let (kid, rid) = (caller.key.id, ref_id.to_string());
+    let along: crate::orders::checkout::AlongWithOrder =
+        std::sync::Arc::new(move |tx, id| repo::link_order(tx, id, kid, &rid, callback.as_deref(), via_otomax));
     let mut tries = 0;
     let (order, created) = loop {
-        match crate::orders::checkout::checkout(app, Some(caller.user.clone()), body.clone(), Some(key.clone())).await {
+        let attempt = crate::orders::checkout::checkout_with(
+            app,
+            Some(caller.user.clone()),
+            body.clone(),
+            Some(key.clone()),
+            Some(along.clone()),
+        )
+        .await;
+        match attempt {
             // The same ref_id being written by a concurrent call: that order, once it is there.
             Err(OrderError::IdempotencyBusy) if tries < 50 => {
                 tries += 1;
@@ -414,16 +426,6 @@ async fn finish_order(
             other => break other?,
         }
     };
-    // Which key placed it and where its callbacks go (once; a repeat changes nothing).
-    let (code, kid, rid) = (order.transaction_code.clone(), caller.key.id, ref_id.to_string());
-    app.db
-        .write(move |tx| -> Result<()> {
-            if let Some(id) = crate::orders::repo::id_by_code(tx, &code)? {
-                repo::link_order(tx, id, kid, &rid, callback.as_deref(), via_otomax)?;
-            }
-            Ok(())
-        })
-        .await?;
     app.orders_settled.notify_waiters();
     let after = balance(app, caller).await?.balance;
     let mut a = answer(ref_id, order, after);

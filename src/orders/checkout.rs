@@ -152,6 +152,21 @@ pub async fn checkout(
     req: CheckoutRequest,
     idempotency_key: Option<String>,
 ) -> Result<(OrderView, bool)> {
+    checkout_with(app, user, req, idempotency_key, None).await
+}
+
+/// Rows a caller above writes in the new order's own transaction (given the order's id),
+/// so they exist exactly when the order does: the H2H API notes the key and callback URL.
+pub type AlongWithOrder = std::sync::Arc<dyn Fn(&rusqlite::Connection, i64) -> rusqlite::Result<()> + Send + Sync>;
+
+/// Checkout, with `along` written in the order's transaction.
+pub async fn checkout_with(
+    app: &App,
+    user: Option<AuthUser>,
+    req: CheckoutRequest,
+    idempotency_key: Option<String>,
+    along: Option<AlongWithOrder>,
+) -> Result<(OrderView, bool)> {
     let buyer = buyer_of(user.as_ref(), &req)?;
     let key = idempotency_key.map(|k| k.trim().to_string()).filter(|k| !k.is_empty());
     if key.as_ref().is_some_and(|k| k.len() > 100) {
@@ -328,6 +343,9 @@ pub async fn checkout(
                     }
                     other => other.into(),
                 })?;
+                if let Some(f) = &along {
+                    f(tx, id)?;
+                }
                 if let Some(q) = &quote {
                     // Paid at most once: the quote is taken in the order's transaction.
                     if !bills::take(tx, q, id)? {
