@@ -681,8 +681,11 @@ const RETRY_FACTORS: [i64; 7] = [1, 2, 4, 10, 20, 40, 60];
 pub async fn callbacks_tick(app: &App) -> Result<usize> {
     let now = app.clock.now();
     let (since, now_s) = (ts(now - chrono::Duration::days(30)), ts(now));
-    app.db
-        .write(move |tx| -> Result<()> {
+    let lease = ts(now + chrono::Duration::seconds(120));
+    // One write: the new callbacks, and the due ones taken for this run.
+    let due = app
+        .db
+        .write(move |tx| -> Result<Vec<repo::DueCallback>> {
             for s in repo::settled_without_callback(tx, &since, 200)? {
                 let event = format!("order.{}", s.status);
                 let (method, payload) = if s.via_otomax {
@@ -706,12 +709,9 @@ pub async fn callbacks_tick(app: &App) -> Result<usize> {
                 };
                 repo::enqueue(tx, s.key_id, Some(s.transaction_id), &event, method, &s.url, &payload, &now_s)?;
             }
-            Ok(())
+            Ok(repo::claim_due(tx, &now_s, &lease, 100)?)
         })
         .await?;
-    let lease = ts(now + chrono::Duration::seconds(120));
-    let now_s = ts(now);
-    let due = app.db.write(move |tx| Ok::<_, H2hError>(repo::claim_due(tx, &now_s, &lease, 50)?)).await?;
     let n = due.len();
     // Side by side: one slow receiver does not hold up the others.
     let mut sends = tokio::task::JoinSet::new();
