@@ -29,20 +29,7 @@ pub fn find_token_user(c: &Connection, hash: &str, now: &str) -> rusqlite::Resul
          WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND t.expires_at > ?2
            AND u.status = 'active' AND u.deleted_at IS NULL AND u.is_guest = 0",
         params![hash, now],
-        |r| {
-            Ok((
-                AuthUser {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    email: r.get(2)?,
-                    phone: r.get(3)?,
-                    role: r.get(4)?,
-                    customer_type: r.get(5)?,
-                    token_id: r.get(6)?,
-                },
-                r.get(7)?,
-            ))
-        },
+        |r| Ok((auth_user(r, r.get(6)?)?, r.get(7)?)),
     )
     .optional()
 }
@@ -85,17 +72,20 @@ pub fn find_active_user(c: &Connection, id: i64) -> rusqlite::Result<Option<Auth
         "SELECT id, name, email, phone, role, customer_type FROM users
          WHERE id = ?1 AND status = 'active' AND deleted_at IS NULL AND is_guest = 0",
         [id],
-        |r| {
-            Ok(AuthUser {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                email: r.get(2)?,
-                phone: r.get(3)?,
-                role: r.get(4)?,
-                customer_type: r.get(5)?,
-                token_id: 0,
-            })
-        },
+        |r| auth_user(r, 0),
     )
     .optional()
+}
+
+/// An `AuthUser` from columns id, name, email, phone, role, customer_type (in that order).
+fn auth_user(r: &rusqlite::Row<'_>, token_id: i64) -> rusqlite::Result<AuthUser> {
+    Ok(AuthUser {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        email: r.get(2)?,
+        phone: r.get(3)?,
+        role: r.get(4)?,
+        customer_type: r.get(5)?,
+        token_id,
+    })
 }

@@ -491,26 +491,13 @@ pub async fn product_of_sku(
         .await
 }
 
-/// One row of the H2H price list.
-pub struct PriceRow {
-    pub sku: String,
-    pub name: String,
-    pub product: String,
-    pub category: String,
-    pub brand: String,
-    pub price: i64,
-    pub available: bool,
-    pub postpaid: bool,
-    pub cut_off: Option<(String, String)>,
-}
-
 /// Every item of the active products at `tier`'s price, whether it can be ordered now.
 pub async fn price_list(
     app: &App,
     tier: CustomerType,
     category: Option<String>,
     brand: Option<String>,
-) -> std::result::Result<Vec<PriceRow>, crate::db::DbError> {
+) -> std::result::Result<Vec<super::model::PriceListItem>, crate::db::DbError> {
     let now = crate::clock::jakarta_time(app.clock.now());
     let rows = app
         .db
@@ -518,10 +505,11 @@ pub async fn price_list(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(i, product, category, brand, postpaid)| PriceRow {
+        .map(|(i, product, category, brand, postpaid)| super::model::PriceListItem {
             available: unavailable_reason(&i, now).is_none(),
             price: i.price_for(tier),
-            cut_off: i.cut_off_start.clone().zip(i.cut_off_end.clone()),
+            cut_off_start: i.cut_off_start.clone().filter(|_| i.cut_off_end.is_some()),
+            cut_off_end: i.cut_off_end.clone().filter(|_| i.cut_off_start.is_some()),
             sku: i.sku,
             name: i.name,
             product,

@@ -144,33 +144,10 @@ pub struct H2hCallback {
     pub sent_at: String,
 }
 
-/// One item of the reseller's price list.
-#[derive(Debug, Clone, Object, serde::Serialize)]
-#[oai(skip_serializing_if_is_none)]
-pub struct H2hProduct {
-    pub sku: String,
-    pub name: String,
-    pub product: String,
-    /// The category's slug (`pulsa`, `games`, ...).
-    pub category: String,
-    pub brand: String,
-    /// The reseller's price (for a bill: the fee above the bill).
-    pub price: i64,
-    /// Orderable right now (active, offered by the supplier, in stock, outside its cut-off).
-    pub available: bool,
-    /// A bill: paid through an inquiry, not with `POST /orders`.
-    pub postpaid: bool,
-    /// The supplier's daily cut-off window, Asia/Jakarta `HH:MM`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cut_off_start: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cut_off_end: Option<String>,
-}
-
 /// The reseller's price list.
 #[derive(Debug, Clone, Object, serde::Serialize)]
 pub struct H2hProductList {
-    pub data: Vec<H2hProduct>,
+    pub data: Vec<crate::catalog::model::PriceListItem>,
 }
 
 /// One callback in the delivery log.

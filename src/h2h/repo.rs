@@ -228,20 +228,37 @@ pub fn record_attempt(
         "INSERT INTO h2h_callback_attempts (callback_id, at, http_code, error, ms) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, now, code, error, ms],
     )?;
-    let status = if delivered {
+    c.execute(
+        "UPDATE h2h_callbacks SET attempts = attempts + 1, last_code = ?2, last_error = ?3 WHERE id = ?1",
+        params![id, code, error],
+    )?;
+    let to = if delivered {
         "delivered"
     } else if next_at.is_some() {
         "pending"
     } else {
         "failed"
     };
-    c.execute(
-        "UPDATE h2h_callbacks SET attempts = attempts + 1, last_code = ?3, last_error = ?4, status = ?5,
-             next_at = COALESCE(?6, next_at), delivered_at = CASE WHEN ?5 = 'delivered' THEN ?2 ELSE delivered_at END
-         WHERE id = ?1",
-        params![id, now, code, error, status, next_at],
-    )?;
+    move_callback(c, id, None, to, next_at, now)?;
     Ok(())
+}
+
+/// The one writer of a callback's state: `pending` (due at `next_at`), `delivered` or
+/// `failed`. With `key_id`, only that key's callback moves; false when none did.
+pub fn move_callback(
+    c: &Connection,
+    id: i64,
+    key_id: Option<i64>,
+    to: &str,
+    next_at: Option<&str>,
+    now: &str,
+) -> rusqlite::Result<bool> {
+    Ok(c.execute(
+        "UPDATE h2h_callbacks SET status = ?3, next_at = COALESCE(?4, next_at),
+             delivered_at = CASE WHEN ?3 = 'delivered' THEN ?5 ELSE delivered_at END
+         WHERE id = ?1 AND (?2 IS NULL OR api_key_id = ?2)",
+        params![id, key_id, to, next_at, now],
+    )? == 1)
 }
 
 /// A callback as the reseller's delivery log shows it.
@@ -283,14 +300,6 @@ pub fn callbacks_of(c: &Connection, key_id: i64, limit: i64) -> rusqlite::Result
         ))
     })?;
     rows.collect()
-}
-
-/// Sends a callback again now; false when it is not this key's.
-pub fn resend(c: &Connection, key_id: i64, id: i64, now: &str) -> rusqlite::Result<bool> {
-    Ok(c.execute(
-        "UPDATE h2h_callbacks SET status = 'pending', next_at = ?3 WHERE id = ?2 AND api_key_id = ?1",
-        params![key_id, id, now],
-    )? == 1)
 }
 
 pub fn find_by_id(c: &Connection, id: i64) -> rusqlite::Result<Option<KeyRow>> {

@@ -286,18 +286,8 @@ pub async fn authenticate(app: &App, r: Signed<'_>) -> Result<H2hCaller> {
     if !verify(&secret, &signing_string(r.method, r.path_and_query, stamp.trim(), r.body), sig) {
         return Err(H2hError::Unauthorized("the signature does not match the request".into()));
     }
-    if key.status == KeyStatus::Suspended || !key.owner_active {
-        return Err(H2hError::Suspended);
-    }
-    if !allowed(&key.ip_whitelist, r.ip) {
-        return Err(H2hError::IpNotAllowed(r.ip.to_string()));
-    }
-    let uid = key.user_id;
-    let user = app
-        .db
-        .read(move |c| Ok::<_, H2hError>(crate::auth::repo::find_active_user(c, uid)?))
-        .await?
-        .ok_or(H2hError::Suspended)?;
+    let caller = admit(app, key, r.ip).await?;
+    let key = &caller.key;
     // Note the use at most once a minute (or from a new address), not on every call.
     let stale =
         key.last_used_at.as_deref().is_none_or(|t| t < ts(app.clock.now() - chrono::Duration::minutes(1)).as_str());
@@ -305,6 +295,24 @@ pub async fn authenticate(app: &App, r: Signed<'_>) -> Result<H2hCaller> {
         let (id, now_s, ip) = (key.id, app.clock.now_str(), r.ip.to_string());
         app.db.write(move |tx| Ok::<_, H2hError>(repo::touch(tx, id, &now_s, &ip)?)).await?;
     }
+    Ok(caller)
+}
+
+/// A key whose request proved itself (signature or OtomaX sign) becomes a caller: unless
+/// it or its account is suspended, or the address is not on its whitelist.
+async fn admit(app: &App, key: KeyRow, ip: &str) -> Result<H2hCaller> {
+    if key.status == KeyStatus::Suspended || !key.owner_active {
+        return Err(H2hError::Suspended);
+    }
+    if !allowed(&key.ip_whitelist, ip) {
+        return Err(H2hError::IpNotAllowed(ip.to_string()));
+    }
+    let uid = key.user_id;
+    let user = app
+        .db
+        .read(move |c| Ok::<_, H2hError>(crate::auth::repo::find_active_user(c, uid)?))
+        .await?
+        .ok_or(H2hError::Suspended)?;
     Ok(H2hCaller { key, user })
 }
 
@@ -453,23 +461,7 @@ async fn tagged_price_list(
     brand: Option<String>,
 ) -> Result<(super::model::H2hProductList, String)> {
     let rows = crate::catalog::service::price_list(app, tier, category, brand).await?;
-    let list = super::model::H2hProductList {
-        data: rows
-            .into_iter()
-            .map(|r| super::model::H2hProduct {
-                sku: r.sku,
-                name: r.name,
-                product: r.product,
-                category: r.category,
-                brand: r.brand,
-                price: r.price,
-                available: r.available,
-                postpaid: r.postpaid,
-                cut_off_start: r.cut_off.as_ref().map(|c| c.0.clone()),
-                cut_off_end: r.cut_off.map(|c| c.1),
-            })
-            .collect(),
-    };
+    let list = super::model::H2hProductList { data: rows };
     let digest = Sha256::digest(serde_json::to_vec(&list).unwrap_or_default());
     Ok((list, format!("\"{}\"", &hex::encode(digest)[..32])))
 }
@@ -610,19 +602,7 @@ async fn otomax_order(app: &App, t: &OtomaxTrx) -> Result<H2hOrder> {
     if !bool::from(subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), t.sign.trim().as_bytes())) {
         return Err(H2hError::Unauthorized("wrong sign".into()));
     }
-    if key.status == KeyStatus::Suspended || !key.owner_active {
-        return Err(H2hError::Suspended);
-    }
-    if !allowed(&key.ip_whitelist, &t.ip) {
-        return Err(H2hError::IpNotAllowed(t.ip.clone()));
-    }
-    let uid = key.user_id;
-    let user = app
-        .db
-        .read(move |c| Ok::<_, H2hError>(crate::auth::repo::find_active_user(c, uid)?))
-        .await?
-        .ok_or(H2hError::Suspended)?;
-    let caller = H2hCaller { key, user };
+    let caller = admit(app, key, &t.ip).await?;
     let req = H2hOrderRequest {
         sku: t.product.clone(),
         customer_no: Some(t.dest.clone()),
@@ -889,7 +869,10 @@ pub async fn callbacks(app: &App, user_id: i64, key_id: &str) -> Result<Vec<supe
 pub async fn resend(app: &App, user_id: i64, key_id: &str, id: i64) -> Result<()> {
     let k = own_key(app, user_id, key_id).await?;
     let now = app.clock.now_str();
-    let found = app.db.write(move |tx| Ok::<_, H2hError>(repo::resend(tx, k.id, id, &now)?)).await?;
+    let found = app
+        .db
+        .write(move |tx| Ok::<_, H2hError>(repo::move_callback(tx, id, Some(k.id), "pending", Some(&now), &now)?))
+        .await?;
     if !found {
         return Err(H2hError::NoSuchCallback);
     }

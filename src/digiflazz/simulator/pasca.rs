@@ -12,7 +12,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
 
-use super::{answer, rc_error, serial_for, sign, SimTx, State};
+use super::{answer, decided, rc_error, sign, Outcome, SimTx, State};
 use crate::digiflazz::wire::{PriceItem, TransactionData, TransactionReq};
 
 /// A stored inquiry.
@@ -318,24 +318,8 @@ fn pay(
     }
     st.purchases += 1;
     let base = TransactionData { trx_id: format!("SIM{}", st.purchases), ..bill.data.clone() };
-    let paid = |st: &mut State| {
-        st.deposit -= price;
-        TransactionData {
-            message: "Transaksi Sukses".into(),
-            status: "Sukses".into(),
-            rc: "00".into(),
-            sn: serial_for(&req.buyer_sku_code, &req.customer_no, &req.ref_id),
-            buyer_last_saldo: Some(st.deposit),
-            ..base.clone()
-        }
-    };
-    let failed = |st: &State| TransactionData {
-        message: "Transaksi Gagal".into(),
-        status: "Gagal".into(),
-        rc: "02".into(),
-        buyer_last_saldo: Some(st.deposit),
-        ..base.clone()
-    };
+    let paid = |st: &mut State| decided(st, &base, &Outcome::Deliver, price);
+    let failed = |st: &mut State| decided(st, &base, &Outcome::Fail("02".into()), price);
     let case = case_for(&req.buyer_sku_code, &req.customer_no);
     let (data, later) = match case {
         Case::PayFail => (failed(st), None),
