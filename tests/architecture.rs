@@ -65,6 +65,36 @@ fn only_one_function_moves_a_withdrawal() {
     assert_eq!(writes, 1, "the transition's own update was found");
 }
 
+/// The H2H state machines (an API key's status, a callback's status) are each written
+/// by one function of `h2h/repo.rs`: `set_status` and `move_callback`.
+#[test]
+fn one_function_moves_each_h2h_state() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let repo = src.join("h2h").join("repo.rs");
+    let state = regex::Regex::new(r"(?i)(^|[\s,])status\s*=").unwrap();
+    let mut offenders = Vec::new();
+    let mut writes = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (table, owner) in [("api_keys", "set_status"), ("h2h_callbacks", "move_callback")] {
+            for (line, set) in updates(&text, table) {
+                if !state.is_match(&set) {
+                    continue;
+                }
+                if file == &repo && enclosing_fn(&text, line) == owner {
+                    writes += 1;
+                } else {
+                    offenders.push(format!("{}:{line}: UPDATE {table} SET {}", file.display(), set.trim()));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "H2H status written outside its one function:\n{}", offenders.join("\n"));
+    assert_eq!(writes, 2, "both transitions' own updates were found");
+}
+
 /// The state machine's statements: the functions of `orders/repo.rs` that write an
 /// order's state, which only `orders/lifecycle.rs` may call.
 const STATE_WRITERS: [&str; 4] = ["move_state", "move_payment", "mark_refund_required", "set_attention"];
