@@ -50,6 +50,15 @@ pub fn jakarta_time(now: DateTime<Utc>) -> chrono::NaiveTime {
     chrono::NaiveTime::from_hms_opt(t.hour(), t.minute(), 0).unwrap_or(t)
 }
 
+/// A stored timestamp as Jakarta wall-clock time, `2026-11-24 21:05:09` (WIB); a value
+/// that is not a stored timestamp comes back unchanged.
+pub fn jakarta_stamp(stored: &str) -> String {
+    match DateTime::parse_from_rfc3339(stored) {
+        Ok(t) => t.with_timezone(&chrono_tz::Asia::Jakarta).format("%Y-%m-%d %H:%M:%S").to_string(),
+        Err(_) => stored.to_string(),
+    }
+}
+
 /// Jakarta's calendar date at `now` (Digiflazz pays a bill only on its inquiry's date).
 pub fn jakarta_date(now: DateTime<Utc>) -> chrono::NaiveDate {
     now.with_timezone(&chrono_tz::Asia::Jakarta).date_naive()

@@ -463,6 +463,10 @@ pub struct AuthConfig {
     pub google_client_id: String,
     /// Where Google publishes the keys that sign its ID tokens.
     pub google_keys_url: String,
+    /// The admin console's cookie session ends after this many minutes without a request.
+    pub console_idle_minutes: u64,
+    /// ... and at the latest this many hours after logging in.
+    pub console_session_hours: u64,
 }
 
 impl Default for AuthConfig {
@@ -473,6 +477,8 @@ impl Default for AuthConfig {
             registrations_per_minute: 10,
             google_client_id: String::new(),
             google_keys_url: "https://www.googleapis.com/oauth2/v3/certs".into(),
+            console_idle_minutes: 30,
+            console_session_hours: 12,
         }
     }
 }
@@ -742,6 +748,12 @@ impl Config {
         }
         if self.database.pool_size == 0 || self.database.pool_size > 256 {
             return bad("database.pool_size", format!("{} is out of range 1..=256", self.database.pool_size));
+        }
+        if self.auth.console_idle_minutes == 0 {
+            return bad("auth.console_idle_minutes", "must be at least 1".into());
+        }
+        if self.auth.console_session_hours == 0 {
+            return bad("auth.console_session_hours", "must be at least 1".into());
         }
         if self.auth.token_ttl_hours == 0 {
             return bad("auth.token_ttl_hours", "must be at least 1".into());

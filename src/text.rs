@@ -146,3 +146,34 @@ mod tests {
         }
     }
 }
+
+/// An amount as people read it in Indonesia: `Rp 6.088`, `-Rp 1.500`.
+pub struct Rupiah(pub i64);
+
+impl std::fmt::Display for Rupiah {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let digits = self.0.unsigned_abs().to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push('.');
+            }
+            grouped.push(d);
+        }
+        write!(f, "{}Rp {grouped}", if self.0 < 0 { "-" } else { "" })
+    }
+}
+
+#[cfg(test)]
+mod rupiah_tests {
+    use super::Rupiah;
+
+    #[test]
+    fn amounts_are_grouped_with_dots() {
+        assert_eq!(Rupiah(6088).to_string(), "Rp 6.088");
+        assert_eq!(Rupiah(0).to_string(), "Rp 0");
+        assert_eq!(Rupiah(999).to_string(), "Rp 999");
+        assert_eq!(Rupiah(1_000_000).to_string(), "Rp 1.000.000");
+        assert_eq!(Rupiah(-1500).to_string(), "-Rp 1.500");
+    }
+}

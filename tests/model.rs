@@ -81,6 +81,31 @@ impl World {
     }
 }
 
+/// The admin moves the order view offers now (`AdminOrderDetail.actions`).
+async fn offered(w: &World, code: &str) -> Vec<String> {
+    let r = w.t.get(&format!("/api/v1/admin/transactions/{code}"), Some(&w.admin)).await;
+    if r.status != StatusCode::OK {
+        w.fail(format!("the admin cannot read {code}: {} {}", r.status, r.body));
+    }
+    r.body["actions"].as_array().into_iter().flatten().filter_map(|a| a.as_str().map(String::from)).collect()
+}
+
+/// The console shows exactly the offered moves, so an offered move must work and an
+/// unoffered one must be refused. `exact`: a refusal of an offered move is a fault too
+/// (moves that ask the supplier first may be refused by its answer, so not for them).
+async fn check_offer(w: &World, code: &str, mv: &str, before: &[String], r: &common::Resp, exact: bool) {
+    let was = before.iter().any(|m| m == mv);
+    if r.status.is_success() && !was {
+        w.fail(format!("{mv} on {code} was accepted but the order view did not offer it (offered {before:?})"));
+    }
+    if exact && !r.status.is_success() && was {
+        let now = offered(w, code).await;
+        if now.iter().any(|m| m == mv) {
+            w.fail(format!("{mv} on {code} is offered (before and after) but refused: {} {}", r.status, r.body));
+        }
+    }
+}
+
 fn env_u64(key: &str) -> Option<u64> {
     std::env::var(key).ok().and_then(|v| v.trim().parse().ok())
 }
@@ -371,6 +396,7 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
         71..=79 => {
             let force = rng.gen_bool(0.4);
             let before = w.t.order_text(&code, "status").await;
+            let offer = offered(w, &code).await;
             let r =
                 w.t.post(
                     &format!("/api/v1/admin/transactions/{code}/status"),
@@ -379,6 +405,7 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
                 )
                 .await;
             w.sane("admin fail", &r);
+            check_offer(w, &code, "fail", &offer, &r, force).await;
             if r.status == StatusCode::OK && force && before.as_deref() == Some("processing") {
                 o.forced = true;
                 o.told_after_force = false;
@@ -386,6 +413,7 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
             w.note(format!("admin fails {code} (force {force}): {} {}", r.status, r.body["code"]));
         }
         80..=81 => {
+            let offer = offered(w, &code).await;
             let r =
                 w.t.post(
                     &format!("/api/v1/admin/transactions/{code}/status"),
@@ -394,25 +422,31 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
                 )
                 .await;
             w.sane("admin success", &r);
+            check_offer(w, &code, "succeed", &offer, &r, true).await;
             if r.status == StatusCode::OK {
                 o.admin_succeeded = true;
             }
             w.note(format!("admin succeeds {code}: {}", r.status));
         }
         82..=84 => {
+            let offer = offered(w, &code).await;
             let r = w.t.post(&format!("/api/v1/admin/transactions/{code}/recheck"), Some(&admin), json!({})).await;
             w.sane("admin recheck", &r);
+            check_offer(w, &code, "recheck", &offer, &r, false).await;
             if o.forced && r.status == StatusCode::OK {
                 o.told_after_force = true;
             }
             w.note(format!("admin rechecks {code}: {} {}", r.status, r.body["code"]));
         }
         85..=87 => {
+            let offer = offered(w, &code).await;
             let r = w.t.post(&format!("/api/v1/admin/transactions/{code}/refund"), Some(&admin), json!({})).await;
             w.sane("admin refund", &r);
+            check_offer(w, &code, "refund_to_balance", &offer, &r, true).await;
             w.note(format!("admin refunds {code} to the balance: {}", r.status));
         }
         88..=91 => {
+            let offer = offered(w, &code).await;
             let r =
                 w.t.post(
                     &format!("/api/v1/admin/transactions/{code}/mark-refunded"),
@@ -421,9 +455,11 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
                 )
                 .await;
             w.sane("mark refunded", &r);
+            check_offer(w, &code, "mark_refunded", &offer, &r, true).await;
             w.note(format!("admin marks {code} refunded: {}", r.status));
         }
         92..=94 => {
+            let offer = offered(w, &code).await;
             let r =
                 w.t.post(
                     &format!("/api/v1/admin/transactions/{code}/resolve"),
@@ -432,6 +468,7 @@ async fn event(w: &mut World, rng: &mut StdRng, o: &mut Order) {
                 )
                 .await;
             w.sane("resolve", &r);
+            check_offer(w, &code, "resolve", &offer, &r, true).await;
             w.note(format!("admin resolves {code}: {}", r.status));
         }
         // The owner looks at the order.

@@ -113,7 +113,12 @@ async fn reports_and_csv() {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 7);
+    assert_eq!(&reader.headers().unwrap()[1], "created_at_wib");
+    let evil_at = t.text("SELECT created_at FROM transactions WHERE transaction_code = 'LPKA5'").await.unwrap();
+    let utc = chrono::DateTime::parse_from_rfc3339(&evil_at).unwrap();
+    let wib = (utc + chrono::Duration::hours(7)).format("%Y-%m-%d %H:%M:%S").to_string();
     let evil = rows.iter().find(|r| &r[0] == "LPKA5").unwrap();
+    assert_eq!(&evil[1], wib, "CSV times are Jakarta time, like the console's");
     assert_eq!(&evil[3], "'=HYPERLINK(\"x\")");
     assert_eq!(&evil[5], "'+evil@example.com");
     assert!(!text.contains(",=HYPERLINK"));

@@ -6,14 +6,15 @@ use poem_openapi::{param::Path, param::Query, payload::Json, ApiResponse, OpenAp
 use super::{
     model::{
         Accepted, AccountDeletion, AdminUser, AdminUserList, AdminUserUpdate, AvatarForm, AvatarResult, ClaimConfirm,
-        ClaimResult, CustomerType, ForgotPassword, GoogleSignIn, LoginRequest, PasswordChange, Profile, ProfileUpdate,
-        RegisterRequest, ResetPassword, Role, TokenResponse, UserCreate, UserFilter, UserSort, UserStats, UserStatus,
+        ClaimResult, ConsoleSession, CustomerType, ForgotPassword, GoogleSignIn, LoginRequest, PasswordChange, Profile,
+        ProfileUpdate, RegisterRequest, ResetPassword, Role, TokenResponse, UserCreate, UserFilter, UserSort,
+        UserStats, UserStatus,
     },
     service,
 };
 use crate::{
     app::App,
-    auth::api::{actor, origin, AdminAuth, BearerAuth},
+    auth::api::{actor, console_cookie, origin, session_token, AdminAuth, BearerAuth},
     error::ApiResult,
     openapi_tags::ApiTags,
     web::pagination::PageRequest,
@@ -105,6 +106,52 @@ impl AuthApi {
     async fn logout(&self, app: Data<&App>, auth: BearerAuth) -> ApiResult<NoContent> {
         crate::auth::service::logout(&app, auth.0.token_id).await?;
         Ok(NoContent::Done)
+    }
+}
+
+#[derive(ApiResponse)]
+pub enum ConsoleStarted {
+    /// Logged in: the session is the `lapak_console` cookie (HttpOnly, SameSite=Strict,
+    /// Secure over https).
+    #[oai(status = 200)]
+    Started(Json<ConsoleSession>, #[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum ConsoleEnded {
+    /// Logged out; the cookie is cleared.
+    #[oai(status = 204)]
+    Ended(#[oai(header = "Set-Cookie")] String),
+}
+
+/// The admin console's cookie session. Other clients use bearer tokens (`/auth/login`).
+pub struct ConsoleSessionApi;
+
+#[OpenApi(prefix_path = "/admin/session", tag = "ApiTags::Auth")]
+impl ConsoleSessionApi {
+    /// Log in to the admin console: sets the `lapak_console` session cookie (valid for
+    /// `/api/v1/admin` only) and answers the CSRF token that every state-changing call
+    /// with that cookie must send as `X-CSRF-Token`. The session ends after
+    /// `auth.console_idle_minutes` without a request. Admins only (403 `not_admin`).
+    #[oai(path = "/", method = "post", operation_id = "adminConsoleLogin")]
+    async fn login(&self, app: Data<&App>, req: &Request, body: Json<LoginRequest>) -> ApiResult<ConsoleStarted> {
+        let s = service::console_login(&app, body.0, origin(req)).await?;
+        let cookie = console_cookie(&app, req, Some(&s.session_token));
+        Ok(ConsoleStarted::Started(Json(s), cookie))
+    }
+
+    /// The console session behind the cookie (a reload asks this instead of logging in
+    /// again), with its CSRF token.
+    #[oai(path = "/", method = "get", operation_id = "adminConsoleSession")]
+    async fn current(&self, app: Data<&App>, req: &Request, auth: AdminAuth) -> ApiResult<Json<ConsoleSession>> {
+        Ok(Json(service::console_session(&app, auth.0.id, session_token(req)).await?))
+    }
+
+    /// Log out of the console: the session ends and the cookie is cleared.
+    #[oai(path = "/", method = "delete", operation_id = "adminConsoleLogout")]
+    async fn logout(&self, app: Data<&App>, req: &Request, auth: AdminAuth) -> ApiResult<ConsoleEnded> {
+        crate::auth::service::logout(&app, auth.0.token_id).await?;
+        Ok(ConsoleEnded::Ended(console_cookie(&app, req, None)))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Accounts: users (admins, customers, resellers, guests): registration, login,
 //! profile, password care, guest-order claims, the admin's user management.
 
+use crate::text::Rupiah;
 use poem_openapi::Object;
 
 pub use crate::auth::model::{AuthUser, CustomerType, Role, UserStatus};
@@ -72,6 +73,21 @@ pub struct TokenResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
     pub token_type: String,
+    pub expires_at: String,
+    pub user: Profile,
+}
+
+/// The admin console's session. The session itself is the HttpOnly cookie
+/// `lapak_console` (never readable by scripts); send `csrf_token` as `X-CSRF-Token`
+/// with every state-changing console call.
+#[derive(Debug, Object)]
+pub struct ConsoleSession {
+    #[oai(skip)]
+    pub session_token: String,
+    pub csrf_token: String,
+    /// The session ends after this many minutes without a request.
+    pub idle_minutes: u64,
+    /// When it ends if unused from now on.
     pub expires_at: String,
     pub user: Profile,
 }
@@ -288,13 +304,15 @@ pub enum AccountError {
     NotActive(UserStatus),
     #[error("user not found")]
     NotFound,
+    #[error("this account is not an admin; the console is for admins")]
+    NotAdmin,
     #[error("an admin cannot demote or suspend itself")]
     SelfLockout,
     #[error("an admin account cannot delete itself")]
     AdminAccount,
     #[error("{0} order(s) are still pending or processing; wait until they finish")]
     OrdersInProgress(i64),
-    #[error("this account holds Rp {0}; spend or withdraw it before deleting the account")]
+    #[error("this account holds {}; spend or withdraw it before deleting the account", Rupiah(*.0))]
     BalanceNotZero(i64),
     #[error("too many attempts; try again in {0} s")]
     RateLimited(u64),
@@ -329,6 +347,7 @@ impl From<AccountError> for ApiError {
                 ApiError::forbidden(message).with_details(serde_json::json!({"status": s.as_str()}))
             }
             AccountError::NotFound => ApiError::not_found("user"),
+            AccountError::NotAdmin => ApiError::new(StatusCode::FORBIDDEN, "not_admin", message),
             AccountError::SelfLockout => ApiError::conflict("self_lockout", message),
             AccountError::AdminAccount => ApiError::conflict("admin_account", message),
             AccountError::OrdersInProgress(_) => ApiError::conflict("orders_in_progress", message),

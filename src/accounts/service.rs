@@ -11,9 +11,9 @@ use rand::Rng;
 
 use super::{
     model::{
-        AccountDeletion, AccountError, AdminUser, AdminUserUpdate, AuthUser, CustomerType, LoginRequest,
-        PasswordChange, Profile, ProfileUpdate, RegisterRequest, Role, TokenResponse, User, UserCreate, UserFilter,
-        UserStats, UserStatus,
+        AccountDeletion, AccountError, AdminUser, AdminUserUpdate, AuthUser, ConsoleSession, CustomerType,
+        LoginRequest, PasswordChange, Profile, ProfileUpdate, RegisterRequest, Role, TokenResponse, User, UserCreate,
+        UserFilter, UserStats, UserStatus,
     },
     repo,
 };
@@ -188,6 +188,63 @@ pub async fn register(app: &App, req: RegisterRequest, origin: Actor) -> Result<
 }
 
 pub async fn login(app: &App, req: LoginRequest, origin: Actor) -> Result<TokenResponse> {
+    let (uid, ip) = (check_login(app, req, &origin).await?, origin.ip.clone().unwrap_or_default());
+    let ttl = app.config.auth.token_ttl_hours;
+    let now = app.clock.now();
+    let (token, expires_at) = app
+        .db
+        .write(move |tx| -> Result<_> {
+            repo::record_login(tx, uid, &ip)?;
+            Ok(issue_token(tx, uid, ttl, now, &origin)?)
+        })
+        .await?;
+    let user = profile(app, uid).await?;
+    Ok(TokenResponse { token, token_type: "Bearer".into(), expires_at, user })
+}
+
+/// The admin console's login: an admin only (anyone else is refused before a session
+/// exists), a session that ends after `auth.console_idle_minutes` without use.
+/// (session token for the cookie, its CSRF token, the admin).
+pub async fn console_login(app: &App, req: LoginRequest, origin: Actor) -> Result<ConsoleSession> {
+    let (uid, ip) = (check_login(app, req, &origin).await?, origin.ip.clone().unwrap_or_default());
+    let user = profile(app, uid).await?;
+    if user.role != Role::Admin {
+        return Err(AccountError::NotAdmin);
+    }
+    let (idle, max) = (app.config.auth.console_idle_minutes, app.config.auth.console_session_hours);
+    let now = app.clock.now();
+    let (token, expires_at) = app
+        .db
+        .write(move |tx| -> Result<_> {
+            repo::record_login(tx, uid, &ip)?;
+            Ok(crate::auth::service::issue_console_token(tx, uid, idle, max, now, &origin)?)
+        })
+        .await?;
+    Ok(ConsoleSession {
+        csrf_token: crate::auth::service::csrf_token(&token),
+        session_token: token,
+        idle_minutes: idle,
+        expires_at,
+        user,
+    })
+}
+
+/// The console session of admin `uid` using `token` (its CSRF token, its idle window).
+pub async fn console_session(app: &App, uid: i64, token: String) -> Result<ConsoleSession> {
+    let idle = app.config.auth.console_idle_minutes;
+    let user = profile(app, uid).await?;
+    let expires_at = ts(app.clock.now() + Duration::minutes(idle as i64));
+    Ok(ConsoleSession {
+        csrf_token: crate::auth::service::csrf_token(&token),
+        session_token: token,
+        idle_minutes: idle,
+        expires_at,
+        user,
+    })
+}
+
+/// The account behind an identifier and password, under the login limits.
+async fn check_login(app: &App, req: LoginRequest, origin: &Actor) -> Result<i64> {
     let identifier = req.identifier.trim().to_lowercase();
     let ip = origin.ip.clone().unwrap_or_default();
     // The address, the identifier and the account are each limited: the first stops one
@@ -229,17 +286,7 @@ pub async fn login(app: &App, req: LoginRequest, origin: Actor) -> Result<TokenR
     if user.status != UserStatus::Active {
         return Err(AccountError::NotActive(user.status));
     }
-    let ttl = app.config.auth.token_ttl_hours;
-    let (uid, now) = (user.id, app.clock.now());
-    let (token, expires_at) = app
-        .db
-        .write(move |tx| -> Result<_> {
-            repo::record_login(tx, uid, &ip)?;
-            Ok(issue_token(tx, uid, ttl, now, &origin)?)
-        })
-        .await?;
-    let user = profile(app, uid).await?;
-    Ok(TokenResponse { token, token_type: "Bearer".into(), expires_at, user })
+    Ok(user.id)
 }
 
 /// Google sign-in. The account is the one already linked to this Google account; else

@@ -27,7 +27,54 @@ async fn admin_checker(req: &Request, bearer: Bearer) -> poem::Result<AdminCtx> 
         return Err(ApiError::forbidden("this route is for admins").into());
     }
     let origin = origin(req);
-    Ok(AdminCtx { id: user.id, name: user.name, email: user.email, ip: origin.ip, user_agent: origin.user_agent })
+    Ok(AdminCtx {
+        id: user.id,
+        token_id: user.token_id,
+        name: user.name,
+        email: user.email,
+        ip: origin.ip,
+        user_agent: origin.user_agent,
+    })
+}
+
+/// The admin console's session cookie. Valid for `/api/v1/admin` only, so the
+/// storefront (same origin, its own bearer token or none) never acts as the admin.
+pub const CONSOLE_COOKIE: &str = "lapak_console";
+const CONSOLE_PATH: &str = "/api/v1/admin";
+
+/// Set by the edge when a console request authenticated with the cookie: its token.
+#[derive(Clone)]
+pub struct ConsoleToken(pub String);
+
+/// The `Set-Cookie` value that starts (`Some(token)`) or ends (`None`) a console session:
+/// HttpOnly, SameSite=Strict, and Secure when lapak is reached over https.
+pub fn console_cookie(app: &App, req: &Request, token: Option<&str>) -> String {
+    let https = app.config.server.public_url.starts_with("https://")
+        || req.uri().scheme_str() == Some("https")
+        || req.headers().get("x-forwarded-proto").and_then(|v| v.to_str().ok()) == Some("https");
+    let mut c = poem::web::cookie::Cookie::new_with_str(CONSOLE_COOKIE, token.unwrap_or(""));
+    c.set_path(CONSOLE_PATH);
+    c.set_http_only(true);
+    c.set_same_site(poem::web::cookie::SameSite::Strict);
+    c.set_secure(https);
+    match token {
+        Some(_) => c.set_max_age(std::time::Duration::from_secs(app.config.auth.console_session_hours * 3600)),
+        None => c.set_max_age(std::time::Duration::ZERO),
+    }
+    c.to_string()
+}
+
+/// The token a request authenticated with: the console cookie's, else the bearer's.
+pub fn session_token(req: &Request) -> String {
+    if let Some(t) = req.data::<ConsoleToken>() {
+        return t.0.clone();
+    }
+    req.headers()
+        .get(poem::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Where a request came from (the address the edge settled on, and the user agent),

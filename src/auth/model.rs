@@ -74,6 +74,8 @@ impl Actor {
 #[derive(Clone, Debug)]
 pub struct AdminCtx {
     pub id: i64,
+    /// The session (token) the admin is acting through.
+    pub token_id: i64,
     pub name: String,
     pub email: String,
     pub ip: Option<String>,

@@ -4,6 +4,12 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use super::model::AuthUser;
 
+/// How a console session slides: idle minutes, and the time it never passes.
+pub struct Idle<'a> {
+    pub minutes: i64,
+    pub renew_until: &'a str,
+}
+
 pub fn insert_token(
     c: &Connection,
     user_id: i64,
@@ -11,31 +17,57 @@ pub fn insert_token(
     expires_at: &str,
     ip: &str,
     user_agent: Option<&str>,
+    idle: Option<Idle<'_>>,
 ) -> rusqlite::Result<i64> {
+    let name = if idle.is_some() { "console" } else { "api" };
     c.execute(
-        "INSERT INTO access_tokens (user_id, token_hash, expires_at, ip_address, user_agent)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![user_id, hash, expires_at, ip, user_agent],
+        "INSERT INTO access_tokens (user_id, token_hash, expires_at, ip_address, user_agent, name, idle_minutes, renew_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            user_id,
+            hash,
+            expires_at,
+            ip,
+            user_agent,
+            name,
+            idle.as_ref().map(|i| i.minutes),
+            idle.as_ref().map(|i| i.renew_until)
+        ],
     )?;
     Ok(c.last_insert_rowid())
 }
 
 /// The user behind a token, only if the token is unrevoked and unexpired and the user is
-/// active, not a guest and not deleted; plus when the token was last used.
-pub fn find_token_user(c: &Connection, hash: &str, now: &str) -> rusqlite::Result<Option<(AuthUser, Option<String>)>> {
+/// active, not a guest and not deleted; plus when the token was last used and, for a
+/// console session, its idle minutes and the time it cannot be renewed past.
+pub struct TokenUse {
+    pub last_used_at: Option<String>,
+    pub idle_minutes: Option<i64>,
+    pub renew_until: Option<String>,
+}
+
+pub fn find_token_user(c: &Connection, hash: &str, now: &str) -> rusqlite::Result<Option<(AuthUser, TokenUse)>> {
     c.query_row(
-        "SELECT u.id, u.name, u.email, u.phone, u.role, u.customer_type, t.id, t.last_used_at
+        "SELECT u.id, u.name, u.email, u.phone, u.role, u.customer_type, t.id, t.last_used_at, t.idle_minutes, t.renew_until
          FROM access_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND t.expires_at > ?2
            AND u.status = 'active' AND u.deleted_at IS NULL AND u.is_guest = 0",
         params![hash, now],
-        |r| Ok((auth_user(r, r.get(6)?)?, r.get(7)?)),
+        |r| {
+            let used = TokenUse { last_used_at: r.get(7)?, idle_minutes: r.get(8)?, renew_until: r.get(9)? };
+            Ok((auth_user(r, r.get(6)?)?, used))
+        },
     )
     .optional()
 }
 
-pub fn touch_token(c: &Connection, token_id: i64, now: &str) -> rusqlite::Result<()> {
-    c.execute("UPDATE access_tokens SET last_used_at = ?2 WHERE id = ?1", params![token_id, now])?;
+/// Records a use; a console session's expiry moves to `expires_at` (already capped).
+pub fn touch_token(c: &Connection, token_id: i64, now: &str, expires_at: Option<&str>) -> rusqlite::Result<()> {
+    c.execute(
+        "UPDATE access_tokens SET last_used_at = ?2, expires_at = COALESCE(?3, expires_at)
+         WHERE id = ?1 AND revoked_at IS NULL",
+        params![token_id, now, expires_at],
+    )?;
     Ok(())
 }
 

@@ -42,8 +42,43 @@ pub fn issue_token(
     let (token, hash) = new_token();
     let expires_at = ts(now + Duration::hours(ttl_hours as i64));
     let ip = origin.ip.as_deref().unwrap_or("unknown");
-    repo::insert_token(c, user_id, &hash, &expires_at, ip, origin.user_agent.as_deref())?;
+    repo::insert_token(c, user_id, &hash, &expires_at, ip, origin.user_agent.as_deref(), None)?;
     Ok((token, expires_at))
+}
+
+/// A console session for `user_id`: it ends after `idle_minutes` without a request, and
+/// at the latest `max_hours` from `now`. (token, first expiry).
+pub fn issue_console_token(
+    c: &rusqlite::Connection,
+    user_id: i64,
+    idle_minutes: u64,
+    max_hours: u64,
+    now: DateTime<Utc>,
+    origin: &Actor,
+) -> rusqlite::Result<(String, String)> {
+    let (token, hash) = new_token();
+    let renew_until = ts(now + Duration::hours(max_hours as i64));
+    let expires_at = ts(now + Duration::minutes(idle_minutes as i64)).min(renew_until.clone());
+    let ip = origin.ip.as_deref().unwrap_or("unknown");
+    let idle = repo::Idle { minutes: idle_minutes as i64, renew_until: &renew_until };
+    repo::insert_token(c, user_id, &hash, &expires_at, ip, origin.user_agent.as_deref(), Some(idle))?;
+    Ok((token, expires_at))
+}
+
+/// The value a console page sends as `X-CSRF-Token` with every state-changing call: bound
+/// to the session cookie (a keyed hash of it), readable only by a page that was told it
+/// (`GET /admin/session` answers same-origin pages only). Another site can make the
+/// browser send the cookie, never this header.
+pub fn csrf_token(session_token: &str) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(session_token.as_bytes()).expect("any key length");
+    mac.update(b"lapak console csrf");
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// Whether `given` is the CSRF token of `session_token` (constant time).
+pub fn csrf_ok(session_token: &str, given: &str) -> bool {
+    subtle::ConstantTimeEq::ct_eq(csrf_token(session_token).as_bytes(), given.as_bytes()).into()
 }
 
 /// The user behind a bearer token, or 401.
@@ -54,15 +89,21 @@ pub async fn authenticate(app: &App, token: &str) -> ApiResult<AuthUser> {
     let hash = token_hash(token);
     let now = app.clock.now();
     let now_s = ts(now);
-    let (user, last_used) = app
+    let (user, used) = app
         .db
         .read(move |c| Ok::<_, DbError>(repo::find_token_user(c, &hash, &now_s)?))
         .await?
         .ok_or_else(|| ApiError::unauthorized("the bearer token is invalid or expired"))?;
-    // Record use at most every five minutes, not on every request.
-    if last_used.is_none_or(|t| t < ts(now - Duration::minutes(5))) {
+    // Record use at most every five minutes (a console session: every minute, pushing
+    // its idle expiry forward), not on every request.
+    let every = if used.idle_minutes.is_some() { Duration::minutes(1) } else { Duration::minutes(5) };
+    if used.last_used_at.is_none_or(|t| t < ts(now - every)) {
+        let expires = match (used.idle_minutes, used.renew_until) {
+            (Some(idle), Some(until)) => Some(ts(now + Duration::minutes(idle)).min(until)),
+            _ => None,
+        };
         let (id, now_s) = (user.token_id, ts(now));
-        app.db.write(move |tx| Ok::<_, DbError>(repo::touch_token(tx, id, &now_s)?)).await?;
+        app.db.write(move |tx| Ok::<_, DbError>(repo::touch_token(tx, id, &now_s, expires.as_deref())?)).await?;
     }
     Ok(user)
 }

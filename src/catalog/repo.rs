@@ -428,15 +428,26 @@ pub struct ItemRow {
     pub updated_at: String,
 }
 
+/// "Product Item"; the item alone when it already names its product in any word order
+/// ("Token PLN 50000" of "PLN Token", not "PLN Token Token PLN 50000"; a bill's one
+/// item is often named as its product).
+pub fn order_name(product_name: &str, item_name: &str) -> String {
+    let words = |s: &str| s.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    let item_words = words(item_name);
+    if item_words.is_empty() {
+        return product_name.trim().to_string();
+    }
+    if words(product_name).iter().all(|w| item_words.contains(w)) {
+        item_name.trim().to_string()
+    } else {
+        format!("{} {}", product_name.trim(), item_name.trim())
+    }
+}
+
 impl ItemRow {
-    /// "Product Item", or the product's name alone when the item repeats it (a bill's
-    /// one item is often named as its product).
+    /// The order's product name: see [`order_name`].
     pub fn full_name(&self, product_name: &str) -> String {
-        if self.name.trim().eq_ignore_ascii_case(product_name.trim()) {
-            product_name.to_string()
-        } else {
-            format!("{product_name} {}", self.name)
-        }
+        order_name(product_name, &self.name)
     }
 
     pub fn price_for(&self, tier: CustomerType) -> i64 {
@@ -595,4 +606,18 @@ pub fn save_item(c: &Connection, i: &ItemRow) -> rusqlite::Result<usize> {
 /// No item at all (a new shop).
 pub fn no_items(c: &Connection) -> rusqlite::Result<bool> {
     c.query_row("SELECT NOT EXISTS (SELECT 1 FROM product_items)", [], |r| r.get(0))
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::order_name;
+
+    #[test]
+    fn an_item_that_names_its_product_stands_alone() {
+        assert_eq!(order_name("PLN Token", "Token PLN 50000"), "Token PLN 50000");
+        assert_eq!(order_name("PLN Postpaid", "PLN Postpaid"), "PLN Postpaid");
+        assert_eq!(order_name("Mobile Legends", "86 Diamonds"), "Mobile Legends 86 Diamonds");
+        assert_eq!(order_name("Telkomsel", "Telkomsel 10.000"), "Telkomsel 10.000");
+        assert_eq!(order_name("Free Fire", ""), "Free Fire");
+    }
 }

@@ -1,5 +1,6 @@
 //! API keys, the H2H request and answer types, and their errors.
 
+use crate::text::Rupiah;
 use std::collections::HashMap;
 
 use poem_openapi::{Enum, Object};
@@ -284,7 +285,7 @@ pub enum H2hError {
     NotReseller,
     #[error("no such API key")]
     NotFound,
-    #[error("the price is Rp {price}, above max_price Rp {max}")]
+    #[error("the price is {}, above max_price {}", Rupiah(*.price), Rupiah(*.max))]
     PriceAboveMax { price: i64, max: i64 },
     #[error("no order with this ref_id")]
     NoSuchOrder,

@@ -1,10 +1,64 @@
 //! The admin console: static files from `assets/admin/`, compiled into the binary
-//! (rust-embed), served at `/admin`. The console keeps its bearer token in memory only
-//! (a page reload asks to log in again): nothing readable by other scripts survives in
-//! storage, and the strict Content-Security-Policy below allows scripts from lapak only.
+//! (rust-embed), served at `/admin`, and its cookie session. The console logs in with
+//! `POST /api/v1/admin/session`, which sets an HttpOnly, SameSite=Strict cookie valid for
+//! `/api/v1/admin` only: no script can read the session, a reload keeps it, and each
+//! state-changing call must carry the CSRF token the page was told. The strict
+//! Content-Security-Policy below allows scripts from lapak only.
 
-use poem::{handler, http::header, http::StatusCode, Request, Response};
+use poem::{handler, http::header, http::HeaderValue, http::Method, http::StatusCode, Request, Response};
 use rust_embed::RustEmbed;
+
+use crate::{
+    auth::{
+        api::{ConsoleToken, CONSOLE_COOKIE},
+        service::csrf_ok,
+    },
+    error::ApiError,
+};
+
+/// A console call (`/api/v1/admin/...`) that carries the session cookie and no bearer
+/// token is authenticated by the cookie: a state-changing one only with the session's
+/// `X-CSRF-Token` (403 `csrf_failed` otherwise). Logging in needs neither.
+pub(crate) fn cookie_session(req: &mut Request) -> Result<(), ApiError> {
+    let path = req.uri().path();
+    if !path.starts_with("/api/v1/admin/") || req.headers().contains_key(header::AUTHORIZATION) {
+        return Ok(());
+    }
+    if path.trim_end_matches('/') == "/api/v1/admin/session" && req.method() == Method::POST {
+        return Ok(());
+    }
+    // The first cookie of that name (the most specific path, RFC 6265 5.4).
+    let token = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == CONSOLE_COOKIE)
+        .map(|c| c.value().to_string());
+    let Some(token) = token else {
+        return Ok(());
+    };
+    if token.is_empty() {
+        return Ok(());
+    }
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let given = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if !csrf_ok(&token, given) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "csrf_failed",
+                "this console call needs the session's X-CSRF-Token header (reload the console)",
+            ));
+        }
+    }
+    let bearer = HeaderValue::from_str(&format!("Bearer {token}"))
+        .map_err(|_| ApiError::unauthorized("the console session cookie is malformed; log in again"))?;
+    req.headers_mut().insert(header::AUTHORIZATION, bearer);
+    req.set_data(ConsoleToken(token));
+    Ok(())
+}
 
 #[derive(RustEmbed)]
 #[folder = "assets/admin/"]

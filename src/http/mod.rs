@@ -76,6 +76,7 @@ pub fn api_service(app: &App) -> OpenApiService<impl poem_openapi::OpenApi, ()> 
         content::api::AdminContentApi,
         jobs::api::AdminJobsApi,
         h2h::api::AdminApiKeysApi,
+        accounts::api::ConsoleSessionApi,
     );
     let apis = (public, webhooks, admin);
     OpenApiService::new(apis, "lapak", env!("CARGO_PKG_VERSION"))
@@ -287,6 +288,9 @@ impl<E: Endpoint> Endpoint for EdgeEndpoint<E> {
         }
         if same_origin(&req, &self.app.config.server.public_url) {
             req.headers_mut().remove(header::ORIGIN);
+        }
+        if let Err(e) = console::cookie_session(&mut req) {
+            return refuse(e, "(csrf)");
         }
 
         // Every body is bounded, whatever its content type, before anything reads it:

@@ -5,6 +5,7 @@
 //! left without a payment; a crash between the steps leaves an unpaid order that expires
 //! on schedule. Every state the order takes goes through `lifecycle::transition`.
 
+use crate::text::Rupiah;
 use chrono::{Duration, Utc};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -370,10 +371,11 @@ pub async fn checkout_with(
                         return Err(Invalid::new(
                             "payment_method",
                             format!(
-                                "{} takes amounts from Rp {} to Rp {}; this order is Rp {amount}",
+                                "{} takes amounts from {} to {}; this order is {}",
                                 channel.code,
-                                channel.min_amount.unwrap_or(0),
-                                channel.max_amount.map(|m| m.to_string()).unwrap_or_else(|| "any".into())
+                                Rupiah(channel.min_amount.unwrap_or(0)),
+                                channel.max_amount.map(|m| Rupiah(m).to_string()).unwrap_or_else(|| "any".into()),
+                                Rupiah(amount)
                             ),
                         )
                         .into());
@@ -524,7 +526,7 @@ pub async fn create_deposit(app: &App, user: &AuthUser, amount: i64, method: &st
     }
     let (min, max) = (app.config.wallet.deposit_min, app.config.wallet.deposit_max);
     if amount < min || amount > max {
-        return Err(Invalid::new("amount", format!("a deposit is between Rp {min} and Rp {max}")).into());
+        return Err(Invalid::new("amount", format!("a deposit is between {} and {}", Rupiah(min), Rupiah(max))).into());
     }
     app.db
         .read(|c| -> Result<()> {
@@ -542,7 +544,7 @@ pub async fn create_deposit(app: &App, user: &AuthUser, amount: i64, method: &st
         .find(|c| c.code == method)
         .ok_or_else(|| Invalid::new("payment_method", format!("{method} is not an available payment channel")))?;
     if !channel.accepts(amount) {
-        return Err(Invalid::new("payment_method", format!("{method} does not take Rp {amount}")).into());
+        return Err(Invalid::new("payment_method", format!("{method} does not take {}", Rupiah(amount))).into());
     }
     let code = new_code();
     let now = app.clock.now();

@@ -13,6 +13,7 @@
 //! - A claimed order is left alone by other runs for a while (`next_check_at`), and
 //!   the same ref_id at Digiflazz is a status check, so running twice is safe.
 
+use crate::text::Rupiah;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{
@@ -305,7 +306,9 @@ async fn ask_about_bill(
             .await?;
         if changed {
             return Ok(not_paid(format!(
-                "the bill changed from Rp {quoted} to Rp {amount} after its quote expired; not paid"
+                "the bill changed from {} to {} after its quote expired; not paid",
+                Rupiah(quoted),
+                Rupiah(amount)
             )));
         }
         asked.ref_id = fresh;

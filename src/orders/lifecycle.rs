@@ -18,13 +18,14 @@
 //!   failure after a success, an overcharge, Tripay's refund) is recorded and put on
 //!   the attention list, never dropped.
 
+use crate::text::Rupiah;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde_json::json;
 
 pub use super::model::MoveError;
 use super::{
-    model::{Attention, OrderStatus, PaymentStatus, TransactionType},
+    model::{AdminMove, Attention, OrderStatus, PaymentStatus, TransactionType},
     repo::{self, OrderState, Stamp},
 };
 use crate::{
@@ -129,6 +130,33 @@ pub struct Effects {
 
 type Order = OrderState;
 
+/// The admin's moves that are legal for an order in this state, in the order a console
+/// shows them. The machine checks the same guards ([`admin_may`]) when a move is asked.
+pub fn admin_moves(o: &Order) -> Vec<AdminMove> {
+    AdminMove::ALL.into_iter().filter(|m| admin_may(o, *m)).collect()
+}
+
+/// Whether `m` is legal for `o` now.
+pub fn admin_may(o: &Order, m: AdminMove) -> bool {
+    use OrderStatus as S;
+    use PaymentStatus as P;
+    let unpaid = o.status == S::Pending && o.payment == P::Pending;
+    match m {
+        // Only a processing order is with the supplier.
+        AdminMove::Recheck | AdminMove::Retry => o.status == S::Processing && o.kind != TransactionType::Topup,
+        AdminMove::Succeed => o.status == S::Processing,
+        AdminMove::Fail => unpaid || o.status == S::Processing,
+        AdminMove::RefundToBalance => {
+            o.status == S::Failed
+                && o.payment == P::Paid
+                && o.payer_member
+                && o.gateway.as_ref().is_none_or(|(_, s)| s != "refunded")
+        }
+        AdminMove::MarkRefunded => o.refund_required && o.status == S::Failed && o.payment == P::Paid,
+        AdminMove::Resolve => o.attention.is_some(),
+    }
+}
+
 fn load(tx: &Connection, id: i64) -> Result<Order, MoveError> {
     repo::load_state(tx, id)?.ok_or_else(|| MoveError::Illegal(format!("no order {id}")))
 }
@@ -222,7 +250,7 @@ impl Machine<'_> {
                 self.done("checks_exhausted");
             }
             Event::AdminSucceed { admin, reason, sn } => {
-                if o.status != S::Processing {
+                if !admin_may(o, AdminMove::Succeed) {
                     return illegal(o, "success");
                 }
                 let mut stamps = vec![Stamp::CompletedAt];
@@ -252,11 +280,7 @@ impl Machine<'_> {
                 }
             }
             Event::AdminRefundToBalance { admin } => {
-                let refundable = o.status == S::Failed
-                    && o.payment == P::Paid
-                    && o.payer_member
-                    && o.gateway.as_ref().is_none_or(|(_, s)| s != "refunded");
-                if !refundable {
+                if !admin_may(o, AdminMove::RefundToBalance) {
                     return Err(MoveError::Illegal(
                         "only a failed, paid order of a member can be refunded to a balance; mark a guest's order refunded instead"
                             .into(),
@@ -266,7 +290,7 @@ impl Machine<'_> {
                 self.done("refunded");
             }
             Event::AdminMarkRefunded { admin, note } => {
-                if !o.refund_required || o.status != S::Failed || o.payment != P::Paid {
+                if !admin_may(o, AdminMove::MarkRefunded) {
                     return Err(MoveError::Illegal("this order does not need a refund".into()));
                 }
                 self.set(o, S::Refunded, P::Paid, &[Stamp::RefundedAt, Stamp::RefundRequired(false)])?;
@@ -325,7 +349,7 @@ impl Machine<'_> {
                     payer,
                     Kind::Success,
                     "Saldo Masuk",
-                    &format!("Deposit Rp {} sudah masuk ke saldo Anda.", o.product_price),
+                    &format!("Deposit {} sudah masuk ke saldo Anda.", Rupiah(o.product_price)),
                     json!({"transaction_code": o.code, "event": "deposit_credited", "amount": o.product_price}),
                 )?;
             } else {
@@ -377,7 +401,7 @@ impl Machine<'_> {
                         o,
                         S::Failed,
                         S::Refunded,
-                        &format!("late payment: Rp {amount} credited to the payer's balance"),
+                        &format!("late payment: {} credited to the payer's balance", Rupiah(amount)),
                         Some(json!({"amount": amount})),
                         None,
                     )?;
@@ -386,8 +410,9 @@ impl Machine<'_> {
                         Kind::Info,
                         "Pembayaran Dikembalikan ke Saldo",
                         &format!(
-                            "Pembayaran untuk pesanan {} diterima setelah pesanan ditutup; Rp {amount} sudah masuk ke saldo Anda.",
-                            o.code
+                            "Pembayaran untuk pesanan {} diterima setelah pesanan ditutup; {} sudah masuk ke saldo Anda.",
+                            o.code,
+                            Rupiah(amount)
                         ),
                         json!({"transaction_code": o.code, "event": "late_payment_credited", "amount": amount}),
                     )?;
@@ -550,7 +575,7 @@ impl Machine<'_> {
                 payer,
                 Kind::Success,
                 "Refund Berhasil",
-                &format!("Rp {total} untuk {} dikembalikan ke saldo Anda.", o.product_name),
+                &format!("{} untuk {} dikembalikan ke saldo Anda.", Rupiah(total), o.product_name),
                 json!({"transaction_code": o.code, "event": "refunded", "amount": total}),
             )?;
         }
@@ -559,7 +584,7 @@ impl Machine<'_> {
             o,
             S::Failed,
             S::Refunded,
-            &format!("refunded Rp {total} to the balance ({why})"),
+            &format!("refunded {} to the balance ({why})", Rupiah(total)),
             Some(json!({"amount": total})),
             by,
         )?;
@@ -622,9 +647,10 @@ impl Machine<'_> {
     fn check_charge(&mut self, o: &mut Order, a: &SupplierOrder) -> Result<(), MoveError> {
         if let Some(price) = a.price.filter(|p| o.base_price > 0 && *p > o.base_price) {
             let note = format!(
-                "the supplier charged Rp {price}, Rp {} above the cost snapshot Rp {}",
-                price - o.base_price,
-                o.base_price
+                "the supplier charged {}, {} above the cost snapshot {}",
+                Rupiah(price),
+                Rupiah(price - o.base_price),
+                Rupiah(o.base_price)
             );
             self.flag(o, Attention::Overcharged, &note, None)?;
         }

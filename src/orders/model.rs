@@ -1,5 +1,6 @@
 //! Orders (`transactions`): purchases and balance top-ups, and their payment.
 
+use crate::text::Rupiah;
 use std::collections::HashMap;
 
 use poem_openapi::{Enum, Object};
@@ -353,11 +354,46 @@ pub struct SupplierCall {
     pub created_at: String,
 }
 
+/// A move an admin can make on an order. `AdminOrderDetail.actions` lists the ones legal
+/// in the order's state now (a console shows those buttons and no others).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum AdminMove {
+    /// `POST .../recheck`: ask Digiflazz for the order's status now.
+    Recheck,
+    /// `POST .../retry`: send the order again under the same ref_id.
+    Retry,
+    /// `POST .../status` with `success`.
+    Succeed,
+    /// `POST .../status` with `failed`.
+    Fail,
+    /// `POST .../refund`: the payer is a member; the money goes to the balance.
+    RefundToBalance,
+    /// `POST .../mark-refunded`: the money went back outside lapak (a guest's order).
+    MarkRefunded,
+    /// `POST .../resolve`: take the order off the attention list.
+    Resolve,
+}
+
+impl AdminMove {
+    pub const ALL: [AdminMove; 7] = [
+        AdminMove::Recheck,
+        AdminMove::Retry,
+        AdminMove::Succeed,
+        AdminMove::Fail,
+        AdminMove::RefundToBalance,
+        AdminMove::MarkRefunded,
+        AdminMove::Resolve,
+    ];
+}
+
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct AdminOrderDetail {
     #[oai(flatten)]
     pub order: AdminOrder,
+    /// The admin's moves that are legal in the order's state now.
+    pub actions: Vec<AdminMove>,
     pub logs: Vec<LogEntry>,
     pub callbacks: Vec<CallbackEntry>,
     pub supplier_calls: Vec<SupplierCall>,
@@ -439,7 +475,7 @@ pub enum MoveError {
     /// The event is not a legal move from the order's state.
     #[error("{0}")]
     Illegal(String),
-    #[error("insufficient balance: Rp {balance} available, Rp {needed} needed")]
+    #[error("insufficient balance: {} available, {} needed", Rupiah(*.balance), Rupiah(*.needed))]
     Insufficient { balance: i64, needed: i64 },
     #[error(transparent)]
     Db(#[from] DbError),
@@ -567,7 +603,7 @@ impl From<OrderError> for ApiError {
             OrderError::Move(MoveError::Illegal(why)) => ApiError::conflict("illegal_move", why),
             OrderError::Move(MoveError::Insufficient { balance, needed }) => ApiError::validation(
                 "payment_method",
-                format!("insufficient balance: Rp {balance} available, Rp {needed} needed"),
+                format!("insufficient balance: {} available, {} needed", Rupiah(balance), Rupiah(needed)),
             )
             .with_code("insufficient_balance")
             .with_details(json!({"balance": balance, "needed": needed})),

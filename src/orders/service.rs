@@ -171,7 +171,9 @@ pub async fn detail(app: &App, code: String) -> Result<AdminOrderDetail> {
         .read(move |c| -> Result<_> {
             let (o, p) = repo::find_with_payment(c, &code)?.ok_or(OrderError::NotFound("transaction"))?;
             let id = o.id;
+            let state = repo::load_state(c, id)?.ok_or(OrderError::NotFound("transaction"))?;
             Ok(AdminOrderDetail {
+                actions: lifecycle::admin_moves(&state),
                 logs: repo::logs_of(c, id)?,
                 callbacks: repo::callbacks_of(c, id)?,
                 supplier_calls: repo::supplier_calls_of(c, id)?,

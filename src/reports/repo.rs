@@ -136,7 +136,7 @@ pub fn wallet(c: &Connection, from: &str, to: &str) -> rusqlite::Result<Vec<Wall
 /// The export's columns, in order.
 pub const EXPORT_HEADER: [&str; 15] = [
     "transaction_code",
-    "created_at",
+    "created_at_wib",
     "type",
     "product",
     "customer_no",

@@ -93,8 +93,10 @@ pub async fn export_csv(app: &App, from: Option<NaiveDate>, to: Option<NaiveDate
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(repo::EXPORT_HEADER).map_err(csv_error)?;
             repo::export(c, &from, &to, |values| {
-                let cells = values.into_iter().map(|v| match v {
+                // Times as the console shows them: Jakarta (WIB), not the stored UTC.
+                let cells = values.into_iter().enumerate().map(|(i, v)| match v {
                     Value::Integer(n) => n.to_string(),
+                    Value::Text(t) if repo::EXPORT_HEADER[i].ends_with("_wib") => crate::clock::jakarta_stamp(&t),
                     Value::Text(t) => csv_safe(&t),
                     _ => String::new(),
                 });

@@ -2,6 +2,7 @@
 //! transaction, so quotas hold under concurrent checkouts), release when an unpaid order
 //! ends, and the admin's changes.
 
+use crate::text::Rupiah;
 use chrono::{DateTime, Utc};
 
 use super::{
@@ -51,7 +52,7 @@ fn usable(c: &rusqlite::Connection, u: &VoucherUse<'_>) -> Result<Voucher> {
         return refused("this voucher has expired");
     }
     if u.amount < v.min_transaction {
-        return refused(format!("this voucher needs a purchase of at least Rp {}", v.min_transaction));
+        return refused(format!("this voucher needs a purchase of at least {}", Rupiah(v.min_transaction)));
     }
     if v.product_id.is_some_and(|p| p != u.product_id) {
         return refused("this voucher is not valid for this product");

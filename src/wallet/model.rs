@@ -1,6 +1,7 @@
 //! The wallet's shapes: balances, ledger entries, withdrawals; and what the ledger and
 //! the wallet rules refuse.
 
+use crate::text::Rupiah;
 use poem_openapi::{Enum, Object};
 use serde_json::json;
 
@@ -40,7 +41,7 @@ pub enum LedgerError {
     #[error("the amount must be positive")]
     NonPositive,
     /// The credit would take the balance above `MAX_BALANCE`.
-    #[error("the balance would exceed Rp {MAX_BALANCE}")]
+    #[error("the balance would exceed {}", Rupiah(MAX_BALANCE))]
     TooLarge,
     #[error(transparent)]
     Db(#[from] DbError),
@@ -189,7 +190,7 @@ impl From<LedgerError> for ApiError {
         match e {
             LedgerError::Insufficient { balance, needed } => ApiError::validation(
                 "amount",
-                format!("insufficient balance: Rp {balance} available, Rp {needed} needed"),
+                format!("insufficient balance: {} available, {} needed", Rupiah(balance), Rupiah(needed)),
             )
             .with_code("insufficient_balance")
             .with_details(json!({"balance": balance, "needed": needed})),

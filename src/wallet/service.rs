@@ -1,6 +1,7 @@
 //! Wallet rules: a reseller's withdrawals (held from the balance at request time), the
 //! admin's adjustments and withdrawal moves. Every balance change goes through `ledger`.
 
+use crate::text::Rupiah;
 use serde_json::json;
 
 use super::{
@@ -70,7 +71,7 @@ pub async fn withdraw(app: &App, user: &AuthUser, b: WithdrawalRequest) -> Resul
     }
     let min = app.config.wallet.withdrawal_min;
     if b.amount < min {
-        return Err(Invalid::new("amount", format!("the smallest withdrawal is Rp {min}")).into());
+        return Err(Invalid::new("amount", format!("the smallest withdrawal is {}", Rupiah(min))).into());
     }
     let uid = user.id;
     app.db
@@ -154,13 +155,13 @@ pub async fn move_withdrawal(
                 WithdrawalStatus::Rejected => (
                     Kind::Warning,
                     "Penarikan Ditolak",
-                    format!("Penarikan {} ditolak; Rp {} dikembalikan ke saldo.", w.reference_id, w.amount),
+                    format!("Penarikan {} ditolak; {} dikembalikan ke saldo.", w.reference_id, Rupiah(w.amount)),
                     Action::WithdrawalRejected,
                 ),
                 WithdrawalStatus::Completed => (
                     Kind::Success,
                     "Penarikan Selesai",
-                    format!("Penarikan {} sebesar Rp {} sudah dikirim.", w.reference_id, w.amount),
+                    format!("Penarikan {} sebesar {} sudah dikirim.", w.reference_id, Rupiah(w.amount)),
                     Action::WithdrawalCompleted,
                 ),
                 _ => (
