@@ -1,8 +1,10 @@
 // lapak admin console: ES modules, no build step; it talks only to /api/v1. This file
-// holds the session and the routes; the toolkit is in lib/, one file per page in pages/.
+// holds the session, the shell (menu, global banners, shortcuts) and the routes; the
+// toolkit is in lib/, one file per page in pages/.
 
 import { api, session } from './lib/api.js';
-import { h, render } from './lib/dom.js';
+import { h, nextView, view } from './lib/dom.js';
+import { rupiah } from './lib/format.js';
 import { setRouter } from './lib/nav.js';
 import dashboard from './pages/dashboard.js';
 import orders from './pages/orders.js';
@@ -24,47 +26,91 @@ import activity from './pages/activity.js';
 import system from './pages/system.js';
 
 const pages = { dashboard, orders, order, products, product, categories, pricing, users, user, withdrawals, apikeys, vouchers, banners, settings, reports, jobs, activity, system };
+const parentOf = { order: 'orders', product: 'products', user: 'users' };
+const $ = (id) => document.getElementById(id);
 
 async function route() {
-  if (!session.token) return showLogin();
+  if (!session.active) return showLogin();
   const [path, query] = (location.hash.slice(1) || '/dashboard').split('?');
   const [, name, arg] = path.split('/');
   const page = pages[name] || pages.dashboard;
-  for (const a of document.querySelectorAll('.side a')) a.classList.toggle('active', a.getAttribute('href') === '#/' + (name === 'order' ? 'orders' : name === 'product' ? 'products' : name === 'user' ? 'users' : name));
-  render(h('p', { class: 'muted' }, 'Loading…'));
+  for (const a of document.querySelectorAll('.side a')) a.classList.toggle('active', a.getAttribute('href') === '#/' + (parentOf[name] || name));
+  menu(false);
+  nextView();
+  const draw = view();
+  draw(h('p', { class: 'muted' }, 'Loading…'));
   try { await page(new URLSearchParams(query || ''), arg ? decodeURIComponent(arg) : undefined); }
-  catch (e) { if (session.token) render(h('h1', {}, 'Something went wrong'), h('p', { class: 'error' }, e.message)); }
+  catch (e) { if (session.active) draw(h('h1', {}, 'Something went wrong'), h('p', { class: 'error' }, e.message)); }
 }
 
-function showLogin() {
-  document.getElementById('shell').hidden = true;
-  document.getElementById('login').hidden = false;
+function menu(open) {
+  $('side').classList.toggle('open', open);
+  $('menu-toggle').setAttribute('aria-expanded', String(open));
 }
 
-function logout() {
-  if (session.token) api('POST', '/auth/logout').catch(() => {});
+/** Banners on every page: maintenance on, the supplier deposit low. */
+async function globalBanners() {
+  const [list, deposit] = await Promise.all([api('GET', '/admin/settings').catch(() => []), api('GET', '/admin/supplier/balance').catch(() => null)]);
+  const get = (k) => list.find((s) => s.key === k)?.value;
+  const low = Number(get('admin.low_deposit') || 500000);
+  $('global-banners').replaceChildren(...[
+    get('maintenance.active') === 'true' ? h('div', { class: 'banner bad', id: 'maintenance-banner' }, 'Maintenance is ON: the shop refuses new orders. ', h('a', { href: '#/settings' }, 'Turn it off in Settings')) : null,
+    deposit && deposit.deposit < low ? h('div', { class: 'banner warn', id: 'deposit-banner' }, `Digiflazz deposit is low: ${rupiah(deposit.deposit)} (warning below ${rupiah(low)}). Top up at Digiflazz.`) : null].filter(Boolean));
+}
+window.addEventListener('lapak:settings-changed', () => globalBanners());
+
+function showLogin(note) {
+  $('shell').hidden = true;
+  $('login').hidden = false;
+  const n = $('login-note');
+  n.hidden = !note; n.textContent = note || '';
+}
+
+function showShell() {
+  $('login').hidden = true;
+  $('shell').hidden = false;
+  $('who').textContent = session.user ? `${session.user.name} · ${session.user.email}` : '';
+  api('GET', '/admin/system').then((s) => { for (const b of document.querySelectorAll('.demo-badge')) b.hidden = !(s.digiflazz_demo || s.tripay_demo); }).catch(() => {});
+  globalBanners();
+  route();
+}
+
+async function logout() {
+  if (session.active) await api('DELETE', '/admin/session').catch(() => {});
   session.end();
-  showLogin();
+  $('login-form').reset();
+  showLogin('You are logged out.');
 }
 
-document.getElementById('login-form').addEventListener('submit', async (e) => {
+$('login-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const f = new FormData(e.target);
-  const err = document.getElementById('login-error');
+  const err = $('login-error');
   err.textContent = '';
   try {
-    const r = await api('POST', '/auth/login', { identifier: f.get('identifier'), password: f.get('password') });
-    if (r.user.role !== 'admin') { err.textContent = 'This account is not an admin.'; return; }
-    session.start(r.token);
-    document.getElementById('login').hidden = true;
-    document.getElementById('shell').hidden = false;
-    api('GET', '/admin/system').then((s) => { document.getElementById('demo-badge').hidden = !(s.digiflazz_demo || s.tripay_demo); }).catch(() => {});
-    route();
+    const s = await api('POST', '/admin/session', { identifier: f.get('identifier'), password: f.get('password') }, { quiet401: true });
+    session.start(s);
+    e.target.reset();
+    showShell();
   } catch (ex) { err.textContent = ex.message; }
 });
 
-document.getElementById('logout').addEventListener('click', logout);
+$('logout').addEventListener('click', logout);
+$('menu-toggle').addEventListener('click', () => menu(!$('side').classList.contains('open')));
 window.addEventListener('hashchange', route);
+// "/" jumps to the page's search box (or the order search).
+document.addEventListener('keydown', (e) => {
+  if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || $('shell').hidden) return;
+  if (e.target.closest('input, textarea, select, [contenteditable]') || $('dialog').open) return;
+  e.preventDefault();
+  const box = document.querySelector('#main input[name=search]');
+  if (box) { box.focus(); box.select(); } else location.hash = '#/orders?focus=search';
+});
 setRouter(route);
-session.onEnd(logout);
-showLogin();
+session.onEnd((why) => { $('login-form').reset(); showLogin(why); });
+setInterval(() => { if (session.active) globalBanners(); }, 5 * 60 * 1000);
+
+// A reload (or a new tab) keeps the session: ask lapak who is logged in.
+api('GET', '/admin/session', undefined, { quiet401: true })
+  .then((s) => { session.start(s); showShell(); })
+  .catch(() => showLogin());

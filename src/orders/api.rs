@@ -233,6 +233,8 @@ impl AdminOrdersApi {
         to: Query<Option<NaiveDate>>,
         /// Only orders on the attention list (true) or off it (false).
         attention: Query<Option<bool>>,
+        /// Only orders whose money must be returned by hand (true), or the others (false).
+        refund_required: Query<Option<bool>>,
         sort: Query<Option<OrderSort>>,
         #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))] page: Query<Option<u32>>,
         /// Page size, at most 100 (default 20).
@@ -248,6 +250,7 @@ impl AdminOrdersApi {
             from: day_bound(from.0, false),
             to: day_bound(to.0, true),
             attention: attention.0,
+            refund_required: refund_required.0,
         };
         let order = ListOrder::Sort(sort.0.unwrap_or(OrderSort::Newest));
         Ok(Json(service::admin_list(&app, filter, order, PageRequest::new(page.0, per_page.0)).await?))

@@ -259,6 +259,8 @@ pub struct OrderFilter {
     pub to: Option<String>,
     /// Only orders on (true) or off (false) the attention list.
     pub attention: Option<bool>,
+    /// Only orders whose money must be returned by hand (true), or the others.
+    pub refund_required: Option<bool>,
 }
 
 /// Orders of the admin's order list.
@@ -394,6 +396,8 @@ pub struct AdminOrderDetail {
     pub order: AdminOrder,
     /// The admin's moves that are legal in the order's state now.
     pub actions: Vec<AdminMove>,
+    /// The payer is a member: a refund of this order goes to a balance, not by hand.
+    pub payer_is_member: bool,
     pub logs: Vec<LogEntry>,
     pub callbacks: Vec<CallbackEntry>,
     pub supplier_calls: Vec<SupplierCall>,

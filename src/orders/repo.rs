@@ -230,6 +230,11 @@ fn filter_of(f: &OrderFilter) -> Filter {
         Some(false) => w.and("t.attention IS NULL", []),
         None => &mut w,
     };
+    match f.refund_required {
+        Some(true) => w.and("t.refund_required = 1", []),
+        Some(false) => w.and("t.refund_required = 0", []),
+        None => &mut w,
+    };
     w.eq("t.status", f.status)
         .eq("t.payment_status", f.payment_status)
         .eq("t.transaction_type", f.transaction_type)

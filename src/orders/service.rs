@@ -174,6 +174,7 @@ pub async fn detail(app: &App, code: String) -> Result<AdminOrderDetail> {
             let state = repo::load_state(c, id)?.ok_or(OrderError::NotFound("transaction"))?;
             Ok(AdminOrderDetail {
                 actions: lifecycle::admin_moves(&state),
+                payer_is_member: state.payer_member,
                 logs: repo::logs_of(c, id)?,
                 callbacks: repo::callbacks_of(c, id)?,
                 supplier_calls: repo::supplier_calls_of(c, id)?,

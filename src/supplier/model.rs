@@ -28,6 +28,10 @@ pub struct SyncSummary {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limited: Option<String>,
+    /// With `source: cache`: how old the reused list was, in seconds.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_age_secs: Option<u64>,
     pub duration_ms: i64,
 }
 

@@ -49,8 +49,10 @@ async fn sync(app: &App, trigger: Trigger, actor: Option<Actor>) -> Result<SyncS
 
     let cached = {
         let cache = app.caches.price_list.lock().unwrap_or_else(|p| p.into_inner());
-        cache.as_ref().filter(|(at, _)| at.elapsed() < LIST_REUSE).map(|(_, l)| l.clone())
+        cache.as_ref().filter(|(at, _)| at.elapsed() < LIST_REUSE).map(|(at, l)| (l.clone(), at.elapsed().as_secs()))
     };
+    let list_age_secs = cached.as_ref().map(|(_, age)| *age);
+    let cached = cached.map(|(l, _)| l);
     let fetched = match cached {
         Some(list) => Ok((list, SyncSource::Cache)),
         None => match app.digiflazz.price_list(PriceListKind::Prepaid).await {
@@ -99,6 +101,9 @@ async fn sync(app: &App, trigger: Trigger, actor: Option<Actor>) -> Result<SyncS
     };
     let outcome = outcome.map(|mut s| {
         s.duration_ms = started.elapsed().as_millis() as i64;
+        if s.source == SyncSource::Cache {
+            s.list_age_secs = list_age_secs;
+        }
         s
     });
     record_run(app, trigger, &started_at, &outcome).await;

@@ -128,6 +128,9 @@ pub struct Withdrawal {
     pub completed_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// The member's name and e-mail, as lists show them.
+    pub user_name: Option<String>,
+    pub user_email: Option<String>,
 }
 
 #[derive(Debug, Object)]

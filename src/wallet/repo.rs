@@ -141,7 +141,9 @@ pub fn mutations(
 
 const WD_COLS: &str =
     "id, user_id, reference_id, amount, payment_method, account_number, account_name, status, admin_note, \
-                       completed_at, created_at, updated_at";
+                       completed_at, created_at, updated_at, \
+                       (SELECT u.name FROM users u WHERE u.id = withdrawals.user_id), \
+                       (SELECT u.email FROM users u WHERE u.id = withdrawals.user_id)";
 
 fn withdrawal_from(r: &Row<'_>) -> rusqlite::Result<Withdrawal> {
     Ok(Withdrawal {
@@ -157,6 +159,8 @@ fn withdrawal_from(r: &Row<'_>) -> rusqlite::Result<Withdrawal> {
         completed_at: r.get(9)?,
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
+        user_name: r.get(12)?,
+        user_email: r.get(13)?,
     })
 }
 

@@ -93,7 +93,8 @@ run_as() {
         --seed 20261124 --phases examples,coverage,fuzzing --request-timeout 30 --no-color "$@"
 }
 # Operations that end the caller's own session run last, with a session of their own.
-enders=(--exclude-operation-id logout --exclude-operation-id changePassword --exclude-operation-id deleteAccount)
+enders=(--exclude-operation-id logout --exclude-operation-id changePassword --exclude-operation-id deleteAccount
+    --exclude-operation-id adminConsoleLogout)
 run_as guest
 run_as customer -H "Authorization: Bearer $customer_token" "${enders[@]}"
 # The admin may suspend users and switch maintenance on: its own account and the
@@ -103,4 +104,7 @@ run_as admin -H "Authorization: Bearer $admin_token" "${enders[@]}" \
     --exclude-operation-id adminUpdateSettings
 run_as "a customer ending its session" -H "Authorization: Bearer $(new_customer schema-leaver 081299997777)" \
     --include-operation-id logout --include-operation-id changePassword --include-operation-id deleteAccount
+run_as "an admin ending its console session" -H "Authorization: Bearer $(curl -fs -X POST "$base/api/v1/auth/login" \
+    -H 'content-type: application/json' -d "{\"identifier\":\"$admin_email\",\"password\":\"$admin_password\"}" | token_of)" \
+    --include-operation-id adminConsoleLogout
 echo "contract: ok"

@@ -2,13 +2,20 @@
 // suspend a key (it stops at once) or let it work again.
 
 import { api } from '../lib/api.js';
-import { h, render, run } from '../lib/dom.js';
+import { confirm } from '../lib/dialog.js';
+import { h, run, view } from '../lib/dom.js';
 import { jakarta, rupiah } from '../lib/format.js';
 import { badge, table } from '../lib/table.js';
 
 export default async function apikeys() {
+  const render = view(); // renders only while this page is still the one shown
   const keys = await api('GET', '/admin/api-keys');
-  const act = async (k, to) => { await run(() => api('POST', `/admin/api-keys/${k.key_id}/${to}`), `Key ${to}ed`); apikeys(); };
+  const act = async (k, to) => {
+    const sure = to === 'suspend'
+      ? await confirm(`Suspend ${k.key_id}?`, `Every request signed with ${k.key_id} (${k.name}, user #${k.user_id}) is refused from now on, and its callbacks stop. You can unsuspend it.`, { confirmLabel: 'Suspend' })
+      : await confirm(`Unsuspend ${k.key_id}?`, `${k.name} can place orders with this key again.`, { confirmLabel: 'Unsuspend', danger: false });
+    if (sure && await run(() => api('POST', `/admin/api-keys/${k.key_id}/${to}`), to === 'suspend' ? 'Key suspended' : 'Key active again')) render.live() && apikeys();
+  };
   const s = (k) => k.stats || {};
   render(h('h1', {}, 'API keys'),
     h('p', { class: 'muted' }, 'Resellers\' shops and counter software (H2H). Orders, delivered volume, callback errors and the last callback per key.'),

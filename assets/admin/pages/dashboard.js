@@ -2,11 +2,12 @@
 
 import { api } from '../lib/api.js';
 import { barChart, fillDays } from '../lib/chart.js';
-import { h, render, stat } from '../lib/dom.js';
+import { h, stat, view } from '../lib/dom.js';
 import { rupiah } from '../lib/format.js';
 import { badge, table } from '../lib/table.js';
 
 export default async function dashboard() {
+  const render = view(); // renders only while this page is still the one shown
   const [today, week, month] = await Promise.all(['today', 'week', 'month'].map((p) => api('GET', `/admin/dashboard?period=${p}`)));
   let deposit = null;
   try { deposit = (await api('GET', '/admin/supplier/balance')).deposit; } catch (_) { /* shown as unknown */ }

@@ -1,7 +1,7 @@
 // Version, demo mode, the replica, payment channels, the effective configuration.
 
 import { api } from '../lib/api.js';
-import { h, render } from '../lib/dom.js';
+import { h, view } from '../lib/dom.js';
 import { rupiah } from '../lib/format.js';
 import { badge, table } from '../lib/table.js';
 
@@ -33,9 +33,10 @@ function replication(r) {
 }
 
 export default async function system() {
+  const render = view(); // renders only while this page is still the one shown
   const [s, r] = await Promise.all([api('GET', '/admin/system'), api('GET', '/admin/system/replication')]);
   render(h('h1', {}, 'System'), h('p', {}, `lapak ${s.version}`, s.digiflazz_demo || s.tripay_demo ? h('span', { class: 'badge warn' }, ' demo mode') : null),
     ...replication(r),
     h('h2', {}, 'Payment channels'), table([{ label: 'Code', key: 'code' }, { label: 'Name', key: 'name' }, { label: 'Group', key: 'group' }, { label: 'Min', num: true, render: (r) => rupiah(r.min_amount) }, { label: 'Max', num: true, render: (r) => rupiah(r.max_amount) }], s.payment_channels),
-    h('h2', {}, 'Effective configuration (secrets masked)'), h('pre', { id: 'config' }, JSON.stringify(s.config, null, 2)));
+    h('h2', {}, 'Effective configuration (secrets masked)'), h('pre', { id: 'config', class: 'wrap' }, JSON.stringify(s.config, null, 2)));
 }
