@@ -171,6 +171,11 @@ async fn every_admin_route_refuses_guests_and_customers() {
         }
         let concrete = regex::Regex::new(r"\{[^}]+\}").unwrap().replace_all(path, "1").to_string();
         for method in ops.as_object().unwrap().keys() {
+            // The console's login is how an admin gets in (a customer's credentials get
+            // 403 `not_admin` there: tests/console.rs).
+            if path == "/api/v1/admin/session" && method == "post" {
+                continue;
+            }
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let body = if matches!(method.as_str(), "post" | "put" | "patch") { Some(json!({})) } else { None };
             let guest = t.call(m.clone(), &concrete, None, body.clone()).await;
