@@ -307,3 +307,81 @@ async fn products_sort_by_how_much_they_sold() {
     let last = r.body["data"].as_array().unwrap().last().unwrap()["slug"].as_str().unwrap().to_string();
     assert_eq!(last, "xl-pulsa", "order=desc puts the best seller last");
 }
+
+/// A GET with headers, read raw (no decompression by the client).
+async fn raw_get(t: &TestApp, path: &str, headers: &[(&str, &str)]) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let mut rb = t.client.get(t.url(path));
+    for (k, v) in headers {
+        rb = rb.header(*k, *v);
+    }
+    let r = rb.send().await.unwrap();
+    let (status, headers) = (r.status(), r.headers().clone());
+    (status, headers, r.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn the_public_catalog_is_a_snapshot_with_etags_and_compression_rebuilt_on_change() {
+    use std::io::Read;
+    let t = TestApp::spawn().await;
+    let admin = t.admin().await;
+    let (pid, items) = seed_catalog(&t, &admin).await;
+    let path = "/api/v1/products?per_page=50";
+
+    let (s, h, plain) = raw_get(&t, path, &[]).await;
+    assert_eq!(s, StatusCode::OK);
+    let etag = h["etag"].to_str().unwrap().to_string();
+    assert!(h.get("content-encoding").is_none());
+    let first: Value = serde_json::from_slice(&plain).unwrap();
+    assert_eq!(first["data"][0]["name"], "Mobile Legends");
+
+    // Unchanged: the same tag, and 304 for a client that holds it.
+    let (s, h, body) = raw_get(&t, path, &[("if-none-match", &etag)]).await;
+    assert_eq!((s, body.len()), (StatusCode::NOT_MODIFIED, 0));
+    assert_eq!(h["etag"].to_str().unwrap(), etag);
+
+    // gzip and brotli, negotiated; both decode to the same JSON.
+    let (_, h, gz) = raw_get(&t, path, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(h["content-encoding"], "gzip");
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut out).unwrap();
+    assert_eq!(out, plain);
+    let (_, h, br) = raw_get(&t, path, &[("accept-encoding", "gzip, deflate, br")]).await;
+    assert_eq!(h["content-encoding"], "br");
+    let mut out = Vec::new();
+    brotli::Decompressor::new(&br[..], 4096).read_to_end(&mut out).unwrap();
+    assert_eq!(out, plain);
+    let (_, h, _) = raw_get(&t, path, &[("accept-encoding", "br;q=0, gzip")]).await;
+    assert_eq!(h["content-encoding"], "gzip", "br refused with q=0");
+
+    // An admin's edit commits: the next read is rebuilt (new tag, new name).
+    let r = t.patch(&format!("/api/v1/admin/products/{pid}"), Some(&admin), json!({"name": "Mobile Legends: Bang Bang"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (s, h, body) = raw_get(&t, path, &[("if-none-match", &etag)]).await;
+    assert_eq!(s, StatusCode::OK, "the old tag no longer matches");
+    assert_ne!(h["etag"].to_str().unwrap(), etag);
+    let now: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(now["data"][0]["name"], "Mobile Legends: Bang Bang");
+
+    // A price change reaches the product page too.
+    let page = format!("/api/v1/products/{pid}");
+    let before: Value = serde_json::from_slice(&raw_get(&t, &page, &[]).await.2).unwrap();
+    let r = t.patch(&format!("/api/v1/admin/items/{}", items[0]), Some(&admin), json!({"retail_price": 2_500})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let after: Value = serde_json::from_slice(&raw_get(&t, &page, &[]).await.2).unwrap();
+    let price = |v: &Value| v["items"].as_array().unwrap().iter().find(|i| i["id"] == items[0]).unwrap()["price"].clone();
+    assert_ne!(price(&before), price(&after));
+    assert_eq!(price(&after), 2_500);
+
+    // A sale moves only a counter: the snapshot stays.
+    let (_, h1, _) = raw_get(&t, &page, &[]).await;
+    t.sql(&format!("UPDATE product_items SET total_sold = total_sold + 1 WHERE id = {}", items[0])).await;
+    let (_, h2, _) = raw_get(&t, &page, &[]).await;
+    assert_eq!(h1["etag"], h2["etag"]);
+
+    // A caller with a token is priced for its tier, not served the guests' snapshot.
+    let (member, member_id) = t.register("reseller@example.com", "081234500009").await;
+    t.make_reseller(&admin, member_id).await;
+    let reseller = t.get(&page, Some(&member)).await;
+    assert!(reseller.headers.get("etag").is_none());
+    assert_eq!(price(&reseller.body), 1_550, "the reseller price, not the snapshot's retail price");
+}

@@ -48,6 +48,14 @@ pub struct Db {
     queue: Arc<mpsc::Sender<Box<dyn WriteJob>>>,
     /// Group sizes, for the benchmark's report.
     groups: Arc<GroupStats>,
+    /// The catalog's version (`catalog_version`, bumped by triggers), read after every
+    /// commit of this process: the public catalog's snapshot is valid while it holds.
+    catalog: Arc<std::sync::atomic::AtomicU64>,
+}
+
+/// The catalog version as the database holds it (0 before its migration ran).
+fn read_catalog_version(c: &Connection) -> u64 {
+    c.query_row("SELECT v FROM catalog_version WHERE id = 1", [], |r| r.get::<_, i64>(0)).map(|v| v as u64).unwrap_or(0)
 }
 
 /// How many commits the writer made and how many writes they held.
@@ -103,7 +111,12 @@ where
 }
 
 /// The writer thread: a group per turn, one commit per group.
-fn writer_loop(pool: Pool<SqliteConnectionManager>, jobs: mpsc::Receiver<Box<dyn WriteJob>>, stats: Arc<GroupStats>) {
+fn writer_loop(
+    pool: Pool<SqliteConnectionManager>,
+    jobs: mpsc::Receiver<Box<dyn WriteJob>>,
+    stats: Arc<GroupStats>,
+    catalog: Arc<std::sync::atomic::AtomicU64>,
+) {
     use std::sync::atomic::Ordering::Relaxed;
     while let Ok(first) = jobs.recv() {
         let mut group = vec![first];
@@ -113,7 +126,7 @@ fn writer_loop(pool: Pool<SqliteConnectionManager>, jobs: mpsc::Receiver<Box<dyn
                 Err(_) => break,
             }
         }
-        let outcome = run_group(&pool, &mut group);
+        let outcome = run_group(&pool, &mut group, &catalog);
         stats.commits.fetch_add(1, Relaxed);
         stats.writes.fetch_add(group.len() as u64, Relaxed);
         for job in group {
@@ -123,7 +136,11 @@ fn writer_loop(pool: Pool<SqliteConnectionManager>, jobs: mpsc::Receiver<Box<dyn
 }
 
 /// Runs each write in its savepoint inside one IMMEDIATE transaction and commits.
-fn run_group(pool: &Pool<SqliteConnectionManager>, group: &mut [Box<dyn WriteJob>]) -> Result<(), String> {
+fn run_group(
+    pool: &Pool<SqliteConnectionManager>,
+    group: &mut [Box<dyn WriteJob>],
+    catalog: &std::sync::atomic::AtomicU64,
+) -> Result<(), String> {
     let mut conn = pool.get().map_err(|e| DbError::from(e).to_string())?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| DbError::from(e).to_string())?;
     for job in group.iter_mut() {
@@ -134,7 +151,10 @@ fn run_group(pool: &Pool<SqliteConnectionManager>, group: &mut [Box<dyn WriteJob
         let end = if keep { "RELEASE lapak_write" } else { "ROLLBACK TO lapak_write; RELEASE lapak_write" };
         tx.execute_batch(end).map_err(|e| DbError::from(e).to_string())?;
     }
-    tx.commit().map_err(|e| DbError::from(e).to_string())
+    tx.commit().map_err(|e| DbError::from(e).to_string())?;
+    // Before anyone is answered: a reader told of this commit sees the new version.
+    catalog.store(read_catalog_version(&conn), std::sync::atomic::Ordering::Release);
+    Ok(())
 }
 
 #[derive(Debug)]
@@ -209,19 +229,30 @@ impl Db {
         let writer = pool(1, false)?;
         let (queue, jobs) = mpsc::channel();
         let groups = Arc::new(GroupStats::default());
-        let (pool_for_thread, stats) = (writer.clone(), groups.clone());
+        let catalog = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (pool_for_thread, stats, version) = (writer.clone(), groups.clone(), catalog.clone());
         std::thread::Builder::new()
             .name("lapak-db-writer".into())
             .stack_size(256 * 1024)
-            .spawn(move || writer_loop(pool_for_thread, jobs, stats))
+            .spawn(move || writer_loop(pool_for_thread, jobs, stats, version))
             .map_err(|e| DbError::Other(format!("cannot start the database writer: {e}")))?;
-        Ok(Db { readers: pool(cfg.pool_size, true)?, writer, queue: Arc::new(queue), groups })
+        Ok(Db { readers: pool(cfg.pool_size, true)?, writer, queue: Arc::new(queue), groups, catalog })
+    }
+
+    /// The catalog's version as of this process's last commit (see `catalog_version`).
+    /// A change committed by another process (the command line) is seen at this
+    /// process's next commit; the snapshot's one-minute life covers the rest.
+    pub fn catalog_version(&self) -> u64 {
+        self.catalog.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Applies the migrations this file lacks (before anything else uses it). The writer
     /// pool holds one connection, so a write waits for the migrations to finish.
     pub fn migrate(&self) -> Result<migrate::MigrateReport, DbError> {
-        migrate::run(&mut *self.writer.get()?)
+        let mut conn = self.writer.get()?;
+        let report = migrate::run(&mut conn)?;
+        self.catalog.store(read_catalog_version(&conn), std::sync::atomic::Ordering::Release);
+        Ok(report)
     }
 
     /// Commits made so far and the writes they held (group commit's effect).
@@ -287,6 +318,7 @@ impl Db {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
         let out = f(&tx)?;
         tx.commit().map_err(DbError::from)?;
+        self.catalog.store(read_catalog_version(&conn), std::sync::atomic::Ordering::Release);
         Ok(out)
     }
 

@@ -3,6 +3,7 @@
 
 pub mod body_check;
 pub mod callbacks;
+pub mod catalog_cache;
 pub mod console;
 pub mod signed;
 pub mod spec;
@@ -137,6 +138,7 @@ pub fn routes(app: App) -> impl Endpoint {
         )
     };
     route
+        .with(catalog_cache::CatalogCache::new(app.clone()))
         // No configured origin means same-origin only: no CORS headers at all (poem's Cors
         // with an empty list would allow every origin).
         .with_if(!app.config.server.cors_origins.is_empty(), cors)
