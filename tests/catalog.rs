@@ -309,7 +309,11 @@ async fn products_sort_by_how_much_they_sold() {
 }
 
 /// A GET with headers, read raw (no decompression by the client).
-async fn raw_get(t: &TestApp, path: &str, headers: &[(&str, &str)]) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+async fn raw_get(
+    t: &TestApp,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
     let mut rb = t.client.get(t.url(path));
     for (k, v) in headers {
         rb = rb.header(*k, *v);
@@ -354,7 +358,9 @@ async fn the_public_catalog_is_a_snapshot_with_etags_and_compression_rebuilt_on_
     assert_eq!(h["content-encoding"], "gzip", "br refused with q=0");
 
     // An admin's edit commits: the next read is rebuilt (new tag, new name).
-    let r = t.patch(&format!("/api/v1/admin/products/{pid}"), Some(&admin), json!({"name": "Mobile Legends: Bang Bang"})).await;
+    let r = t
+        .patch(&format!("/api/v1/admin/products/{pid}"), Some(&admin), json!({"name": "Mobile Legends: Bang Bang"}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let (s, h, body) = raw_get(&t, path, &[("if-none-match", &etag)]).await;
     assert_eq!(s, StatusCode::OK, "the old tag no longer matches");
@@ -368,7 +374,8 @@ async fn the_public_catalog_is_a_snapshot_with_etags_and_compression_rebuilt_on_
     let r = t.patch(&format!("/api/v1/admin/items/{}", items[0]), Some(&admin), json!({"retail_price": 2_500})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let after: Value = serde_json::from_slice(&raw_get(&t, &page, &[]).await.2).unwrap();
-    let price = |v: &Value| v["items"].as_array().unwrap().iter().find(|i| i["id"] == items[0]).unwrap()["price"].clone();
+    let price =
+        |v: &Value| v["items"].as_array().unwrap().iter().find(|i| i["id"] == items[0]).unwrap()["price"].clone();
     assert_ne!(price(&before), price(&after));
     assert_eq!(price(&after), 2_500);
 

@@ -48,15 +48,16 @@ async fn kill_9_during_a_burst_keeps_every_answered_checkout_whole() {
         }
         rb.send()
     };
-    let admin_token = post("/api/v1/auth/login", None, json!({"identifier": "admin@example.com", "password": "burst-admin-pass"}))
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["token"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin_token =
+        post("/api/v1/auth/login", None, json!({"identifier": "admin@example.com", "password": "burst-admin-pass"}))
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
     let member: Value = post(
         "/api/v1/auth/register",
         None,
@@ -86,7 +87,8 @@ async fn kill_9_during_a_burst_keeps_every_answered_checkout_whole() {
     let answered: Arc<Mutex<Vec<(String, bool)>>> = Arc::default();
     let mut tasks = Vec::new();
     for i in 0..32 {
-        let (client, base, answered, member_token) = (client.clone(), base.clone(), answered.clone(), member_token.clone());
+        let (client, base, answered, member_token) =
+            (client.clone(), base.clone(), answered.clone(), member_token.clone());
         tasks.push(tokio::spawn(async move {
             for n in 0.. {
                 let by_balance = (i + n) % 4 == 0;
@@ -126,7 +128,11 @@ async fn kill_9_during_a_burst_keeps_every_answered_checkout_whole() {
     let db = rusqlite::Connection::open(dir.path().join("data/lapak.db")).unwrap();
     let count = |sql: &str, code: &str| db.query_row(sql, [code], |r| r.get::<_, i64>(0)).unwrap();
     for (code, by_balance) in &answered {
-        assert_eq!(count("SELECT COUNT(*) FROM transactions WHERE transaction_code = ?1", code), 1, "{code} was answered");
+        assert_eq!(
+            count("SELECT COUNT(*) FROM transactions WHERE transaction_code = ?1", code),
+            1,
+            "{code} was answered"
+        );
         assert!(
             count(
                 "SELECT COUNT(*) FROM transaction_logs l JOIN transactions t ON t.id = l.transaction_id WHERE t.transaction_code = ?1",

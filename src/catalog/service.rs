@@ -906,3 +906,9 @@ mod tests {
         assert!(check_input_fields(&dup, "{user_id}").is_err());
     }
 }
+
+/// The catalog's version: it changes with every committed change to what the public
+/// catalog shows (kept by the database's triggers; no query is made here).
+pub fn version(app: &App) -> u64 {
+    app.db.catalog_version()
+}

@@ -142,7 +142,8 @@ fn run_group(
     catalog: &std::sync::atomic::AtomicU64,
 ) -> Result<(), String> {
     let mut conn = pool.get().map_err(|e| DbError::from(e).to_string())?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| DbError::from(e).to_string())?;
+    let tx =
+        conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| DbError::from(e).to_string())?;
     for job in group.iter_mut() {
         // A write's failure undoes its own changes only; the savepoint statements
         // failing means the transaction itself is gone: nothing of the group commits.
@@ -218,6 +219,10 @@ impl Db {
         let pool = |size: u32, query_only: bool| {
             Pool::builder()
                 .max_size(size)
+                // Open readers as load needs them (each holds its own page cache), not
+                // all of them at start; ones idle for a minute are closed again.
+                .min_idle(Some(size.min(2)))
+                .idle_timeout(Some(Duration::from_secs(60)))
                 .connection_timeout(Duration::from_secs(30))
                 .connection_customizer(Box::new(Pragmas {
                     busy_timeout_ms: cfg.busy_timeout_ms,
@@ -357,7 +362,6 @@ pub fn row_counts(conn: &Connection) -> Result<Vec<(&'static str, i64)>, DbError
     }
     Ok(out)
 }
-
 
 /// `as_str`, `parse` and the SQLite conversions of a text-valued enum (its CHECK'd
 /// column values), from one table of variants and strings.

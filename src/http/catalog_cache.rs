@@ -144,11 +144,12 @@ impl Snapshot {
         let mut resp = if matches {
             Response::builder().status(StatusCode::NOT_MODIFIED).finish()
         } else {
-            let (body, coding) = match pick_encoding(asked.accept_encoding.as_deref()).filter(|_| self.body.len() >= COMPRESS_FROM) {
-                Some("br") => (self.br.get_or_init(|| brotli(&self.body)).clone(), Some("br")),
-                Some(_) => (self.gzip.get_or_init(|| gzip(&self.body)).clone(), Some("gzip")),
-                None => (self.body.clone(), None),
-            };
+            let (body, coding) =
+                match pick_encoding(asked.accept_encoding.as_deref()).filter(|_| self.body.len() >= COMPRESS_FROM) {
+                    Some("br") => (self.br.get_or_init(|| brotli(&self.body)).clone(), Some("br")),
+                    Some(_) => (self.gzip.get_or_init(|| gzip(&self.body)).clone(), Some("gzip")),
+                    None => (self.body.clone(), None),
+                };
             let mut r = Response::builder()
                 .header(header::CONTENT_TYPE, "application/json; charset=utf-8")
                 .body(Body::from_bytes(body));
@@ -179,7 +180,7 @@ impl<E: Endpoint> Endpoint for CatalogCacheEndpoint<E> {
             return self.inner.call(req).await.map(IntoResponse::into_response);
         }
         let key = req.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
-        let version = self.cache.app.db.catalog_version();
+        let version = crate::catalog::service::version(&self.cache.app);
         let minute = self.cache.app.clock.now().timestamp().div_euclid(60);
         let found = {
             let store = self.cache.store.lock().unwrap_or_else(|p| p.into_inner());
@@ -225,10 +226,22 @@ mod tests {
 
     #[test]
     fn only_public_catalog_reads_are_snapshots() {
-        for p in ["/api/v1/products", "/api/v1/products/", "/api/v1/categories", "/api/v1/products/12", "/api/v1/products/slug/xl-pulsa"] {
+        for p in [
+            "/api/v1/products",
+            "/api/v1/products/",
+            "/api/v1/categories",
+            "/api/v1/products/12",
+            "/api/v1/products/slug/xl-pulsa",
+        ] {
             assert!(is_catalog(p), "{p}");
         }
-        for p in ["/api/v1/products/12/items", "/api/v1/admin/products", "/api/v1/products/slug/", "/api/v1/transactions", "/api/v1/products/x1"] {
+        for p in [
+            "/api/v1/products/12/items",
+            "/api/v1/admin/products",
+            "/api/v1/products/slug/",
+            "/api/v1/transactions",
+            "/api/v1/products/x1",
+        ] {
             assert!(!is_catalog(p), "{p}");
         }
     }
