@@ -220,13 +220,7 @@ pub async fn console_login(app: &App, req: LoginRequest, origin: Actor) -> Resul
             Ok(crate::auth::service::issue_console_token(tx, uid, idle, max, now, &origin)?)
         })
         .await?;
-    Ok(ConsoleSession {
-        csrf_token: crate::auth::service::csrf_token(&token),
-        session_token: token,
-        idle_minutes: idle,
-        expires_at,
-        user,
-    })
+    Ok(console_view(token, idle, expires_at, user))
 }
 
 /// The console session of admin `uid` using `token` (its CSRF token, its idle window).
@@ -234,13 +228,17 @@ pub async fn console_session(app: &App, uid: i64, token: String) -> Result<Conso
     let idle = app.config.auth.console_idle_minutes;
     let user = profile(app, uid).await?;
     let expires_at = ts(app.clock.now() + Duration::minutes(idle as i64));
-    Ok(ConsoleSession {
+    Ok(console_view(token, idle, expires_at, user))
+}
+
+fn console_view(token: String, idle_minutes: u64, expires_at: String, user: Profile) -> ConsoleSession {
+    ConsoleSession {
         csrf_token: crate::auth::service::csrf_token(&token),
         session_token: token,
-        idle_minutes: idle,
+        idle_minutes,
         expires_at,
         user,
-    })
+    }
 }
 
 /// The account behind an identifier and password, under the login limits.

@@ -39,11 +39,22 @@ pub fn issue_token(
     now: DateTime<Utc>,
     origin: &Actor,
 ) -> rusqlite::Result<(String, String)> {
-    let (token, hash) = new_token();
     let expires_at = ts(now + Duration::hours(ttl_hours as i64));
+    Ok((insert_new(c, user_id, &expires_at, origin, None)?, expires_at))
+}
+
+/// Stores a new token's hash with its expiry and origin; the token.
+fn insert_new(
+    c: &rusqlite::Connection,
+    user_id: i64,
+    expires_at: &str,
+    origin: &Actor,
+    idle: Option<repo::Idle<'_>>,
+) -> rusqlite::Result<String> {
+    let (token, hash) = new_token();
     let ip = origin.ip.as_deref().unwrap_or("unknown");
-    repo::insert_token(c, user_id, &hash, &expires_at, ip, origin.user_agent.as_deref(), None)?;
-    Ok((token, expires_at))
+    repo::insert_token(c, user_id, &hash, expires_at, ip, origin.user_agent.as_deref(), idle)?;
+    Ok(token)
 }
 
 /// A console session for `user_id`: it ends after `idle_minutes` without a request, and
@@ -56,13 +67,10 @@ pub fn issue_console_token(
     now: DateTime<Utc>,
     origin: &Actor,
 ) -> rusqlite::Result<(String, String)> {
-    let (token, hash) = new_token();
     let renew_until = ts(now + Duration::hours(max_hours as i64));
     let expires_at = ts(now + Duration::minutes(idle_minutes as i64)).min(renew_until.clone());
-    let ip = origin.ip.as_deref().unwrap_or("unknown");
     let idle = repo::Idle { minutes: idle_minutes as i64, renew_until: &renew_until };
-    repo::insert_token(c, user_id, &hash, &expires_at, ip, origin.user_agent.as_deref(), Some(idle))?;
-    Ok((token, expires_at))
+    Ok((insert_new(c, user_id, &expires_at, origin, Some(idle))?, expires_at))
 }
 
 /// The value a console page sends as `X-CSRF-Token` with every state-changing call: bound
