@@ -32,7 +32,9 @@ export function barChart(points, valueKey, label) {
   if (!points.length || total === 0) {
     return h('div', { class: 'card chart-empty', role: 'img', 'aria-label': `${label}: nothing in this range` }, `No ${money ? 'revenue' : 'orders'} in this range.`);
   }
-  const w = 640, top = 18, bottom = 28, left = 64, right = 24, hgt = 200;
+  // Drawn at the width it is shown at (capped), so its text stays readable on a phone.
+  const w = Math.max(300, Math.min(640, (document.getElementById('main')?.clientWidth || 640) - 24));
+  const top = 18, bottom = 28, left = 64, right = 24, hgt = w < 500 ? 180 : 200;
   const plot = hgt - top - bottom;
   const max = Math.max(1, ...points.map((p) => p[valueKey]));
   const bw = (w - left - right) / points.length;
@@ -44,7 +46,7 @@ export function barChart(points, valueKey, label) {
     svg.append(el('line', { x1: left, x2: w - right, y1: y, y2: y, stroke: '#e5e7eb' }));
     svg.append(el('text', { x: left - 6, y: y + 4, 'font-size': 11, 'text-anchor': 'end', fill: '#6b7280', class: 'axis' }, fmt(Math.round(max * f))));
   }
-  const every = Math.ceil(points.length / 8);
+  const every = Math.ceil(points.length / (w < 500 ? 4 : 8));
   points.forEach((p, i) => {
     const v = Number(p[valueKey] || 0);
     const bh = (v / max) * plot;
