@@ -6,6 +6,7 @@ import { api, session } from './lib/api.js';
 import { h, nextView, view } from './lib/dom.js';
 import { rupiah } from './lib/format.js';
 import { setRouter } from './lib/nav.js';
+import { lowDeposit, shopSettings, supplierDeposit } from './lib/shop.js';
 import dashboard from './pages/dashboard.js';
 import orders from './pages/orders.js';
 import order from './pages/order.js';
@@ -50,13 +51,13 @@ function menu(open) {
 
 /** Banners on every page: maintenance on, the supplier deposit low. */
 async function globalBanners() {
-  const [list, deposit] = await Promise.all([api('GET', '/admin/settings').catch(() => []), api('GET', '/admin/supplier/balance').catch(() => null)]);
-  const get = (k) => list.find((s) => s.key === k)?.value;
-  const low = Number(get('admin.low_deposit') || 500000);
+  const [list, deposit] = await Promise.all([shopSettings(), supplierDeposit()]);
+  const low = lowDeposit(list);
   $('global-banners').replaceChildren(...[
-    get('maintenance.active') === 'true' ? h('div', { class: 'banner bad', id: 'maintenance-banner' }, 'Maintenance is ON: the shop refuses new orders. ', h('a', { href: '#/settings' }, 'Turn it off in Settings')) : null,
-    deposit && deposit.deposit < low ? h('div', { class: 'banner warn', id: 'deposit-banner' }, `Digiflazz deposit is low: ${rupiah(deposit.deposit)} (warning below ${rupiah(low)}). Top up at Digiflazz.`) : null].filter(Boolean));
+    list.find((s) => s.key === 'maintenance.active')?.value === 'true' ? h('div', { class: 'banner bad', id: 'maintenance-banner' }, 'Maintenance is ON: the shop refuses new orders. ', h('a', { href: '#/settings' }, 'Turn it off in Settings')) : null,
+    deposit !== null && deposit < low ? h('div', { class: 'banner warn', id: 'deposit-banner' }, `Digiflazz deposit is low: ${rupiah(deposit)} (warning below ${rupiah(low)}). Top up at Digiflazz.`) : null].filter(Boolean));
 }
+// After the settings' cache has been dropped (lib/shop.js listens first).
 window.addEventListener('lapak:settings-changed', () => globalBanners());
 
 function showLogin(note) {

@@ -4,15 +4,14 @@ import { api } from '../lib/api.js';
 import { barChart, fillDays } from '../lib/chart.js';
 import { h, stat, view } from '../lib/dom.js';
 import { rupiah } from '../lib/format.js';
+import { supplierDeposit } from '../lib/shop.js';
 import { badge, table } from '../lib/table.js';
 
 export default async function dashboard() {
   const render = view(); // renders only while this page is still the one shown
   const [today, week, month] = await Promise.all(['today', 'week', 'month'].map((p) => api('GET', `/admin/dashboard?period=${p}`)));
-  let deposit = null;
-  try { deposit = (await api('GET', '/admin/supplier/balance')).deposit; } catch (_) { /* shown as unknown */ }
-  const settings = await api('GET', '/admin/settings?group=admin').catch(() => []);
-  const low = Number(settings.find((s) => s.key === 'admin.low_deposit')?.value || 500000);
+  // Shared with the shell's banners (which warn when it is low): one read of each.
+  const deposit = await supplierDeposit();
   const jobs = await api('GET', '/admin/jobs?status=Failed&limit=1').catch(() => ({ counts: [] }));
   const attention = await api('GET', '/admin/transactions/attention?per_page=1').catch(() => ({ meta: { total: 0 } }));
   const replication = await api('GET', '/admin/system/replication').catch(() => null);
@@ -22,7 +21,6 @@ export default async function dashboard() {
     h('h1', {}, 'Dashboard'),
     attention.meta.total > 0 ? h('div', { class: 'alert', id: 'attention-alert' }, h('a', { href: '#/orders?attention=1' }, `${attention.meta.total} order(s) need your attention`), ' (unknown outcomes, deliveries after a refund, Tripay refunds, overcharges)') : null,
     replication && replication.warning ? h('div', { class: 'alert', id: 'replication-alert' }, h('a', { href: '#/system' }, replication.warning)) : null,
-    deposit !== null && deposit < low ? h('div', { class: 'alert', id: 'low-deposit' }, `Digiflazz deposit is low: ${rupiah(deposit)} (warning below ${rupiah(low)}). Top up at Digiflazz.`) : null,
     h('div', { class: 'grid' },
       fig(today, 'Revenue today'), fig(week, 'Revenue, 7 days'), fig(month, 'Revenue, 30 days'),
       stat('Digiflazz deposit', deposit === null ? 'unknown' : rupiah(deposit)),
