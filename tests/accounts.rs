@@ -1,6 +1,6 @@
 //! Registration, login, tokens, roles, suspension and the login rate limit.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use figment::providers::Serialized;

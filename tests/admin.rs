@@ -1,7 +1,7 @@
 //! Admin tools: activity log, user creation and statistics, bulk prices; and the
 //! customer's analytics.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! The generated-client test (tests/contract/run.sh: openapi-typescript + tsc --strict,
 //! openapi-python-client, schemathesis) runs the same document through the tools.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

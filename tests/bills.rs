@@ -3,7 +3,7 @@
 //! postpaid webhook and `status-pasca`, and a quote whose day passed. Real clients
 //! against the simulators; the documented test numbers of providers.md §1.6.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

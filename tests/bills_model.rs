@@ -11,7 +11,7 @@
 //!
 //! `LAPAK_BILLS_SEQUENCES` (default 40) and `LAPAK_BILLS_SEED` replay or lengthen a run.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use figment::providers::Serialized;

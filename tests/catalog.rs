@@ -1,6 +1,6 @@
 //! The catalog: tier prices by caller, hidden supplier cost, filters, admin edits.
 
-mod common;
+use crate::common;
 
 use common::{seed_catalog, TestApp};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! admin API, CSRF on every state-changing call, idle expiry, logout; and the order view's
 //! list of legal admin moves.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::{Resp, TestApp};

@@ -1,6 +1,6 @@
 //! Settings, app-config, maintenance mode, the operator lookup and check, notifications.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

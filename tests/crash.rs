@@ -1,7 +1,7 @@
 //! Crash safety: the real binary is killed (SIGKILL) while an order's supplier call is in
 //! flight; started again, it completes the order exactly once, with the same ref_id.
 
-mod common;
+use crate::common;
 
 use std::{
     process::{Child, Command},

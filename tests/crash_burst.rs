@@ -3,7 +3,7 @@
 //! in the middle. Every checkout that was answered 201 is in the file whole (order, its
 //! log, its payment or its debit); no order is there in part; the ledger still adds up.
 
-mod common;
+use crate::common;
 
 use std::{
     process::Command,

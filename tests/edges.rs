@@ -2,7 +2,7 @@
 //! review (issue 10). Each drives the real app over HTTP against the simulators and
 //! checks the ledger and the order logs afterwards.
 
-mod common;
+use crate::common;
 
 use std::{
     process::{Command, Stdio},

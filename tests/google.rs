@@ -3,7 +3,7 @@
 //! it generated itself, and every rule of the check is tried: signature, kid, alg,
 //! iss, aud, exp, the verified e-mail, linking, a guest's orders, suspension, rotation.
 
-mod common;
+use crate::common;
 
 use std::sync::{
     atomic::{AtomicUsize, Ordering},

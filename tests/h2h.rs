@@ -2,7 +2,7 @@
 //! whitelist, suspension, and orders idempotent by the shop's ref_id, against the real
 //! app and the simulators.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;
@@ -556,8 +556,7 @@ async fn counter_software_buys_with_the_otomax_sign_and_gets_get_reports() {
             let ct = r.headers().get("content-type").unwrap().to_str().unwrap().to_string();
             let text = r.text().await.unwrap();
             assert_eq!(ct, "text/plain; charset=utf-8", "{text}");
-            return text;
-            r.text().await.unwrap()
+            text
         }
     };
     let bad = trx("xld10", "087800001230", "OT-1", "AAAA").await;

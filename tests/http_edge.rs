@@ -1,6 +1,6 @@
 //! The uniform error body, health, metrics, the spec and the docs page.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! The authorisation and validation matrices, one row per case (see
 //! `tests/common/scenario.rs`).
 
-mod common;
+use crate::common;
 
 use common::{
     scenario::{run, Callers, Scenario, Who},

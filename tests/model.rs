@@ -14,7 +14,7 @@
 //! 20,000; `LAPAK_MODEL_SEED` replays a run; `LAPAK_MODEL_ONLY=n` runs sequence n alone.
 //! The seed is printed at the start and in every failure.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use figment::providers::Serialized;

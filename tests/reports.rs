@@ -1,6 +1,6 @@
 //! Dashboard and report figures against hand-computed values; CSV export safety.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use reqwest::StatusCode;

@@ -1,7 +1,7 @@
 //! The edge, probed as an attacker would (issue 11): bounded bodies, rate limits that a
 //! header cannot dodge, no oracles, no overflow, clean input, CORS, headers.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use figment::providers::Serialized;

@@ -2,7 +2,7 @@
 //! version that changes with them (cached for a year), the CSP, revalidation by ETag,
 //! and the switch that hands `/` back to the API docs.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use figment::providers::Serialized;

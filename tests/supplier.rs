@@ -1,7 +1,7 @@
 //! Digiflazz: the real client against the simulator, product sync, pricing rules and
 //! the webhook.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

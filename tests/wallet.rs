@@ -1,7 +1,7 @@
 //! The wallet as a ledger: deposits, balance purchases under contention, refunds,
 //! withdrawals, adjustments, and `check-ledger`.
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 use lapak::digiflazz::webhook_signature;
