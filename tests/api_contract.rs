@@ -257,3 +257,79 @@ async fn optional_login_is_described_as_optional() {
     // And they do work without a token.
     assert_eq!(t.get("/api/v1/products", None).await.status, StatusCode::OK);
 }
+
+/// A change (PATCH) names what it changes: a field left out stays as it is, `null`
+/// removes an optional one (a banner's or voucher's window, a voucher's limits, a
+/// description, a phone number), and the spec says which fields take `null`.
+#[tokio::test]
+async fn a_change_keeps_what_it_leaves_out_and_null_removes_an_optional_field() {
+    let t = TestApp::spawn().await;
+    let admin = t.admin().await;
+    let (pid, items) = common::seed_catalog(&t, &admin).await;
+    let cat = t.count(&format!("SELECT category_id FROM products WHERE id = {pid}")).await;
+    let v = t.post("/api/v1/admin/vouchers", Some(&admin), json!({"code": "NUL", "name": "N", "type": "fixed", "value": 500})).await;
+    assert_eq!(v.status, StatusCode::CREATED, "{}", v.body);
+    let vid = v.body["id"].as_i64().unwrap();
+    let (user, _) = t.register("nul@example.com", "081234567801").await;
+    let form = reqwest::multipart::Form::new().text("title", "Later").part(
+        "image",
+        reqwest::multipart::Part::bytes(&b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82"[..])
+            .file_name("b.png")
+            .mime_str("image/png")
+            .unwrap(),
+    );
+    let banner: Value =
+        t.client.post(t.url("/api/v1/admin/banners")).bearer_auth(&admin).multipart(form).send().await.unwrap().json().await.unwrap();
+    let bid = banner["id"].as_i64().unwrap();
+
+    // (schema, path, token, field, a value to set)
+    let cases: Vec<(&str, String, &str, &str, Value)> = vec![
+        ("BannerUpdate", format!("/api/v1/admin/banners/{bid}"), &admin, "subtitle", json!("Diskon")),
+        ("BannerUpdate", format!("/api/v1/admin/banners/{bid}"), &admin, "link", json!("/promo")),
+        ("BannerUpdate", format!("/api/v1/admin/banners/{bid}"), &admin, "description", json!("akhir pekan")),
+        ("BannerUpdate", format!("/api/v1/admin/banners/{bid}"), &admin, "end_date", json!("2099-02-01")),
+        ("BannerUpdate", format!("/api/v1/admin/banners/{bid}"), &admin, "start_date", json!("2099-01-01")),
+        ("CategoryUpdate", format!("/api/v1/admin/categories/{cat}"), &admin, "description", json!("semua game")),
+        ("CategoryUpdate", format!("/api/v1/admin/categories/{cat}"), &admin, "icon", json!("/icons/g.png")),
+        ("CategoryUpdate", format!("/api/v1/admin/categories/{cat}"), &admin, "image", json!("/img/g.png")),
+        ("ProductUpdate", format!("/api/v1/admin/products/{pid}"), &admin, "publisher", json!("Moonton")),
+        ("ProductUpdate", format!("/api/v1/admin/products/{pid}"), &admin, "description", json!("top up")),
+        ("ProductUpdate", format!("/api/v1/admin/products/{pid}"), &admin, "image", json!("/img/ml.png")),
+        ("ProductUpdate", format!("/api/v1/admin/products/{pid}"), &admin, "icon", json!("/icons/ml.png")),
+        ("ItemUpdate", format!("/api/v1/admin/items/{}", items[0]), &admin, "group", json!("Diamonds")),
+        ("ItemUpdate", format!("/api/v1/admin/items/{}", items[0]), &admin, "description", json!("instan")),
+        ("VoucherUpdate", format!("/api/v1/admin/vouchers/{vid}"), &admin, "description", json!("promo")),
+        ("VoucherUpdate", format!("/api/v1/admin/vouchers/{vid}"), &admin, "product_id", json!(pid)),
+        ("VoucherUpdate", format!("/api/v1/admin/vouchers/{vid}"), &admin, "category_id", json!(cat)),
+        ("VoucherUpdate", format!("/api/v1/admin/vouchers/{vid}"), &admin, "max_discount", json!(2_000)),
+        ("VoucherUpdate", format!("/api/v1/admin/vouchers/{vid}"), &admin, "usage_limit", json!(10)),
+        ("VoucherUpdate", format!("/api/v1/admin/vouchers/{vid}"), &admin, "start_date", json!("2026-01-01T00:00:00Z")),
+        ("VoucherUpdate", format!("/api/v1/admin/vouchers/{vid}"), &admin, "end_date", json!("2099-01-01T00:00:00Z")),
+        ("ProfileUpdate", "/api/v1/me".to_string(), &user, "phone", json!("081234567802")),
+    ];
+    let spec: Value = serde_json::from_str(&spec_text(&t).await).unwrap();
+    for (schema, path, token, field, value) in &cases {
+        let prop = &spec["components"]["schemas"][schema]["properties"][field];
+        assert_eq!(prop["nullable"], true, "{schema}.{field} takes null in the spec: {prop}");
+
+        let set = t.patch(path, Some(token), json!({ *field: value })).await;
+        assert_eq!(set.status, StatusCode::OK, "{schema}.{field} = {value}: {}", set.body);
+        let stored = set.body[field].clone();
+        assert!(!stored.is_null(), "{schema}.{field} set: {}", set.body);
+        let kept = t.patch(path, Some(token), json!({})).await;
+        assert_eq!((kept.status, &kept.body[field]), (StatusCode::OK, &stored), "{schema}.{field} left out is kept");
+        if *field == "start_date" && *schema == "BannerUpdate" {
+            // Scheduled for 2099: not shown yet.
+            assert!(t.get("/api/v1/banners", None).await.body.as_array().unwrap().is_empty());
+        }
+        let removed = t.patch(path, Some(token), json!({ *field: null })).await;
+        assert_eq!(removed.status, StatusCode::OK, "{schema}.{field}: null: {}", removed.body);
+        assert!(removed.body[field].is_null(), "{schema}.{field}: null removes it: {}", removed.body);
+    }
+    // The banner's window is gone: it shows now.
+    let live = t.get("/api/v1/banners", None).await.body;
+    assert_eq!(live.as_array().unwrap().len(), 1, "{live}");
+    // A field that is not optional is never removed by null.
+    t.patch(&format!("/api/v1/admin/vouchers/{vid}"), Some(&admin), json!({"value": null})).await;
+    assert_eq!(t.get(&format!("/api/v1/admin/vouchers/{vid}"), Some(&admin)).await.body["value"], 500);
+}

@@ -2,7 +2,7 @@
 //! profile, password care, guest-order claims, the admin's user management.
 
 use crate::text::Rupiah;
-use poem_openapi::Object;
+use poem_openapi::{types::MaybeUndefined, Object};
 
 pub use crate::auth::model::{AuthUser, CustomerType, Role, UserStatus};
 use crate::{
@@ -163,13 +163,15 @@ pub struct AdminUserUpdate {
     pub name: Option<String>,
 }
 
+/// A change to one's profile: a field left out stays as it is; `null` removes the
+/// phone number.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct ProfileUpdate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: Option<String>,
-    #[oai(validator(max_length = 20))]
-    pub phone: Option<String>,
+    #[oai(nullable, validator(max_length = 20))]
+    pub phone: MaybeUndefined<String>,
 }
 
 #[derive(Debug, Object)]

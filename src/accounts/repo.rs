@@ -212,11 +212,12 @@ pub fn referrals_of(c: &Connection, id: i64) -> rusqlite::Result<Vec<(User, i64)
     rows.collect()
 }
 
-pub fn update_profile(c: &Connection, id: i64, name: Option<&str>, phone: Option<&str>) -> rusqlite::Result<()> {
+/// `phone`: None keeps it, Some(None) removes it.
+pub fn update_profile(c: &Connection, id: i64, name: Option<&str>, phone: Option<Option<&str>>) -> rusqlite::Result<()> {
     c.execute(
-        "UPDATE users SET name = COALESCE(?2, name), phone = COALESCE(?3, phone),
+        "UPDATE users SET name = COALESCE(?2, name), phone = CASE WHEN ?3 THEN ?4 ELSE phone END,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",
-        params![id, name, phone],
+        params![id, name, phone.is_some(), phone.flatten()],
     )?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use argon2::{
     Argon2,
 };
 use chrono::Duration;
+use poem_openapi::types::MaybeUndefined;
 use rand::Rng;
 
 use super::{
@@ -357,11 +358,17 @@ pub async fn profile(app: &App, user_id: i64) -> Result<Profile> {
 
 pub async fn update_profile(app: &App, user_id: i64, b: ProfileUpdate) -> Result<Profile> {
     let name = b.name.as_deref().map(|n| person_name("name", n)).transpose()?;
-    let phone = b.phone.as_deref().map(|p| phone_of("phone", p)).transpose()?;
+    // None: keep; Some(None): remove (`null`); Some(Some(p)): a new number.
+    let phone = match b.phone {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(p) => Some(Some(phone_of("phone", &p)?)),
+    };
     app.db
         .write(move |tx| -> Result<()> {
-            ensure_free(tx, None, phone.as_deref(), Some(user_id))?;
-            Ok(repo::update_profile(tx, user_id, name.as_deref(), phone.as_deref())?)
+            let new_phone = phone.as_ref().map(|p| p.as_deref());
+            ensure_free(tx, None, new_phone.flatten(), Some(user_id))?;
+            Ok(repo::update_profile(tx, user_id, name.as_deref(), new_phone)?)
         })
         .await?;
     profile(app, user_id).await

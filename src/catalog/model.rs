@@ -1,7 +1,7 @@
 //! Catalog: categories, parent products (game/operator, brand, type, input fields) and
 //! items (one Digiflazz SKU each, with supplier, retail and reseller prices).
 
-use poem_openapi::{Enum, Object};
+use poem_openapi::{types::MaybeUndefined, Enum, Object};
 use serde::{Deserialize, Serialize};
 
 use crate::web::pagination::PageMeta;
@@ -329,6 +329,8 @@ pub struct CategoryCreate {
     pub sort_order: Option<i64>,
 }
 
+/// A change to a category: a field left out stays as it is; `null` removes an
+/// optional one.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct CategoryUpdate {
@@ -336,9 +338,12 @@ pub struct CategoryUpdate {
     pub name: Option<String>,
     #[oai(validator(min_length = 1, max_length = 255))]
     pub slug: Option<String>,
-    pub description: Option<String>,
-    pub icon: Option<String>,
-    pub image: Option<String>,
+    #[oai(nullable)]
+    pub description: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub icon: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub image: MaybeUndefined<String>,
     pub is_active: Option<bool>,
     pub sort_order: Option<i64>,
 }
@@ -437,6 +442,8 @@ pub struct ProductCreate {
     pub sort_order: Option<i64>,
 }
 
+/// A change to a product: a field left out stays as it is; `null` removes an
+/// optional one.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct ProductUpdate {
@@ -447,15 +454,19 @@ pub struct ProductUpdate {
     pub slug: Option<String>,
     #[oai(validator(min_length = 1, max_length = 100))]
     pub brand: Option<String>,
-    pub publisher: Option<String>,
+    #[oai(nullable)]
+    pub publisher: MaybeUndefined<String>,
     #[oai(rename = "type", validator(min_length = 1, max_length = 50))]
     pub kind: Option<String>,
     pub payment_type: Option<PaymentType>,
     pub input_fields: Option<Vec<InputField>>,
     pub customer_no_format: Option<String>,
-    pub description: Option<String>,
-    pub image: Option<String>,
-    pub icon: Option<String>,
+    #[oai(nullable)]
+    pub description: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub image: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub icon: MaybeUndefined<String>,
     pub is_active: Option<bool>,
     pub is_featured: Option<bool>,
     pub sort_order: Option<i64>,
@@ -484,13 +495,17 @@ pub struct ItemCreate {
     pub sort_order: Option<i64>,
 }
 
+/// A change to an item: a field left out stays as it is; `null` removes an optional
+/// one.
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct ItemUpdate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: Option<String>,
-    pub group: Option<String>,
-    pub description: Option<String>,
+    #[oai(nullable)]
+    pub group: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub description: MaybeUndefined<String>,
     #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub base_price: Option<i64>,
     /// Also stored as the retail override that product sync keeps.

@@ -564,7 +564,7 @@ pub async fn create_category(app: &App, actor: Actor, b: CategoryCreate) -> Resu
         .await
 }
 
-/// Only the fields sent change.
+/// Only the fields sent change; `null` removes an optional one.
 pub async fn update_category(app: &App, actor: Actor, id: i64, b: CategoryUpdate) -> Result<AdminCategory> {
     if let Some(s) = &b.slug {
         check_slug("slug", s)?;
@@ -582,9 +582,9 @@ pub async fn update_category(app: &App, actor: Actor, id: i64, b: CategoryUpdate
             let fields = CategoryFields {
                 name: b.name.as_deref().map(str::trim),
                 slug: b.slug.as_deref(),
-                description: b.description.as_deref().map(Some),
-                icon: b.icon.as_deref().map(Some),
-                image: b.image.as_deref().map(Some),
+                description: b.description.as_opt_deref(),
+                icon: b.icon.as_opt_deref(),
+                image: b.image.as_opt_deref(),
                 is_active: b.is_active,
                 sort_order: b.sort_order,
             };
@@ -687,7 +687,7 @@ pub async fn create_product(app: &App, actor: Actor, b: ProductCreate) -> Result
         .await
 }
 
-/// Only the fields sent change.
+/// Only the fields sent change; `null` removes an optional one.
 pub async fn update_product(app: &App, actor: Actor, id: i64, b: ProductUpdate) -> Result<AdminProduct> {
     if let Some(s) = &b.slug {
         check_slug("slug", s)?;
@@ -721,15 +721,15 @@ pub async fn update_product(app: &App, actor: Actor, id: i64, b: ProductUpdate) 
                 name: b.name.as_deref().map(str::trim),
                 slug: b.slug.as_deref(),
                 brand: b.brand.as_deref().map(str::trim),
-                publisher: b.publisher.as_deref().map(Some),
+                publisher: b.publisher.as_opt_deref(),
                 provider: None,
                 kind: kind.as_deref(),
                 payment_type: b.payment_type,
                 input_fields: b.input_fields.as_ref().map(|f| serde_json::to_string(f).unwrap_or_else(|_| "[]".into())),
                 customer_no_format: b.customer_no_format.as_deref(),
-                description: b.description.as_deref().map(Some),
-                image: b.image.as_deref().map(Some),
-                icon: b.icon.as_deref().map(Some),
+                description: b.description.as_opt_deref(),
+                image: b.image.as_opt_deref(),
+                icon: b.icon.as_opt_deref(),
                 is_active: b.is_active,
                 is_featured: b.is_featured,
                 sort_order: b.sort_order,
@@ -815,8 +815,8 @@ pub async fn update_item(app: &App, actor: Actor, id: i64, b: ItemUpdate) -> Res
             if let Some(n) = &b.name {
                 item.name = n.trim().to_string();
             }
-            item.group = b.group.clone().or(item.group);
-            item.description = b.description.clone().or(item.description);
+            b.group.update_to(&mut item.group);
+            b.description.update_to(&mut item.description);
             item.base_price = b.base_price.unwrap_or(item.base_price);
             if let Some(p) = b.retail_price {
                 (item.retail_price, item.retail_price_override) = (p, Some(p));

@@ -1,6 +1,9 @@
 //! Banners and their forms.
 
-use poem_openapi::{types::multipart::Upload, Multipart, Object};
+use poem_openapi::{
+    types::{multipart::Upload, MaybeUndefined},
+    Multipart, Object,
+};
 
 use crate::{
     db::DbError,
@@ -54,17 +57,24 @@ pub struct BannerForm {
     pub sort_order: Option<i64>,
 }
 
+/// A change to a banner: a field left out stays as it is; `null` removes an optional
+/// one (a schedule's start or end, the link, subtitle or description).
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none)]
 pub struct BannerUpdate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub title: Option<String>,
-    pub subtitle: Option<String>,
-    pub link: Option<String>,
-    pub description: Option<String>,
+    #[oai(nullable)]
+    pub subtitle: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub link: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub description: MaybeUndefined<String>,
     pub is_active: Option<bool>,
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
+    #[oai(nullable)]
+    pub start_date: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub end_date: MaybeUndefined<String>,
     pub sort_order: Option<i64>,
 }
 

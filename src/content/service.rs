@@ -1,6 +1,6 @@
 //! Banner rules: safe links, schedules that move forward, images checked by their bytes.
 
-use poem_openapi::types::multipart::Upload;
+use poem_openapi::types::{multipart::Upload, MaybeUndefined};
 
 use super::{
     model::{upload_error, Banner, BannerFields, BannerForm, BannerUpdate, ContentError, OrderEntry},
@@ -101,23 +101,28 @@ pub async fn reorder(app: &App, actor: Actor, orders: Vec<OrderEntry>) -> Result
         .await
 }
 
-/// Changes the fields sent.
+/// Changes the fields sent: one left out keeps its value, `null` removes an optional one
+/// (an empty link or date does too).
 pub async fn update(app: &App, actor: Actor, id: i64, b: BannerUpdate) -> Result<Banner> {
-    let (start, end) = (date("start_date", b.start_date)?, date("end_date", b.end_date)?);
-    let link = banner_link(b.link)?;
+    // None: keep; Some(None): remove; Some(Some(v)): set.
+    let sent = |v: MaybeUndefined<String>| -> Option<Option<String>> { v.into() };
+    let start = sent(b.start_date).map(|v| date("start_date", v)).transpose()?;
+    let end = sent(b.end_date).map(|v| date("end_date", v)).transpose()?;
+    let link = sent(b.link).map(banner_link).transpose()?;
+    let (subtitle, description) = (sent(b.subtitle), sent(b.description));
     let now = app.clock.now_str();
     app.db
         .write(move |tx| -> Result<_> {
             let cur = repo::find(tx, id)?.ok_or(ContentError::NotFound)?;
             let fields = BannerFields {
                 title: b.title.map(|t| t.trim().to_string()).unwrap_or(cur.title),
-                subtitle: b.subtitle.or(cur.subtitle),
+                subtitle: subtitle.unwrap_or(cur.subtitle),
                 image: cur.image,
-                link: link.or(cur.link),
-                description: b.description.or(cur.description),
+                link: link.unwrap_or(cur.link),
+                description: description.unwrap_or(cur.description),
                 is_active: b.is_active.unwrap_or(cur.is_active),
-                start_date: start.or(cur.start_date),
-                end_date: end.or(cur.end_date),
+                start_date: start.unwrap_or(cur.start_date),
+                end_date: end.unwrap_or(cur.end_date),
                 sort_order: b.sort_order.unwrap_or(cur.sort_order),
             };
             schedule(&fields.start_date, &fields.end_date)?;

@@ -1,6 +1,6 @@
 //! Vouchers, their forms and uses, and what the voucher rules refuse.
 
-use poem_openapi::{Enum, Object};
+use poem_openapi::{types::MaybeUndefined, Enum, Object};
 
 use crate::{
     auth::model::CustomerType,
@@ -94,16 +94,20 @@ pub struct VoucherCreate {
     pub end_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-/// A change to a voucher: only the fields sent change (its code never does).
+/// A change to a voucher: only the fields sent change (its code never does); `null`
+/// removes an optional one (no validity window, no usage limit, no discount cap, any
+/// product).
 #[derive(Debug, Object)]
 #[oai(skip_serializing_if_is_none, deny_unknown_fields)]
 pub struct VoucherUpdate {
     #[oai(validator(min_length = 1, max_length = 255))]
     pub name: Option<String>,
-    #[oai(validator(max_length = 1000))]
-    pub description: Option<String>,
-    pub product_id: Option<i64>,
-    pub category_id: Option<i64>,
+    #[oai(nullable, validator(max_length = 1000))]
+    pub description: MaybeUndefined<String>,
+    #[oai(nullable)]
+    pub product_id: MaybeUndefined<i64>,
+    #[oai(nullable)]
+    pub category_id: MaybeUndefined<i64>,
     pub customer_type: Option<VoucherAudience>,
     #[oai(rename = "type")]
     pub kind: Option<VoucherKind>,
@@ -111,16 +115,18 @@ pub struct VoucherUpdate {
     pub value: Option<i64>,
     #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub min_transaction: Option<i64>,
-    #[oai(validator(minimum(value = "1"), maximum(value = "1000000000000")))]
-    pub max_discount: Option<i64>,
-    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000")))]
-    pub usage_limit: Option<i64>,
+    #[oai(nullable, validator(minimum(value = "1"), maximum(value = "1000000000000")))]
+    pub max_discount: MaybeUndefined<i64>,
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1000000000")))]
+    pub usage_limit: MaybeUndefined<i64>,
     #[oai(validator(minimum(value = "1"), maximum(value = "1000000000")))]
     pub user_limit: Option<i64>,
     pub is_public: Option<bool>,
     pub is_active: Option<bool>,
-    pub start_date: Option<chrono::DateTime<chrono::Utc>>,
-    pub end_date: Option<chrono::DateTime<chrono::Utc>>,
+    #[oai(nullable)]
+    pub start_date: MaybeUndefined<chrono::DateTime<chrono::Utc>>,
+    #[oai(nullable)]
+    pub end_date: MaybeUndefined<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Object)]

@@ -196,32 +196,33 @@ pub async fn create(app: &App, actor: Actor, b: VoucherCreate) -> Result<Voucher
         .await
 }
 
-/// Only the fields sent change; the code never does.
+/// Only the fields sent change (`null` removes an optional one); the code never does.
 pub async fn update(app: &App, actor: Actor, id: i64, b: VoucherUpdate) -> Result<Voucher> {
     let name = b.name.as_deref().map(clean_name).transpose()?;
-    let (start, end) = (stored(b.start_date), stored(b.end_date));
+    let (start, end) = (b.start_date.map_value(ts), b.end_date.map_value(ts));
     app.db
         .write(move |tx| -> Result<_> {
             let cur = repo::find(tx, id)?.ok_or(VoucherError::NotFound)?;
-            check_scope(tx, b.product_id, b.category_id)?;
-            let v = Voucher {
+            check_scope(tx, b.product_id.value().copied(), b.category_id.value().copied())?;
+            let mut v = Voucher {
                 name: name.unwrap_or(cur.name),
-                description: b.description.or(cur.description),
-                product_id: b.product_id.or(cur.product_id),
-                category_id: b.category_id.or(cur.category_id),
                 customer_type: b.customer_type.unwrap_or(cur.customer_type),
                 kind: b.kind.unwrap_or(cur.kind),
                 value: b.value.unwrap_or(cur.value),
                 min_transaction: b.min_transaction.unwrap_or(cur.min_transaction),
-                max_discount: b.max_discount.or(cur.max_discount),
-                usage_limit: b.usage_limit.or(cur.usage_limit),
                 user_limit: b.user_limit.unwrap_or(cur.user_limit),
                 is_public: b.is_public.unwrap_or(cur.is_public),
                 is_active: b.is_active.unwrap_or(cur.is_active),
-                start_date: start.or(cur.start_date),
-                end_date: end.or(cur.end_date),
                 ..cur
             };
+            // The optional ones: left out, kept; `null`, removed.
+            b.description.update_to(&mut v.description);
+            b.product_id.update_to(&mut v.product_id);
+            b.category_id.update_to(&mut v.category_id);
+            b.max_discount.update_to(&mut v.max_discount);
+            b.usage_limit.update_to(&mut v.usage_limit);
+            start.update_to(&mut v.start_date);
+            end.update_to(&mut v.end_date);
             check(&v)?;
             if v.usage_limit.is_some_and(|l| l < v.usage_count) {
                 return Err(Invalid::new("usage_limit", format!("already used {} times", v.usage_count)).into());
