@@ -301,6 +301,19 @@ test('a refused voucher keeps the dialog and its input; deactivating asks first 
   await row().locator('button', { hasText: 'Activate' }).click();
   await page.click('#dialog button[value=ok]');
   await waitFor(async () => (await find()).is_active === true, 'the reactivation');
+
+  // Editing: an emptied "Total uses" or "Valid until" removes the limit, as the labels say.
+  const limited = await api('PATCH', `/admin/vouchers/${v.id}`, { usage_limit: 20, end_date: '2099-01-01T00:00:00Z' }, adminToken);
+  assert.equal(limited.status, 200, JSON.stringify(limited.body));
+  await page.goto(base + '/admin#/dashboard');
+  await page.goto(base + '/admin#/vouchers');
+  await page.locator('td', { hasText: 'E2EHEMAT' }).click();
+  assert.equal(await page.inputValue('#dialog input[name=usage_limit]'), '20');
+  await page.fill('#dialog input[name=usage_limit]', '');
+  await page.fill('#dialog input[name=end_date]', '');
+  await page.click('#dialog button[value=ok]');
+  await waitFor(async () => { const now = await find(); return now.usage_limit == null && now.end_date == null; }, 'the limit and the end removed');
+  assert.equal((await find()).min_transaction, 5000, 'what was not emptied stays');
 });
 
 test('suspending a user asks first, Cancel changes nothing; a 422 from a balance change stays in its dialog', async () => {

@@ -21,10 +21,17 @@ export default async function vouchers() {
     { name: 'start_date', label: 'Valid from (WIB, empty: now)', type: 'datetime-local', value: toLocalInput(v.start_date) },
     { name: 'end_date', label: 'Valid until (WIB, empty: no end)', type: 'datetime-local', value: toLocalInput(v.end_date) },
     { name: 'is_public', label: 'Listed publicly', type: 'checkbox', value: v.is_public }];
-  const clean = (v) => { v.start_date = fromLocalInput(v.start_date); v.end_date = fromLocalInput(v.end_date); for (const k of Object.keys(v)) if (v[k] === null || v[k] === '') delete v[k]; return v; };
+  // An emptied field: left out of a new voucher; on an edit, the optional ones are sent
+  // as null, which removes them (no cap, unlimited, no window), as their labels say.
+  const optional = ['max_discount', 'usage_limit', 'start_date', 'end_date'];
+  const clean = (v, editing = false) => {
+    v.start_date = fromLocalInput(v.start_date); v.end_date = fromLocalInput(v.end_date);
+    for (const k of Object.keys(v)) if (v[k] === null || v[k] === '') { if (editing && optional.includes(k)) v[k] = null; else delete v[k]; }
+    return v;
+  };
   const create = async () => { if (await run(() => dialog('New voucher', form(), { submitLabel: 'Create voucher', submit: (v) => api('POST', '/admin/vouchers', clean(v)) }), (r) => `Voucher ${r.code} created`)) render.live() && vouchers(); };
   const edit = async (r) => {
-    if (await run(() => dialog(`Edit ${r.code}`, form(r).filter((f) => f.name !== 'code'), { submit: (v) => api('PATCH', `/admin/vouchers/${r.id}`, clean(v)) }), 'Voucher saved')) render.live() && vouchers();
+    if (await run(() => dialog(`Edit ${r.code}`, form(r).filter((f) => f.name !== 'code'), { submit: (v) => api('PATCH', `/admin/vouchers/${r.id}`, clean(v, true)) }), 'Voucher saved')) render.live() && vouchers();
   };
   const switchOff = async (r) => {
     const sure = await confirm(`Deactivate ${r.code}?`, `Customers can no longer use ${r.code} (${r.name}); it was used ${r.usage_count} time(s). Orders already placed keep their discount. You can activate it again later.`, { confirmLabel: 'Deactivate' });

@@ -108,7 +108,7 @@ export async function account() {
   async (b) => { await api('POST', '/withdrawals', b); navigate('/account'); }) : null;
 
   const profile = form('profile', t('save'), [['name', t('name'), 'text', 'name'], ['phone', 'No. HP', 'tel', 'tel', false]],
-    async (b) => { await api('PATCH', '/me', { name: b.name, phone: b.phone || undefined }); return t('saved'); });
+    async (b) => { await api('PATCH', '/me', { name: b.name, phone: b.phone || null }); return t('saved'); });
   profile.querySelector('#profile-name').value = me.name;
   profile.querySelector('#profile-phone').value = me.phone || '';
 
