@@ -144,7 +144,7 @@ impl ConsoleSessionApi {
     /// again), with its CSRF token.
     #[oai(path = "/", method = "get", operation_id = "adminConsoleSession")]
     async fn current(&self, app: Data<&App>, req: &Request, auth: AdminAuth) -> ApiResult<Json<ConsoleSession>> {
-        Ok(Json(service::console_session(&app, auth.0.id, session_token(req)).await?))
+        Ok(Json(service::console_session(&app, auth.0.id, auth.0.token_id, session_token(req)).await?))
     }
 
     /// Log out of the console: the session ends and the cookie is cleared.

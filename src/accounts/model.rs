@@ -87,8 +87,8 @@ pub struct ConsoleSession {
     pub csrf_token: String,
     /// The session ends after this many minutes without a request.
     pub idle_minutes: u64,
-    /// When it ends if unused from now on (its cap, `auth.console_session_hours` after
-    /// login, may end it sooner).
+    /// When it ends if unused from now on: `idle_minutes` from now, or its cap
+    /// (`auth.console_session_hours` after login) when that comes first.
     pub expires_at: String,
     pub user: Profile,
 }

@@ -224,11 +224,12 @@ pub async fn console_login(app: &App, req: LoginRequest, origin: Actor) -> Resul
     Ok(console_view(token, idle, expires_at, user))
 }
 
-/// The console session of admin `uid` using `token` (its CSRF token, its idle window).
-pub async fn console_session(app: &App, uid: i64, token: String) -> Result<ConsoleSession> {
+/// The console session of admin `uid` using `token` (token `token_id`): its CSRF token,
+/// its idle window and when it ends unless used again (its cap, if sooner).
+pub async fn console_session(app: &App, uid: i64, token_id: i64, token: String) -> Result<ConsoleSession> {
     let idle = app.config.auth.console_idle_minutes;
     let user = profile(app, uid).await?;
-    let expires_at = ts(app.clock.now() + Duration::minutes(idle as i64));
+    let expires_at = crate::auth::service::console_session_end(app, token_id, idle).await?;
     Ok(console_view(token, idle, expires_at, user))
 }
 

@@ -116,6 +116,13 @@ pub async fn authenticate(app: &App, token: &str) -> ApiResult<AuthUser> {
     Ok(user)
 }
 
+/// When a console session used now ends: `idle_minutes` from now, or its cap if sooner.
+pub async fn console_session_end(app: &App, token_id: i64, idle_minutes: u64) -> Result<String, DbError> {
+    let idle_end = ts(app.clock.now() + Duration::minutes(idle_minutes as i64));
+    let cap = app.db.read(move |c| Ok::<_, DbError>(repo::renew_until(c, token_id)?)).await?;
+    Ok(cap.map_or(idle_end.clone(), |cap| idle_end.min(cap)))
+}
+
 /// Ends the session of this token.
 pub async fn logout(app: &App, token_id: i64) -> Result<(), DbError> {
     app.db.write(move |tx| Ok(repo::revoke_token(tx, token_id)?)).await
