@@ -326,6 +326,25 @@ async fn a_change_keeps_what_it_leaves_out_and_null_removes_an_optional_field() 
         assert_eq!(removed.status, StatusCode::OK, "{schema}.{field}: null: {}", removed.body);
         assert!(removed.body[field].is_null(), "{schema}.{field}: null removes it: {}", removed.body);
     }
+    // A pricing rule's cap: the change answers with the rule and the items repriced.
+    let rule = t
+        .post(
+            "/api/v1/admin/pricing-rules",
+            Some(&admin),
+            json!({"scope": "product", "product_id": pid, "tier": "retail", "percent_bp": 1000, "max_profit": 700}),
+        )
+        .await;
+    assert_eq!(rule.status, StatusCode::CREATED, "{}", rule.body);
+    let path = format!("/api/v1/admin/pricing-rules/{}", rule.body["rule"]["id"]);
+    let prop = &spec["components"]["schemas"]["RuleUpdate"]["properties"]["max_profit"];
+    assert_eq!(prop["nullable"], true, "{prop}");
+    let kept = t.patch(&path, Some(&admin), json!({"percent_bp": 1200})).await;
+    assert_eq!((kept.status, &kept.body["rule"]["max_profit"]), (StatusCode::OK, &json!(700)), "{}", kept.body);
+    let removed = t.patch(&path, Some(&admin), json!({"max_profit": null})).await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
+    assert!(removed.body["rule"]["max_profit"].is_null(), "{}", removed.body);
+    assert_eq!(removed.body["rule"]["percent_bp"], 1200);
+
     // The banner's window is gone: it shows now.
     let live = t.get("/api/v1/banners", None).await.body;
     assert_eq!(live.as_array().unwrap().len(), 1, "{live}");

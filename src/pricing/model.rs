@@ -4,7 +4,7 @@
 //! step the price is rounded up to. A selling price below the supplier price cannot
 //! come out of this. Plus the admin's fixed prices (overrides the rules leave alone).
 
-use poem_openapi::{Enum, Object};
+use poem_openapi::{types::MaybeUndefined, Enum, Object};
 
 use crate::{
     auth::model::CustomerType,
@@ -181,9 +181,10 @@ pub struct RuleUpdate {
     pub flat: Option<i64>,
     #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub min_profit: Option<i64>,
-    /// A new profit cap (to remove the cap, send `clear_max_profit: true`).
-    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
-    pub max_profit: Option<i64>,
+    /// A new profit cap; `null` removes the cap.
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1000000000000")))]
+    pub max_profit: MaybeUndefined<i64>,
+    /// `true` removes the cap too (the older way, still understood).
     pub clear_max_profit: Option<bool>,
     #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
     pub round_to: Option<i64>,

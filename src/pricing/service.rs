@@ -107,7 +107,7 @@ pub async fn update(app: &App, actor: Actor, id: i64, b: RuleUpdate) -> Result<R
             if b.clear_max_profit == Some(true) {
                 f.max_profit = None;
             }
-            f.max_profit = b.max_profit.or(f.max_profit);
+            b.max_profit.update_to(&mut f.max_profit);
             f.round_to = b.round_to.unwrap_or(f.round_to);
             check_profit(&f)?;
             repo::update_formula(tx, id, &f)?;

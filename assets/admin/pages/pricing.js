@@ -27,7 +27,7 @@ export default async function pricing() {
   const body = (v) => { const b = { percent_bp: bpOf(v.percent), flat: v.flat || 0, min_profit: v.min_profit || 0, round_to: v.round_to || 1 }; if (v.max_profit !== null) b.max_profit = v.max_profit; return b; };
   const edit = async (r) => {
     const ok = await run(() => dialog(`Rule for ${target(r)} (${r.tier})`, shape(r), { intro: 'Every item this rule covers is repriced at once; a price set by hand on an item stays.',
-      submit: (v) => { const b = body(v); if (v.max_profit === null) b.clear_max_profit = true; return api('PATCH', `/admin/pricing-rules/${r.id}`, b); } }), (res) => `Rule saved; ${res.repriced_items} items repriced`);
+      submit: (v) => { const b = body(v); if (v.max_profit === null) b.max_profit = null; return api('PATCH', `/admin/pricing-rules/${r.id}`, b); } }), (res) => `Rule saved; ${res.repriced_items} items repriced`);
     if (ok) render.live() && pricing();
   };
   const add = async () => {
