@@ -267,19 +267,30 @@ async fn a_change_keeps_what_it_leaves_out_and_null_removes_an_optional_field() 
     let admin = t.admin().await;
     let (pid, items) = common::seed_catalog(&t, &admin).await;
     let cat = t.count(&format!("SELECT category_id FROM products WHERE id = {pid}")).await;
-    let v = t.post("/api/v1/admin/vouchers", Some(&admin), json!({"code": "NUL", "name": "N", "type": "fixed", "value": 500})).await;
+    let v = t
+        .post(
+            "/api/v1/admin/vouchers",
+            Some(&admin),
+            json!({"code": "NUL", "name": "N", "type": "fixed", "value": 500}),
+        )
+        .await;
     assert_eq!(v.status, StatusCode::CREATED, "{}", v.body);
     let vid = v.body["id"].as_i64().unwrap();
     let (user, _) = t.register("nul@example.com", "081234567801").await;
-    let form = reqwest::multipart::Form::new().text("title", "Later").part(
-        "image",
-        reqwest::multipart::Part::bytes(&b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82"[..])
-            .file_name("b.png")
-            .mime_str("image/png")
-            .unwrap(),
-    );
-    let banner: Value =
-        t.client.post(t.url("/api/v1/admin/banners")).bearer_auth(&admin).multipart(form).send().await.unwrap().json().await.unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("title", "Later")
+        .part("image", reqwest::multipart::Part::bytes(common::PNG).file_name("b.png").mime_str("image/png").unwrap());
+    let banner: Value = t
+        .client
+        .post(t.url("/api/v1/admin/banners"))
+        .bearer_auth(&admin)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let bid = banner["id"].as_i64().unwrap();
 
     // (schema, path, token, field, a value to set)

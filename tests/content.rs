@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::TestApp;
+use common::{TestApp, PNG};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -131,8 +131,6 @@ async fn notifications_are_the_users_own() {
     assert_eq!(t.delete("/api/v1/devices/phone-1", Some(&b)).await.status, StatusCode::NOT_FOUND);
     let _ = admin;
 }
-
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
 
 async fn upload_banner(
     t: &TestApp,

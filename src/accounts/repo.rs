@@ -213,7 +213,12 @@ pub fn referrals_of(c: &Connection, id: i64) -> rusqlite::Result<Vec<(User, i64)
 }
 
 /// `phone`: None keeps it, Some(None) removes it.
-pub fn update_profile(c: &Connection, id: i64, name: Option<&str>, phone: Option<Option<&str>>) -> rusqlite::Result<()> {
+pub fn update_profile(
+    c: &Connection,
+    id: i64,
+    name: Option<&str>,
+    phone: Option<Option<&str>>,
+) -> rusqlite::Result<()> {
     c.execute(
         "UPDATE users SET name = COALESCE(?2, name), phone = CASE WHEN ?3 THEN ?4 ELSE phone END,
                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1",

@@ -73,7 +73,9 @@ pub fn touch_token(c: &Connection, token_id: i64, now: &str, expires_at: Option<
 
 /// The time a console session cannot be renewed past (None for other tokens).
 pub fn renew_until(c: &Connection, token_id: i64) -> rusqlite::Result<Option<String>> {
-    Ok(c.query_row("SELECT renew_until FROM access_tokens WHERE id = ?1", [token_id], |r| r.get(0)).optional()?.flatten())
+    Ok(c.query_row("SELECT renew_until FROM access_tokens WHERE id = ?1", [token_id], |r| r.get(0))
+        .optional()?
+        .flatten())
 }
 
 pub fn revoke_token(c: &Connection, token_id: i64) -> rusqlite::Result<()> {

@@ -380,6 +380,9 @@ impl TestApp {
     }
 }
 
+/// A 1x1 PNG image, for uploads.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\0\0\x01\x01\0\x05\x18\xd8N\0\0\0\0IEND\xaeB`\x82";
+
 /// A category, a game product and three items through the admin API; returns the
 /// product id and the item ids.
 pub async fn seed_catalog(t: &TestApp, admin: &str) -> (i64, Vec<i64>) {
