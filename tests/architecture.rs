@@ -483,3 +483,23 @@ fn the_console_is_one_module_per_page() {
     assert!(app.lines().count() < 120, "app.js is the session and the routes only ({} lines)", app.lines().count());
     assert!(!app.contains("fetch("), "only lib/api.js talks to lapak");
 }
+
+/// Every Rust file in tests/ is a module of the one test binary (autotests are off, so a
+/// file left out of tests/main.rs would silently never run).
+#[test]
+fn every_test_file_is_a_module_of_the_suite() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let main = std::fs::read_to_string(dir.join("main.rs")).unwrap();
+    let declared: std::collections::HashSet<&str> =
+        main.lines().filter_map(|l| l.strip_prefix("mod ")?.strip_suffix(';')).collect();
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else { continue };
+        if path.extension().is_some_and(|e| e == "rs") && stem != "main" {
+            files += 1;
+            assert!(declared.contains(stem), "tests/{stem}.rs is not declared in tests/main.rs: add `mod {stem};`");
+        }
+    }
+    assert!(files > 20 && declared.contains("common"), "{files} files, {declared:?}");
+}
