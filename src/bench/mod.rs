@@ -85,25 +85,14 @@ fn synthetic_list(n: usize, bump: i64) -> Vec<PriceItem> {
             let brand = brands[(i / CATS.len()) % brands.len()];
             // Every tenth item's price moves by `bump`.
             let price = 1_000 + (i as i64 % 500) * 1_000 + if i % 10 == 0 { bump } else { 0 };
-            PriceItem {
-                product_name: format!("{brand} item {i}"),
-                category: cat.into(),
-                brand: brand.into(),
-                kind: "Umum".into(),
-                seller_name: "Be***".into(),
-                price: Some(price),
-                buyer_sku_code: format!("bench{i}"),
-                buyer_product_status: Some(true),
-                seller_product_status: Some(true),
-                unlimited_stock: Some(true),
-                stock: Some(0),
-                multi: Some(true),
-                start_cut_off: "0:0".into(),
-                end_cut_off: "0:0".into(),
-                desc: "benchmark item".into(),
-                admin: None,
-                commission: None,
-            }
+            crate::digiflazz::simulator::prepaid_item(
+                cat,
+                brand,
+                format!("bench{i}"),
+                format!("{brand} item {i}"),
+                price,
+                "benchmark item",
+            )
         })
         .collect()
 }

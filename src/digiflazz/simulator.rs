@@ -784,29 +784,34 @@ impl SimHandle {
     }
 }
 
+/// One prepaid SKU as Digiflazz lists it: on sale, unlimited stock, no cut-off.
+pub fn prepaid_item(category: &str, brand: &str, sku: String, name: String, price: i64, desc: &str) -> PriceItem {
+    PriceItem {
+        product_name: name,
+        category: category.into(),
+        brand: brand.into(),
+        kind: "Umum".into(),
+        seller_name: "Si***".into(),
+        price: Some(price),
+        buyer_sku_code: sku,
+        buyer_product_status: Some(true),
+        seller_product_status: Some(true),
+        unlimited_stock: Some(true),
+        stock: Some(0),
+        multi: Some(true),
+        start_cut_off: "0:0".into(),
+        end_cut_off: "0:0".into(),
+        desc: desc.into(),
+        admin: None,
+        commission: None,
+    }
+}
+
 /// A realistic prepaid price list: 100+ SKUs over Games, Pulsa, Data, E-Money and PLN.
 pub fn catalogue() -> Vec<PriceItem> {
     let mut out = Vec::new();
     let mut add = |category: &str, brand: &str, sku: String, name: String, price: i64, desc: &str| {
-        out.push(PriceItem {
-            product_name: name,
-            category: category.into(),
-            brand: brand.into(),
-            kind: "Umum".into(),
-            seller_name: "Si***".into(),
-            price: Some(price),
-            buyer_sku_code: sku,
-            buyer_product_status: Some(true),
-            seller_product_status: Some(true),
-            unlimited_stock: Some(true),
-            stock: Some(0),
-            multi: Some(true),
-            start_cut_off: "0:0".into(),
-            end_cut_off: "0:0".into(),
-            desc: desc.into(),
-            admin: None,
-            commission: None,
-        });
+        out.push(prepaid_item(category, brand, sku, name, price, desc));
     };
     /// (brand, category, SKU prefix, [(amount, price)]).
     type Game<'a> = (&'a str, &'a str, &'a str, &'a [(i64, i64)]);
