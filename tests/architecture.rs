@@ -66,7 +66,8 @@ fn only_one_function_moves_a_withdrawal() {
 }
 
 /// The H2H state machines (an API key's status, a callback's status) are each written
-/// by one function of `h2h/repo.rs`: `set_status` and `move_callback`.
+/// by one function of `h2h/repo.rs`: `set_status` (called only by the service's
+/// `move_key`) and `move_callback`.
 #[test]
 fn one_function_moves_each_h2h_state() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -93,6 +94,16 @@ fn one_function_moves_each_h2h_state() {
     }
     assert!(offenders.is_empty(), "H2H status written outside its one function:\n{}", offenders.join("\n"));
     assert_eq!(writes, 2, "both transitions' own updates were found");
+    // A key's status moves only through `h2h/service.rs` `move_key`.
+    let service = src.join("h2h").join("service.rs");
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, l) in text.lines().enumerate() {
+            if l.contains("repo::set_status(") && !(file == &service && enclosing_fn(&text, n + 1) == "move_key") {
+                panic!("{}:{}: calls repo::set_status outside move_key", file.display(), n + 1);
+            }
+        }
+    }
 }
 
 /// The state machine's statements: the functions of `orders/repo.rs` that write an

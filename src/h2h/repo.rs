@@ -72,9 +72,12 @@ pub fn rotate(c: &Connection, id: i64, check_of: impl Fn(i64) -> String, now: &s
     Ok(version)
 }
 
-pub fn set_status(c: &Connection, id: i64, status: KeyStatus, now: &str) -> rusqlite::Result<()> {
-    c.execute("UPDATE api_keys SET status = ?2, updated_at = ?3 WHERE id = ?1", params![id, status, now])?;
-    Ok(())
+/// Moves a key's status; a revoked key never moves again (false: it was revoked).
+pub fn set_status(c: &Connection, id: i64, status: KeyStatus, now: &str) -> rusqlite::Result<bool> {
+    Ok(c.execute(
+        "UPDATE api_keys SET status = ?2, updated_at = ?3 WHERE id = ?1 AND status <> 'revoked'",
+        params![id, status, now],
+    )? == 1)
 }
 
 pub fn set_whitelist(c: &Connection, id: i64, whitelist: &str, now: &str) -> rusqlite::Result<()> {

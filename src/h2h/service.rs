@@ -176,7 +176,12 @@ pub async fn rotate_key(app: &App, user_id: i64, key_id: &str) -> Result<ApiKeyC
 pub async fn revoke_key(app: &App, user_id: i64, key_id: &str) -> Result<()> {
     let k = own_key(app, user_id, key_id).await?;
     let now = app.clock.now_str();
-    app.db.write(move |tx| Ok::<_, H2hError>(repo::set_status(tx, k.id, KeyStatus::Revoked, &now)?)).await
+    app.db.write(move |tx| move_key(tx, k.id, KeyStatus::Revoked, &now).map(|_| ())).await
+}
+
+/// The one way an API key's status moves (revoked is final: false when it was).
+fn move_key(tx: &rusqlite::Connection, id: i64, to: KeyStatus, now: &str) -> Result<bool> {
+    Ok(repo::set_status(tx, id, to, now)?)
 }
 
 pub async fn update_key(app: &App, user_id: i64, key_id: &str, b: ApiKeyUpdate) -> Result<ApiKeyView> {
@@ -229,9 +234,11 @@ pub async fn set_suspended(
     let row = app
         .db
         .write(move |tx| -> Result<KeyRow> {
-            let k = repo::find(tx, &kid)?.filter(|k| k.status != KeyStatus::Revoked).ok_or(H2hError::NotFound)?;
+            let k = repo::find(tx, &kid)?.ok_or(H2hError::NotFound)?;
             let to = if suspended { KeyStatus::Suspended } else { KeyStatus::Active };
-            repo::set_status(tx, k.id, to, &now)?;
+            if !move_key(tx, k.id, to, &now)? {
+                return Err(H2hError::NotFound);
+            }
             let action =
                 if suspended { crate::audit::Action::ApiKeySuspend } else { crate::audit::Action::ApiKeyUnsuspend };
             crate::audit::record(
